@@ -1,0 +1,58 @@
+// A client strategy layer and the stack it lives in (DESIGN §2.2).
+//
+// A workload's layers form a stack, outermost first, like middleware. A request enters layer 0,
+// each layer passes it inward (now or later), and past the innermost layer an attempt is sent.
+// The attempt's result then travels outward, innermost layer first; each layer either lets it
+// pass out (the request leaves that layer) or keeps the request — a retry layer keeps it,
+// sleeps, and passes it inward again, so it re-enters only the layers after itself. A result
+// that passes out of layer 0 ends the request: ok if the attempt succeeded, gave_up otherwise.
+//
+// Layers never see events; the host turns wake-ups into events and back.
+#pragma once
+
+#include <cstdint>
+
+#include "models/request.hpp"
+
+namespace ratesim::models::client {
+
+using Slot = std::uint32_t;
+
+/// What a layer may ask of the stack it sits in.
+class LayerHost {
+ public:
+  virtual ~LayerHost() = default;
+  virtual Time now() const = 0;
+  virtual Request& request(Slot s) = 0;
+  /// Passes the request from layer `from` to the next layer inward, or sends an attempt when
+  /// `from` is the innermost. Clears `parked`.
+  virtual void pass_inward(Slot s, std::size_t from) = 0;
+  /// Parks the request in layer `layer` until `at`, then passes it inward from there.
+  /// A request that ends meanwhile (deadline) is never woken.
+  virtual void wake_at(Time at, Slot s, std::size_t layer) = 0;
+};
+
+enum class Verdict {
+  kPassOut,  ///< the result goes on outward; the request has left this layer
+  kKeep,     ///< this layer keeps the request (it will pass it inward again later)
+};
+
+class ClientLayer {
+ public:
+  virtual ~ClientLayer() = default;
+
+  /// The request enters this layer. The layer must pass it inward, now or later (setting
+  /// `parked` while it waits inside).
+  virtual void enter(Slot s, Request& r) = 0;
+
+  /// The result of the request's latest attempt (in r.last) travels outward through this layer.
+  /// On kKeep the layer owns the request again and must pass it inward later.
+  virtual Verdict on_result(Slot s, Request& r) = 0;
+
+  /// The request ends while inside this layer (its deadline passed). `parked_here`: it was
+  /// waiting in this layer rather than passed inward. The layer forgets it; the host never
+  /// wakes it again.
+  virtual void abandon(Slot s, Request& r, bool parked_here) = 0;
+};
+
+}  // namespace ratesim::models::client

@@ -1,0 +1,38 @@
+#include "models/client/layer_factory.hpp"
+
+#include "models/client/retry_layer.hpp"
+#include "models/client/semaphore_layer.hpp"
+
+namespace ratesim::models::client {
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+}  // namespace
+
+std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& host,
+                                        std::size_t index, std::uint64_t seed,
+                                        const std::string& stream_name) {
+  return std::visit(
+      Overloaded{
+          [&](const SemaphoreConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<SemaphoreLayer>(c, host, index);
+          },
+          [&](const RetryConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<RetryLayer>(c, host, index,
+                                                kernel::RandomStream(seed, stream_name));
+          },
+      },
+      config);
+}
+
+std::string layer_kind(const LayerConfig& config) {
+  return std::visit(Overloaded{[](const SemaphoreConfig&) { return std::string("semaphore"); },
+                               [](const RetryConfig&) { return std::string("retry"); }},
+                    config);
+}
+
+}  // namespace ratesim::models::client

@@ -1,0 +1,74 @@
+// A request and the outcome of each of its attempts.
+//
+// A request is plain data living in a RequestSlab slot; events refer to it by slot and
+// generation, so an event for a request that has since finished is recognised and ignored.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "sim/kernel/time.hpp"
+
+namespace ratesim::models {
+
+using kernel::Duration;
+using kernel::Time;
+
+/// How a request ended. Each request ends in exactly one.
+enum class RequestOutcome : std::uint8_t {
+  kOk,          ///< an attempt succeeded
+  kGaveUp,      ///< an attempt failed and no layer retried it
+  kTimedOut,    ///< the workload's deadline passed first (the user left)
+  kDropped,     ///< shed by a client layer
+  kExpired,     ///< a batch request not done in 24 h
+  kUnfinished,  ///< still pending when the run ended
+};
+inline constexpr int kRequestOutcomeCount = 6;
+
+/// How one attempt ended, as the client sees it.
+enum class AttemptOutcome : std::uint8_t { kOk, k429, k529, kTimeout };
+
+/// Which budget a 429 is blamed on. Order matters: it breaks ties (rpm before itpm before otpm).
+enum class LimitCause : std::uint8_t { kRpm, kItpm, kOtpm, kAcceleration, kNone };
+inline constexpr int kLimitCauseCount = 4;
+
+std::string_view name(RequestOutcome o);
+std::string_view name(AttemptOutcome o);
+std::string_view name(LimitCause c);
+
+/// What the provider answered to one attempt (what the real response and its headers carry).
+struct AttemptResult {
+  AttemptOutcome outcome = AttemptOutcome::kOk;
+  LimitCause cause = LimitCause::kNone;  ///< for a 429: the budget that needs the longest wait
+  bool never_fits = false;     ///< for a 429: the request exceeds a bucket's whole capacity
+  Duration retry_after{0};     ///< for a 429: the retry-after header, whole seconds
+};
+
+struct Request {
+  std::uint64_t id = 0;           ///< sequence number in order of arrival, from 0
+  std::uint32_t generation = 0;   ///< bumped each time the slot is reused
+  std::uint16_t workload = 0;
+  std::uint16_t model = 0;
+  std::uint32_t input_tokens = 0;       ///< uncached input tokens
+  std::uint32_t cache_write_tokens = 0;
+  std::uint32_t cache_read_tokens = 0;
+  std::uint32_t max_tokens = 0;
+  std::uint32_t output_tokens = 0;      ///< actual output, already clipped to max_tokens
+  Time arrival{};
+  Time first_send = kernel::kNever;
+  Time deadline = kernel::kNever;
+  std::uint16_t attempts = 0;       ///< attempts sent so far
+  std::uint8_t attempts_out = 0;    ///< attempts sent whose response has not come back
+  std::uint8_t depth = 0;           ///< client layers the request is inside
+  bool parked = false;              ///< waiting inside layer depth-1 instead of passed inward
+  bool finished = false;            ///< has its outcome; the slot waits for attempts_out == 0
+  bool live = false;                ///< the slot holds a request
+  AttemptResult last{};             ///< the latest attempt's result
+
+  /// Total prompt tokens (uncached + cache writes + cache reads).
+  std::uint32_t prompt_tokens() const {
+    return input_tokens + cache_write_tokens + cache_read_tokens;
+  }
+};
+
+}  // namespace ratesim::models

@@ -1,0 +1,98 @@
+#include "models/traffic/arrival_process.hpp"
+
+#include <cmath>
+
+namespace ratesim::models::traffic {
+
+Duration OpenTraffic::cycle() const {
+  Duration total{0};
+  for (const Phase& p : phases) total += p.length;
+  return total;
+}
+
+ArrivalProcess::ArrivalProcess(const OpenTraffic& traffic) : traffic_(traffic) {
+  if (traffic_.phases.empty() || traffic_.repeat == 0) rep_ = traffic_.repeat;  // nothing to play
+}
+
+double ArrivalProcess::start_rate(std::size_t i) const {
+  if (i == 0) return 0;
+  const Phase& prev = traffic_.phases[i - 1];
+  switch (prev.kind) {
+    case Phase::Kind::kRate:
+    case Phase::Kind::kRampTo:
+      return prev.rate;
+    case Phase::Kind::kCount:
+      return prev.length.count() > 0 ? static_cast<double>(prev.count) / kernel::to_seconds(prev.length)
+                                     : 0;
+    case Phase::Kind::kPause:
+      return 0;
+  }
+  return 0;
+}
+
+bool ArrivalProcess::advance_phase() {
+  phase_start_ += traffic_.phases[phase_].length;
+  tau_ = 0;
+  entered_ = false;
+  if (++phase_ == traffic_.phases.size()) {
+    phase_ = 0;
+    if (++rep_ >= traffic_.repeat) return false;
+  }
+  return true;
+}
+
+double ArrivalProcess::draw_need(kernel::RandomStream& rng) const {
+  return traffic_.arrivals == Arrivals::kPoisson ? rng.exponential(1.0) : 1.0;
+}
+
+std::optional<Time> ArrivalProcess::next(kernel::RandomStream& rng) {
+  while (rep_ < traffic_.repeat) {
+    const Phase& p = traffic_.phases[phase_];
+    const double length = kernel::to_seconds(p.length);
+    switch (p.kind) {
+      case Phase::Kind::kPause:
+        break;
+      case Phase::Kind::kCount: {
+        if (!entered_) {
+          left_ = p.count;
+          entered_ = true;
+        }
+        if (left_ == 0) break;
+        if (traffic_.arrivals == Arrivals::kUniform) {
+          // N evenly spaced arrivals ending at the phase's end: T/N, 2T/N, ..., T.
+          const std::uint64_t k = p.count - left_ + 1;
+          tau_ = length * static_cast<double>(k) / static_cast<double>(p.count);
+        } else {
+          // The smallest of `left_` uniform points on (tau_, length].
+          const double u = rng.uniform01();
+          tau_ += (length - tau_) * (1.0 - std::pow(1.0 - u, 1.0 / static_cast<double>(left_)));
+        }
+        --left_;
+        return phase_start_ + kernel::from_seconds(tau_);
+      }
+      case Phase::Kind::kRate:
+      case Phase::Kind::kRampTo: {
+        const double r0 = p.kind == Phase::Kind::kRate ? p.rate : start_rate(phase_);
+        const double slope = p.kind == Phase::Kind::kRate ? 0.0 : (p.rate - r0) / length;
+        // Λ(τ) = r0 τ + slope τ² / 2 within the phase.
+        const auto lambda = [&](double t) { return r0 * t + 0.5 * slope * t * t; };
+        if (need_ < 0) need_ = draw_need(rng);
+        const double target = lambda(tau_) + need_;
+        if (target > lambda(length)) {
+          need_ = target - lambda(length);  // carry what is left into the next phase
+          break;
+        }
+        // Solve r0 τ + slope τ²/2 = target in the numerically stable form.
+        const double disc = std::max(0.0, r0 * r0 + 2.0 * slope * target);
+        const double denom = r0 + std::sqrt(disc);
+        tau_ = denom > 0 ? 2.0 * target / denom : length;
+        need_ = -1;
+        return phase_start_ + kernel::from_seconds(tau_);
+      }
+    }
+    if (!advance_phase()) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ratesim::models::traffic

@@ -1,0 +1,53 @@
+// How an open workload's arrivals are described: phases played in order, bursts laid over them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/kernel/time.hpp"
+
+namespace ratesim::models::traffic {
+
+using kernel::Duration;
+
+struct Phase {
+  enum class Kind {
+    kRate,    ///< constant rate for `length`
+    kRampTo,  ///< rate moves linearly from the previous phase's rate to `rate`
+    kCount,   ///< exactly `count` arrivals spread over `length`
+    kPause,   ///< no arrivals for `length`
+  };
+  Kind kind = Kind::kRate;
+  Duration length{0};       ///< how long the phase lasts
+  double rate = 0;          ///< per second: the rate (kRate) or the rate reached at the end (kRampTo)
+  std::uint64_t count = 0;  ///< kCount only
+};
+
+/// `count` arrivals at once, `at` after the start of each repetition of the phase list.
+struct Burst {
+  Duration at{0};
+  std::uint64_t count = 0;
+};
+
+enum class Arrivals {
+  kPoisson,  ///< a (non-homogeneous) Poisson process
+  kUniform,  ///< evenly spaced: one arrival each time the integrated rate grows by one
+};
+
+struct OpenTraffic {
+  std::vector<Phase> phases;
+  std::vector<Burst> bursts;
+  std::uint32_t repeat = 1;  ///< how many times the phase list plays
+  Arrivals arrivals = Arrivals::kPoisson;
+
+  /// Length of one repetition of the phase list.
+  Duration cycle() const;
+};
+
+/// A backfill script: `count` requests all ready at `at`.
+struct Backlog {
+  std::uint64_t count = 0;
+  Duration at{0};
+};
+
+}  // namespace ratesim::models::traffic

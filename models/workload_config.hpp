@@ -1,0 +1,32 @@
+// A workload: a stream of requests of one shape, sent to one model through one client stack.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/client/layer_config.hpp"
+#include "models/traffic/traffic_config.hpp"
+#include "sim/kernel/distribution.hpp"
+
+namespace ratesim::models {
+
+struct WorkloadConfig {
+  enum class Kind {
+    kOpen,     ///< arrivals follow `traffic` whatever the provider does
+    kBacklog,  ///< `backlog.count` requests ready at once
+  };
+
+  std::string name;
+  std::string model;  ///< a model of the provider
+  Kind kind = Kind::kOpen;
+  traffic::OpenTraffic traffic;  ///< kOpen
+  traffic::Backlog backlog;      ///< kBacklog
+  kernel::Distribution input_tokens = kernel::Distribution::constant(1000);  ///< whole prompt
+  kernel::Distribution output_tokens = kernel::Distribution::constant(200);  ///< before clipping
+  kernel::Distribution max_tokens = kernel::Distribution::constant(1024);
+  std::optional<kernel::Duration> deadline;  ///< abandon requests not done this long after arrival
+  std::vector<client::LayerConfig> client;   ///< outermost first; empty: send once, never retry
+};
+
+}  // namespace ratesim::models

@@ -1,0 +1,262 @@
+#include "models/world.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "models/client/layer_factory.hpp"
+
+namespace ratesim::models {
+namespace {
+
+enum Kind : std::uint16_t {
+  kArrival,       // a = workload: the next arrival of an open workload
+  kBatch,         // a = workload, b = count: a burst or a backlog
+  kAtProvider,    // a = slot, b = key: an attempt reaches the provider
+  kProviderDone,  // a = group, b = output tokens to refund: an admitted attempt's work is done
+  kResponse,      // a = slot, b = key: an attempt's response reaches the client
+  kWake,          // a = slot, b = generation << 32 | layer: a parked request moves on
+  kDeadline,      // a = slot, b = generation << 32: the request's deadline
+};
+
+std::uint64_t key(std::uint32_t generation, std::uint32_t low) {
+  return (static_cast<std::uint64_t>(generation) << 32) | low;
+}
+std::uint32_t key_generation(std::uint64_t k) { return static_cast<std::uint32_t>(k >> 32); }
+std::uint32_t key_low(std::uint64_t k) { return static_cast<std::uint32_t>(k); }
+
+std::uint32_t draw_tokens(const kernel::Distribution& d, kernel::RandomStream& rng) {
+  const double x = std::round(d.sample(rng));
+  return static_cast<std::uint32_t>(std::clamp(x, 1.0, 4.0e9));
+}
+
+}  // namespace
+
+struct World::Workload {
+  const WorkloadConfig* config;
+  std::uint16_t model;
+  kernel::RandomStream arrivals_rng;
+  kernel::RandomStream sizes_rng;
+  std::optional<traffic::ArrivalProcess> process;
+  std::vector<std::unique_ptr<client::ClientLayer>> layers;
+};
+
+World::World(const WorldConfig& config, kernel::Simulation& sim)
+    : config_(config),
+      sim_(sim),
+      handler_(sim.add_handler(this)),
+      provider_(config_.provider, config_.seed) {
+  for (const WorkloadConfig& wc : config_.workloads) {
+    const std::string prefix = "workload." + wc.name;
+    const int model = provider_.model_index(wc.model);
+    assert(model >= 0);
+    auto w = std::make_unique<Workload>(Workload{
+        .config = &wc,
+        .model = static_cast<std::uint16_t>(model),
+        .arrivals_rng = kernel::RandomStream(config_.seed, prefix + ".arrivals"),
+        .sizes_rng = kernel::RandomStream(config_.seed, prefix + ".sizes"),
+        .process = std::nullopt,
+        .layers = {},
+    });
+    if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic);
+    for (std::size_t i = 0; i < wc.client.size(); ++i) {
+      const std::string stream =
+          prefix + ".client." + std::to_string(i) + "." + client::layer_kind(wc.client[i]);
+      w->layers.push_back(client::make_layer(wc.client[i], *this, i, config_.seed, stream));
+    }
+    workloads_.push_back(std::move(w));
+  }
+}
+
+World::~World() = default;
+
+void World::run() {
+  start();
+  const Time horizon = kernel::kTimeZero + config_.duration;
+  sim_.run_until(horizon);
+  for (WorldObserver* o : observers_) o->on_horizon(horizon);
+  slab_.for_each_live([&](client::Slot, Request& r) {
+    if (r.finished) return;
+    for (WorldObserver* o : observers_) o->on_request_done(horizon, r, RequestOutcome::kUnfinished);
+  });
+}
+
+void World::start() {
+  const Time horizon = kernel::kTimeZero + config_.duration;
+  for (std::uint16_t w = 0; w < workloads_.size(); ++w) {
+    const WorkloadConfig& wc = *workloads_[w]->config;
+    if (wc.kind == WorkloadConfig::Kind::kBacklog) {
+      const Time at = kernel::kTimeZero + wc.backlog.at;
+      if (at <= horizon) sim_.schedule(at, handler_, kBatch, w, wc.backlog.count);
+      continue;
+    }
+    schedule_next_arrival(w);
+    const Duration cycle = wc.traffic.cycle();
+    for (std::uint32_t rep = 0; rep < wc.traffic.repeat; ++rep) {
+      for (const traffic::Burst& b : wc.traffic.bursts) {
+        const Time at = kernel::kTimeZero + cycle * rep + b.at;
+        if (at <= horizon) sim_.schedule(at, handler_, kBatch, w, b.count);
+      }
+    }
+  }
+}
+
+void World::schedule_next_arrival(std::uint16_t w) {
+  Workload& wl = *workloads_[w];
+  const std::optional<Time> t = wl.process->next(wl.arrivals_rng);
+  if (!t || *t > kernel::kTimeZero + config_.duration) return;
+  sim_.schedule(std::max(*t, sim_.now()), handler_, kArrival, w);
+}
+
+void World::handle(const kernel::Event& e) {
+  switch (e.kind) {
+    case kArrival:
+      arrive(static_cast<std::uint16_t>(e.a), 1);
+      schedule_next_arrival(static_cast<std::uint16_t>(e.a));
+      return;
+    case kBatch:
+      arrive(static_cast<std::uint16_t>(e.a), e.b);
+      return;
+    case kAtProvider:
+      at_provider(e.a);
+      return;
+    case kProviderDone:
+      provider_.complete(sim_.now(), e.a, static_cast<std::int64_t>(e.b));
+      return;
+    case kResponse: {
+      Request& r = slab_[e.a];
+      assert(r.live && r.attempts_out > 0);
+      --r.attempts_out;
+      if (r.finished) {
+        if (r.attempts_out == 0) slab_.release(e.a);
+        return;
+      }
+      if (key_low(e.b) != r.attempts) return;  // an older attempt's late answer
+      response(e.a);
+      return;
+    }
+    case kWake: {
+      const Request& r = slab_[e.a];
+      if (!r.live || r.finished || r.generation != key_generation(e.b)) return;
+      pass_inward(e.a, key_low(e.b));
+      return;
+    }
+    case kDeadline: {
+      const Request& r = slab_[e.a];
+      if (!r.live || r.finished || r.generation != key_generation(e.b)) return;
+      deadline(e.a);
+      return;
+    }
+    default:
+      assert(false && "unknown event kind");
+  }
+}
+
+void World::arrive(std::uint16_t w, std::uint64_t count) {
+  Workload& wl = *workloads_[w];
+  const WorkloadConfig& wc = *wl.config;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const client::Slot s = slab_.allocate();
+    Request& r = slab_[s];
+    r.id = next_id_++;
+    r.workload = w;
+    r.model = wl.model;
+    r.arrival = sim_.now();
+    r.input_tokens = draw_tokens(wc.input_tokens, wl.sizes_rng);
+    r.max_tokens = draw_tokens(wc.max_tokens, wl.sizes_rng);
+    r.output_tokens = std::min(draw_tokens(wc.output_tokens, wl.sizes_rng), r.max_tokens);
+    if (wc.deadline) {
+      r.deadline = r.arrival + *wc.deadline;
+      sim_.schedule(r.deadline, handler_, kDeadline, s, key(r.generation, 0));
+    }
+    for (WorldObserver* o : observers_) o->on_arrival(sim_.now(), r);
+    enter_layer(s, 0);
+  }
+}
+
+void World::enter_layer(client::Slot s, std::size_t layer) {
+  Workload& wl = *workloads_[slab_[s].workload];
+  if (layer == wl.layers.size()) {
+    send_attempt(s);
+    return;
+  }
+  Request& r = slab_[s];
+  r.depth = static_cast<std::uint8_t>(layer + 1);
+  wl.layers[layer]->enter(s, r);
+}
+
+void World::pass_inward(client::Slot s, std::size_t from) {
+  slab_[s].parked = false;
+  enter_layer(s, from + 1);
+}
+
+void World::wake_at(Time at, client::Slot s, std::size_t layer) {
+  sim_.schedule(at, handler_, kWake, s, key(slab_[s].generation, static_cast<std::uint32_t>(layer)));
+}
+
+void World::send_attempt(client::Slot s) {
+  Request& r = slab_[s];
+  ++r.attempts;
+  ++r.attempts_out;
+  if (r.first_send == kernel::kNever) r.first_send = sim_.now();
+  for (WorldObserver* o : observers_) o->on_attempt_sent(sim_.now(), r);
+  sim_.schedule(sim_.now() + provider_.network_delay(), handler_, kAtProvider, s,
+                key(r.generation, r.attempts));
+}
+
+void World::at_provider(client::Slot s) {
+  Request& r = slab_[s];
+  const provider::Decision d = provider_.decide(sim_.now(), r);
+  r.last = d.result;
+  const bool ok = d.result.outcome == AttemptOutcome::kOk;
+  for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d.result, ok ? &d.charge : nullptr);
+  Time back = sim_.now() + provider_.network_delay();
+  if (ok) {
+    const Time done = sim_.now() + d.service;
+    if (d.output_refund > 0)
+      sim_.schedule(done, handler_, kProviderDone, d.group, static_cast<std::uint64_t>(d.output_refund));
+    back += d.service;
+  }
+  sim_.schedule(back, handler_, kResponse, s, key(r.generation, r.attempts));
+}
+
+void World::response(client::Slot s) {
+  for (WorldObserver* o : observers_) o->on_attempt_returned(sim_.now(), slab_[s]);
+  pass_outward(s);
+}
+
+void World::pass_outward(client::Slot s) {
+  Request& r = slab_[s];
+  auto& layers = workloads_[r.workload]->layers;
+  for (std::size_t i = r.depth; i-- > 0;) {
+    if (layers[i]->on_result(s, r) == client::Verdict::kKeep) {
+      r.depth = static_cast<std::uint8_t>(i + 1);
+      return;
+    }
+    r.depth = static_cast<std::uint8_t>(i);
+  }
+  finish(s, r.last.outcome == AttemptOutcome::kOk ? RequestOutcome::kOk : RequestOutcome::kGaveUp);
+}
+
+void World::deadline(client::Slot s) {
+  Request& r = slab_[s];
+  auto& layers = workloads_[r.workload]->layers;
+  const bool parked = r.parked;
+  for (std::size_t i = r.depth; i-- > 0;) {
+    layers[i]->abandon(s, r, parked && i + 1 == r.depth);
+  }
+  r.depth = 0;
+  if (r.attempts_out > 0) {
+    for (WorldObserver* o : observers_) o->on_attempt_returned(sim_.now(), r);
+  }
+  finish(s, RequestOutcome::kTimedOut);
+}
+
+void World::finish(client::Slot s, RequestOutcome outcome) {
+  Request& r = slab_[s];
+  r.finished = true;
+  for (WorldObserver* o : observers_) o->on_request_done(sim_.now(), r, outcome);
+  if (r.attempts_out == 0) slab_.release(s);
+}
+
+}  // namespace ratesim::models

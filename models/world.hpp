@@ -1,0 +1,82 @@
+// The wired world: workloads generating requests, each workload's client stack, and the
+// provider, driven by the simulation's events.
+//
+// A request's life (DESIGN §2): arrival → client layers → attempt sent → network delay →
+// provider decision → (service time) → network delay → result travels outward through the
+// layers → done, retried or given up. The world reports everything to observers and prints
+// nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/client/layer.hpp"
+#include "models/observer.hpp"
+#include "models/provider/provider.hpp"
+#include "models/request_slab.hpp"
+#include "models/traffic/arrival_process.hpp"
+#include "models/workload_config.hpp"
+#include "sim/kernel/simulation.hpp"
+
+namespace ratesim::models {
+
+struct WorldConfig {
+  std::uint64_t seed = 1;
+  Duration duration = std::chrono::hours(1);  ///< the horizon; pending work ends unfinished
+  provider::ProviderConfig provider;
+  std::vector<WorkloadConfig> workloads;
+};
+
+class World final : public kernel::EventHandler, public client::LayerHost {
+ public:
+  /// REQUIRES: a validated config (every workload's model exists in the provider).
+  World(const WorldConfig& config, kernel::Simulation& sim);
+  ~World() override;
+
+  /// REQUIRES: `o` outlives the world. Observers are called in the order they were added.
+  void add_observer(WorldObserver* o) { observers_.push_back(o); }
+
+  /// Runs the simulation to the horizon, then ends every pending request as unfinished.
+  void run();
+
+  const WorldConfig& config() const { return config_; }
+  provider::Provider& provider() { return provider_; }
+  const RequestSlab& requests() const { return slab_; }
+
+  // EventHandler
+  void handle(const kernel::Event& e) override;
+
+  // LayerHost
+  Time now() const override { return sim_.now(); }
+  Request& request(client::Slot s) override { return slab_[s]; }
+  void pass_inward(client::Slot s, std::size_t from) override;
+  void wake_at(Time at, client::Slot s, std::size_t layer) override;
+
+ private:
+  struct Workload;
+
+  void start();
+  void arrive(std::uint16_t w, std::uint64_t count);
+  void schedule_next_arrival(std::uint16_t w);
+  void enter_layer(client::Slot s, std::size_t layer);
+  void send_attempt(client::Slot s);
+  void at_provider(client::Slot s);
+  void response(client::Slot s);
+  void pass_outward(client::Slot s);
+  void deadline(client::Slot s);
+  void finish(client::Slot s, RequestOutcome outcome);
+
+  WorldConfig config_;
+  kernel::Simulation& sim_;
+  std::uint16_t handler_;
+  provider::Provider provider_;
+  std::vector<std::unique_ptr<Workload>> workloads_;
+  std::vector<WorldObserver*> observers_;
+  RequestSlab slab_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace ratesim::models

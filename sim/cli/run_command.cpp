@@ -1,0 +1,133 @@
+#include "sim/cli/run_command.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "sim/cli/runner.hpp"
+#include "sim/cli/usage.hpp"
+#include "sim/report/atomic_file.hpp"
+#include "sim/report/number_format.hpp"
+#include "sim/report/summary_json.hpp"
+#include "sim/report/summary_table.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace po = boost::program_options;
+
+namespace ratesim::cli {
+namespace {
+
+constexpr const char* kRunUsage = R"(Usage: ratesim run FILE [options]
+
+Simulates the scenario in FILE and prints a summary table: requests by outcome, attempts and
+429s by cause, latency percentiles, throughput, tokens and cost, per workload and in total.
+
+Options)";
+
+std::string describe_duration(double seconds) {
+  if (seconds >= 3600 && static_cast<long long>(seconds) % 3600 == 0)
+    return fmt::format("{}h", static_cast<long long>(seconds) / 3600);
+  if (seconds >= 60 && static_cast<long long>(seconds) % 60 == 0)
+    return fmt::format("{}m", static_cast<long long>(seconds) / 60);
+  return fmt::format("{}s", seconds);
+}
+
+void print_warnings(const metrics::Summary& s) {
+  for (const auto& w : s.workloads) {
+    if (w.never_fits > 0)
+      std::cerr << fmt::format(
+          "warning: workload '{}': {} requests can never pass: their cost exceeds a whole bucket "
+          "of the group's budget, so every attempt gets a 429 (raise 'burst' or the limit, or "
+          "shrink the requests)\n",
+          w.name, report::with_separators(w.never_fits));
+  }
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  po::options_description visible(kRunUsage);
+  std::string seed_text, interval_text, out_dir;
+  std::vector<std::string> sets;
+  visible.add_options()
+      ("help,h", "show this help")
+      ("seed", po::value(&seed_text), "override the scenario's seed (a whole number)")
+      ("set", po::value(&sets)->composing(),
+       "override one value: PATH=VALUE, e.g. --set workloads.chat.deadline=30s (repeatable)")
+      ("out", po::value(&out_dir), "write summary.json and timeseries.csv into this folder")
+      ("interval", po::value(&interval_text)->default_value("10s"),
+       "time-series interval (and the window of peak throughput)")
+      ("json", "print the summary as JSON instead of a table");
+  po::options_description all;
+  std::string file;
+  all.add(visible).add_options()("file", po::value(&file));
+  po::positional_options_description positional;
+  positional.add("file", 1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + " (see 'ratesim run --help')");
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\nExit codes: 0 ok, 2 bad input or usage, 3 internal error.\n";
+    return kExitOk;
+  }
+  if (file.empty()) throw UsageError("run needs a scenario FILE (see 'ratesim run --help')");
+
+  const auto interval = scenario::parse_duration(interval_text);
+  if (!interval || interval->count() <= 0)
+    throw UsageError(fmt::format("invalid value '{}' for --interval: expected a duration above "
+                                 "zero, e.g. 10s, 1m",
+                                 interval_text));
+  std::optional<std::uint64_t> seed;
+  if (vm.count("seed")) {
+    const auto v = scenario::parse_number(seed_text);
+    if (!v || *v < 0 || *v != static_cast<double>(static_cast<std::uint64_t>(*v)))
+      throw UsageError(
+          fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", seed_text));
+    seed = static_cast<std::uint64_t>(*v);
+  }
+
+  scenario::Scenario s = scenario::load_scenario_file(file, sets);
+  if (seed) s.world.seed = *seed;
+
+  RunOptions options{.interval = *interval, .timeseries = nullptr};
+  std::optional<report::AtomicFile> summary_file, timeseries_file;
+  if (!out_dir.empty()) {
+    const std::filesystem::path dir(out_dir);
+    report::ensure_directory(dir);
+    summary_file.emplace(dir / "summary.json");
+    timeseries_file.emplace(dir / "timeseries.csv");
+    options.timeseries = &timeseries_file->stream();
+  }
+
+  const RunResult result = run_scenario(s, options);
+
+  if (summary_file) {
+    summary_file->stream() << report::summary_json_text(result.summary);
+    summary_file->commit();
+    timeseries_file->commit();
+  }
+  if (vm.count("json")) {
+    std::cout << report::summary_json_text(result.summary);
+  } else {
+    std::cout << fmt::format("{} · seed {} · {} simulated · {} events in {:.2f} s\n\n", s.name,
+                             s.world.seed, describe_duration(result.summary.duration_s),
+                             report::with_separators(result.events), result.wall_seconds);
+    std::cout << report::summary_table(result.summary);
+    if (summary_file)
+      std::cout << fmt::format("\nwrote {} and {}\n", summary_file->target().string(),
+                               timeseries_file->target().string());
+  }
+  print_warnings(result.summary);
+  return kExitOk;
+}
+
+}  // namespace ratesim::cli

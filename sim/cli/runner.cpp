@@ -1,0 +1,50 @@
+#include "sim/cli/runner.hpp"
+
+#include <chrono>
+#include <optional>
+
+#include "models/world.hpp"
+#include "sim/metrics/summary_collector.hpp"
+#include "sim/metrics/timeseries_collector.hpp"
+#include "sim/report/timeseries_csv.hpp"
+
+namespace ratesim::cli {
+
+const char* version() { return RATESIM_VERSION; }
+
+RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::vector<std::string> names;
+  for (const auto& w : s.world.workloads) names.push_back(w.name);
+
+  kernel::Simulation sim;
+  sim.reserve(1024);
+  models::World world(s.world, sim);
+  metrics::SummaryCollector summary(names, options.interval);
+  world.add_observer(&summary);
+
+  std::optional<report::TimeSeriesCsv> csv;
+  std::optional<metrics::TimeSeriesCollector> series;
+  if (options.timeseries) {
+    csv.emplace(*options.timeseries);
+    series.emplace(names, options.interval, kernel::kTimeZero + s.world.duration,
+                   [&csv](const metrics::TimeSeriesRow& row) { csv->write(row); });
+    world.add_observer(&*series);
+  }
+
+  world.run();
+
+  RunResult result;
+  result.summary = summary.summary();
+  result.summary.scenario = s.name;
+  result.summary.seed = s.world.seed;
+  result.summary.version = version();
+  result.summary.duration_s = kernel::to_seconds(s.world.duration);
+  result.events = sim.events_run();
+  result.peak_requests = world.requests().capacity();
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
+}  // namespace ratesim::cli

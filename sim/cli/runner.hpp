@@ -1,0 +1,30 @@
+// One run of a scenario: the world wired to its collectors and, when asked, to the time-series
+// writer. Used by `ratesim run` and by the tests, so both exercise the same path.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+
+#include "sim/metrics/summary.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace ratesim::cli {
+
+struct RunOptions {
+  kernel::Duration interval = std::chrono::seconds(10);  ///< time-series and peak-throughput bin
+  std::ostream* timeseries = nullptr;  ///< where timeseries.csv goes; null: not written
+};
+
+struct RunResult {
+  metrics::Summary summary;
+  std::uint64_t events = 0;       ///< events the simulation ran
+  std::size_t peak_requests = 0;  ///< most requests alive at once (slab high-water mark)
+  double wall_seconds = 0;
+};
+
+RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options = {});
+
+/// The version written into outputs.
+const char* version();
+
+}  // namespace ratesim::cli

@@ -1,0 +1,21 @@
+#include "sim/cli/usage.hpp"
+
+namespace ratesim::cli {
+
+std::string main_help() {
+  return R"(ratesim — a discrete-event simulator of LLM-API rate limits, for capacity planning.
+
+Usage: ratesim COMMAND [ARGS...]
+
+Commands:
+  run FILE        simulate a scenario; print a summary, optionally write summary.json and
+                  timeseries.csv
+  validate FILE   check a scenario file without running it
+
+Run 'ratesim COMMAND --help' for a command's options. 'ratesim --version' prints the version.
+Exit codes: 0 ok, 2 bad input or usage, 3 internal error.
+Documentation: docs/getting-started.md, docs/scenarios.md.
+)";
+}
+
+}  // namespace ratesim::cli

@@ -1,0 +1,23 @@
+// Exit codes and usage errors shared by the subcommands (DESIGN §4).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace ratesim::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCheckFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInternal = 3;
+
+/// A bad command line: reported as "ratesim: <message>" with exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The top-level help text.
+std::string main_help();
+
+}  // namespace ratesim::cli

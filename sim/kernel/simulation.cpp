@@ -1,0 +1,41 @@
+#include "sim/kernel/simulation.hpp"
+
+#include <cassert>
+
+namespace ratesim::kernel {
+
+std::uint16_t Simulation::add_handler(EventHandler* h) {
+  assert(h != nullptr && handlers_.size() < 0xffff);
+  handlers_.push_back(h);
+  return static_cast<std::uint16_t>(handlers_.size() - 1);
+}
+
+void Simulation::schedule(Time at, std::uint16_t handler, std::uint16_t kind, std::uint32_t a,
+                          std::uint64_t b) {
+  assert(at >= now_ && handler < handlers_.size());
+  queue_.push(Event{.time = at, .handler = handler, .kind = kind, .a = a, .b = b});
+}
+
+bool Simulation::step() {
+  if (queue_.empty()) return false;
+  const Event e = queue_.pop();
+  assert(e.time >= now_);
+  now_ = e.time;
+  ++events_run_;
+  handlers_[e.handler]->handle(e);
+  return true;
+}
+
+void Simulation::run() {
+  while (step()) {
+  }
+  assert(queue_.pushed() == events_run_);  // nothing lost
+}
+
+void Simulation::run_until(Time end) {
+  while (!queue_.empty() && queue_.top().time <= end) step();
+  assert(queue_.pushed() == events_run_ + queue_.size());  // nothing lost
+  if (end > now_) now_ = end;
+}
+
+}  // namespace ratesim::kernel

@@ -1,0 +1,52 @@
+// The simulation loop: pop the earliest event, advance the clock, hand the event to its handler.
+//
+// The loop knows nothing of what events mean. Handlers register once and are addressed by the
+// small index stored in each event, so events stay plain data.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/kernel/event_queue.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace ratesim::kernel {
+
+class EventHandler {
+ public:
+  virtual ~EventHandler() = default;
+  /// Called when `e` is due; Simulation::now() == e.time. May schedule further events.
+  virtual void handle(const Event& e) = 0;
+};
+
+class Simulation {
+ public:
+  /// Registers a handler and returns the index events use to reach it.
+  /// REQUIRES: `h` outlives the simulation.
+  std::uint16_t add_handler(EventHandler* h);
+
+  Time now() const { return now_; }
+
+  /// REQUIRES: at >= now(). Events at equal times run in the order they were scheduled.
+  void schedule(Time at, std::uint16_t handler, std::uint16_t kind, std::uint32_t a = 0,
+                std::uint64_t b = 0);
+
+  /// Runs the earliest event. Returns false if there was none.
+  bool step();
+  /// Runs until no events are left.
+  void run();
+  /// Runs every event due at or before `end`, then sets the clock to `end`. Later events stay.
+  void run_until(Time end);
+
+  std::uint64_t events_run() const { return events_run_; }
+  std::size_t pending() const { return queue_.size(); }
+  void reserve(std::size_t events) { queue_.reserve(events); }
+
+ private:
+  EventQueue queue_;
+  std::vector<EventHandler*> handlers_;
+  Time now_ = kTimeZero;
+  std::uint64_t events_run_ = 0;
+};
+
+}  // namespace ratesim::kernel

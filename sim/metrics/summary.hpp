@@ -1,0 +1,64 @@
+// The numbers a run ends with (DESIGN §5), for all workloads together and for each one.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/request.hpp"
+
+namespace ratesim::metrics {
+
+/// Distribution of a duration, seconds.
+struct DurationStats {
+  std::uint64_t count = 0;
+  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
+};
+
+struct WorkloadSummary {
+  std::string name;  ///< workload name, or "total"
+
+  std::uint64_t arrived = 0;
+  /// Requests by how they ended, indexed by models::RequestOutcome.
+  std::array<std::uint64_t, models::kRequestOutcomeCount> outcomes{};
+
+  std::uint64_t attempts = 0;
+  std::uint64_t attempts_ok = 0;
+  /// 429s by cause, indexed by models::LimitCause (rpm, itpm, otpm, acceleration).
+  std::array<std::uint64_t, models::kLimitCauseCount> r429{};
+  std::uint64_t r529 = 0;
+  std::uint64_t attempt_timeouts = 0;
+  std::uint64_t never_fits = 0;  ///< requests that got a 429 because they exceed a whole bucket
+
+  double amplification = 0;  ///< attempts / arrived
+  DurationStats latency;     ///< arrival to success, ok requests
+  DurationStats queue_wait;  ///< arrival to first attempt, requests that sent one
+  double throughput_mean = 0;  ///< ok requests per second over the makespan
+  double throughput_peak = 0;  ///< ok requests per second in the busiest interval
+  double makespan_s = 0;       ///< first arrival to last completion
+
+  std::uint64_t input_tokens = 0;  ///< uncached input of successful attempts
+  std::uint64_t cache_write_tokens = 0;
+  std::uint64_t cache_read_tokens = 0;
+  std::uint64_t output_tokens = 0;
+
+  double cost_input = 0, cost_cache_write = 0, cost_cache_read = 0, cost_output = 0;  ///< USD
+
+  std::uint64_t requests(models::RequestOutcome o) const {
+    return outcomes[static_cast<std::size_t>(o)];
+  }
+  std::uint64_t r429_total() const { return r429[0] + r429[1] + r429[2] + r429[3]; }
+  double cost_total() const { return cost_input + cost_cache_write + cost_cache_read + cost_output; }
+};
+
+struct Summary {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::string version;
+  double duration_s = 0;
+  WorkloadSummary total;
+  std::vector<WorkloadSummary> workloads;
+};
+
+}  // namespace ratesim::metrics

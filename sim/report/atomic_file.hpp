@@ -1,0 +1,42 @@
+// An output file that appears whole or not at all: written under a temporary name in the same
+// folder and renamed over the target on commit(). Destroyed uncommitted, it removes the
+// temporary, so a failed run never leaves half a file.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace ratesim::report {
+
+/// A file could not be written (a user-facing error: bad --out, full disk).
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class AtomicFile {
+ public:
+  /// Opens the temporary file. Throws OutputError if it cannot be created.
+  explicit AtomicFile(std::filesystem::path target);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  std::ostream& stream() { return out_; }
+  /// Flushes, closes and renames into place. Throws OutputError on any write failure.
+  void commit();
+
+  const std::filesystem::path& target() const { return target_; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+/// Creates `dir` (and parents) if needed. Throws OutputError when it cannot.
+void ensure_directory(const std::filesystem::path& dir);
+
+}  // namespace ratesim::report

@@ -1,0 +1,74 @@
+#include "sim/report/summary_json.hpp"
+
+#include "sim/report/number_format.hpp"
+
+namespace ratesim::report {
+namespace {
+
+using nlohmann::ordered_json;
+using models::RequestOutcome;
+
+double r(double x) { return round_significant(x); }
+
+ordered_json durations(const metrics::DurationStats& d) {
+  return ordered_json{{"count", d.count}, {"mean", r(d.mean)}, {"p50", r(d.p50)},
+                      {"p90", r(d.p90)},   {"p95", r(d.p95)},   {"p99", r(d.p99)},
+                      {"p999", r(d.p999)}, {"max", r(d.max)}};
+}
+
+ordered_json workload(const metrics::WorkloadSummary& w) {
+  ordered_json j;
+  j["requests"] = ordered_json{{"arrived", w.arrived},
+                               {"ok", w.requests(RequestOutcome::kOk)},
+                               {"gave_up", w.requests(RequestOutcome::kGaveUp)},
+                               {"timed_out", w.requests(RequestOutcome::kTimedOut)},
+                               {"dropped", w.requests(RequestOutcome::kDropped)},
+                               {"expired", w.requests(RequestOutcome::kExpired)},
+                               {"unfinished", w.requests(RequestOutcome::kUnfinished)}};
+  j["attempts"] = ordered_json{{"total", w.attempts},
+                               {"ok", w.attempts_ok},
+                               {"r429", ordered_json{{"total", w.r429_total()},
+                                                     {"rpm", w.r429[0]},
+                                                     {"itpm", w.r429[1]},
+                                                     {"otpm", w.r429[2]},
+                                                     {"acceleration", w.r429[3]}}},
+                               {"r529", w.r529},
+                               {"timeout", w.attempt_timeouts}};
+  j["amplification"] = r(w.amplification);
+  j["latency_s"] = durations(w.latency);
+  j["queue_wait_s"] = durations(w.queue_wait);
+  j["throughput_rps"] = ordered_json{{"mean", r(w.throughput_mean)}, {"peak", r(w.throughput_peak)}};
+  j["makespan_s"] = r(w.makespan_s);
+  j["tokens"] = ordered_json{{"input", w.input_tokens},
+                             {"cache_write", w.cache_write_tokens},
+                             {"cache_read", w.cache_read_tokens},
+                             {"output", w.output_tokens}};
+  j["cost_usd"] = ordered_json{{"total", r(w.cost_total())},
+                               {"input", r(w.cost_input)},
+                               {"cache_write", r(w.cost_cache_write)},
+                               {"cache_read", r(w.cost_cache_read)},
+                               {"output", r(w.cost_output)}};
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
+  ordered_json j;
+  j["schema"] = kSummarySchema;
+  j["scenario"] = s.scenario;
+  j["seed"] = s.seed;
+  j["version"] = s.version;
+  j["duration_s"] = r(s.duration_s);
+  j["total"] = workload(s.total);
+  ordered_json ws = ordered_json::object();
+  for (const auto& w : s.workloads) ws[w.name] = workload(w);
+  j["workloads"] = std::move(ws);
+  return j;
+}
+
+std::string summary_json_text(const metrics::Summary& s) {
+  return summary_to_json(s).dump(2) + "\n";
+}
+
+}  // namespace ratesim::report

@@ -1,0 +1,134 @@
+#include "sim/report/summary_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+#include "sim/report/number_format.hpp"
+
+namespace ratesim::report {
+namespace {
+
+using metrics::WorkloadSummary;
+using models::RequestOutcome;
+
+struct Row {
+  std::string label;          ///< "" for a blank line; a heading has no values
+  std::vector<std::string> cells;
+};
+
+class Table {
+ public:
+  explicit Table(const metrics::Summary& s) {
+    for (const auto& w : s.workloads) columns_.push_back(&w);
+    if (s.workloads.size() != 1) columns_.push_back(&s.total);
+  }
+
+  void heading(std::string title) { rows_.push_back({std::move(title), {}}); }
+
+  /// A row of counts; `optional` rows are left out when every value is zero.
+  void count(std::string label, const std::function<std::uint64_t(const WorkloadSummary&)>& f,
+             bool optional = false) {
+    bool any = false;
+    Row row{"  " + std::move(label), {}};
+    for (const auto* w : columns_) {
+      const std::uint64_t v = f(*w);
+      any = any || v != 0;
+      row.cells.push_back(with_separators(v));
+    }
+    if (any || !optional) rows_.push_back(std::move(row));
+  }
+
+  void number(std::string label, const std::function<double(const WorkloadSummary&)>& f,
+              int decimals, bool optional = false) {
+    bool any = false;
+    Row row{"  " + std::move(label), {}};
+    for (const auto* w : columns_) {
+      const double v = f(*w);
+      any = any || v != 0;
+      row.cells.push_back(with_separators(v, decimals));
+    }
+    if (any || !optional) rows_.push_back(std::move(row));
+  }
+
+  std::string render() const {
+    std::size_t label_width = 0;
+    for (const Row& r : rows_) label_width = std::max(label_width, r.label.size());
+    std::vector<std::size_t> widths;
+    for (const auto* w : columns_) widths.push_back(std::max<std::size_t>(w->name.size(), 8));
+    for (const Row& r : rows_)
+      for (std::size_t i = 0; i < r.cells.size(); ++i) widths[i] = std::max(widths[i], r.cells[i].size());
+    std::string out = fmt::format("{:<{}}", "", label_width);
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      out += fmt::format("  {:>{}}", columns_[i]->name, widths[i]);
+    out += '\n';
+    for (const Row& r : rows_) {
+      out += fmt::format("{:<{}}", r.label, label_width);
+      for (std::size_t i = 0; i < r.cells.size(); ++i)
+        out += fmt::format("  {:>{}}", r.cells[i], widths[i]);
+      // Headings carry no cells; trim trailing padding.
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += '\n';
+    }
+    return out;
+  }
+
+ private:
+  std::vector<const WorkloadSummary*> columns_;
+  std::vector<Row> rows_;
+};
+
+}  // namespace
+
+std::string summary_table(const metrics::Summary& s) {
+  Table t(s);
+  auto req = [](RequestOutcome o) { return [o](const WorkloadSummary& w) { return w.requests(o); }; };
+  t.heading("requests");
+  t.count("arrived", [](const WorkloadSummary& w) { return w.arrived; });
+  t.count("ok", req(RequestOutcome::kOk));
+  t.count("gave up", req(RequestOutcome::kGaveUp));
+  t.count("timed out", req(RequestOutcome::kTimedOut));
+  t.count("dropped", req(RequestOutcome::kDropped), true);
+  t.count("expired", req(RequestOutcome::kExpired), true);
+  t.count("unfinished", req(RequestOutcome::kUnfinished));
+  t.heading("attempts");
+  t.count("total", [](const WorkloadSummary& w) { return w.attempts; });
+  t.count("ok", [](const WorkloadSummary& w) { return w.attempts_ok; });
+  t.count("429 total", [](const WorkloadSummary& w) { return w.r429_total(); });
+  t.count("429 rpm", [](const WorkloadSummary& w) { return w.r429[0]; });
+  t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429[1]; });
+  t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429[2]; });
+  t.count("429 acceleration", [](const WorkloadSummary& w) { return w.r429[3]; }, true);
+  t.count("529", [](const WorkloadSummary& w) { return w.r529; }, true);
+  t.count("timeout", [](const WorkloadSummary& w) { return w.attempt_timeouts; }, true);
+  t.number("attempts per request", [](const WorkloadSummary& w) { return w.amplification; }, 2);
+  t.heading("latency, s (arrival to success)");
+  t.number("mean", [](const WorkloadSummary& w) { return w.latency.mean; }, 3);
+  t.number("p50", [](const WorkloadSummary& w) { return w.latency.p50; }, 3);
+  t.number("p90", [](const WorkloadSummary& w) { return w.latency.p90; }, 3);
+  t.number("p99", [](const WorkloadSummary& w) { return w.latency.p99; }, 3);
+  t.number("max", [](const WorkloadSummary& w) { return w.latency.max; }, 3);
+  t.heading("queue wait, s (arrival to first attempt)");
+  t.number("p50", [](const WorkloadSummary& w) { return w.queue_wait.p50; }, 3);
+  t.number("p99", [](const WorkloadSummary& w) { return w.queue_wait.p99; }, 3);
+  t.heading("throughput, requests/s");
+  t.number("mean", [](const WorkloadSummary& w) { return w.throughput_mean; }, 2);
+  t.number("peak", [](const WorkloadSummary& w) { return w.throughput_peak; }, 2);
+  t.number("makespan, s", [](const WorkloadSummary& w) { return w.makespan_s; }, 1);
+  t.heading("tokens");
+  t.count("input", [](const WorkloadSummary& w) { return w.input_tokens; });
+  t.count("cache write", [](const WorkloadSummary& w) { return w.cache_write_tokens; }, true);
+  t.count("cache read", [](const WorkloadSummary& w) { return w.cache_read_tokens; }, true);
+  t.count("output", [](const WorkloadSummary& w) { return w.output_tokens; });
+  t.heading("cost, USD");
+  t.number("input", [](const WorkloadSummary& w) { return w.cost_input; }, 2);
+  t.number("cache write", [](const WorkloadSummary& w) { return w.cost_cache_write; }, 2, true);
+  t.number("cache read", [](const WorkloadSummary& w) { return w.cost_cache_read; }, 2, true);
+  t.number("output", [](const WorkloadSummary& w) { return w.cost_output; }, 2);
+  t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
+  return t.render();
+}
+
+}  // namespace ratesim::report

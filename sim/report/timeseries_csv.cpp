@@ -1,0 +1,29 @@
+#include "sim/report/timeseries_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <string>
+
+namespace ratesim::report {
+
+TimeSeriesCsv::TimeSeriesCsv(std::ostream& out) : out_(out) { out_ << kTimeSeriesHeader << '\n'; }
+
+void TimeSeriesCsv::write(const metrics::TimeSeriesRow& r) {
+  fmt::memory_buffer b;
+  auto it = std::back_inserter(b);
+  // Interval starts are whole microseconds: fixed notation, trailing zeros trimmed.
+  std::string t = fmt::format("{:.6f}", r.t_s);
+  t.erase(t.find_last_not_of('0') + 1);
+  if (t.back() == '.') t.pop_back();
+  fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", t, *r.workload,
+                 r.arrivals, r.attempts, r.ok, r.r429[0], r.r429[1], r.r429[2], r.r429[3], r.r529,
+                 r.gave_up, r.timed_out, r.dropped, r.in_flight, r.queued);
+  // An interval with no successful request has no latency: the fields stay empty (NaN in pandas).
+  if (r.has_latency) fmt::format_to(it, "{:.6f},{:.6f}", r.latency_p50_s, r.latency_p99_s);
+  else fmt::format_to(it, ",");
+  fmt::format_to(it, ",{},{},{:.6f}\n", r.input_tokens, r.output_tokens, r.cost_usd);
+  out_.write(b.data(), static_cast<std::streamsize>(b.size()));
+}
+
+}  // namespace ratesim::report

@@ -1,0 +1,98 @@
+// Reading YAML nodes into typed values, with errors that name the place, quote the offending
+// text and say what was expected.
+//
+// A Source knows which file (or which --set argument) each node came from. A MapReader reads the
+// keys of one mapping and, when finished, rejects any key it was never asked about, suggesting
+// the closest known key.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/kernel/distribution.hpp"
+#include "sim/kernel/time.hpp"
+
+namespace ratesim::scenario {
+
+class Source {
+ public:
+  explicit Source(std::string file) : file_(std::move(file)) {}
+
+  /// Nodes under `root` come from a --set argument: positions are reported as
+  /// `<label>:1:<column_offset + column>`.
+  void add_override(const YAML::Node& root, std::string label, int column_offset);
+
+  /// Throws InputError at `at`.
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const;
+  [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& message) const;
+
+  const std::string& file() const { return file_; }
+
+ private:
+  struct Override {
+    std::vector<YAML::Node> nodes;
+    std::string label;
+    int column_offset;
+  };
+  std::string file_;
+  std::vector<Override> overrides_;
+};
+
+/// How a node is quoted in a message: a scalar as 'text', collections by kind.
+std::string quote(const YAML::Node& n);
+
+/// What a distribution's values measure.
+enum class Quantity {
+  kTokens,   ///< token counts, at least 1
+  kSeconds,  ///< durations, written with units
+  kPerSecond ///< speeds, positive
+};
+
+class MapReader {
+ public:
+  /// Fails unless `node` is a mapping. `what` names it in messages ("traffic phase").
+  MapReader(const Source& src, const YAML::Node& node, std::string what);
+
+  /// The value of `key`, or an undefined node when absent. Marks `key` as known.
+  YAML::Node get(const std::string& key);
+  bool has(const std::string& key);
+  /// The value of `key`; fails when absent.
+  YAML::Node require(const std::string& key);
+  /// Fails on the first key that no get/has/require asked about.
+  void finish() const;
+
+  /// Renames the mapping for later messages (once its name key has been read).
+  void set_what(std::string what) { what_ = std::move(what); }
+  const YAML::Node& node() const { return node_; }
+  const std::string& what() const { return what_; }
+
+ private:
+  const Source& src_;
+  YAML::Node node_;
+  std::string what_;
+  std::vector<std::string> known_;
+};
+
+// Typed values. `field` names the value in messages; each fails with a precise message.
+std::string read_string(const Source& src, const YAML::Node& n, const std::string& field);
+double read_number(const Source& src, const YAML::Node& n, const std::string& field,
+                   double min = 0);
+std::int64_t read_integer(const Source& src, const YAML::Node& n, const std::string& field,
+                          std::int64_t min);
+bool read_bool(const Source& src, const YAML::Node& n, const std::string& field);
+/// REQUIRES of the input: a duration >= `min`.
+kernel::Duration read_duration(const Source& src, const YAML::Node& n, const std::string& field,
+                               kernel::Duration min = kernel::Duration{0});
+/// Events per second.
+double read_rate(const Source& src, const YAML::Node& n, const std::string& field);
+/// One of `options`; returns its index.
+std::size_t read_choice(const Source& src, const YAML::Node& n, const std::string& field,
+                        const std::vector<std::string>& options);
+/// A number or {uniform|normal|lognormal|exponential|empirical: ...}.
+kernel::Distribution read_distribution(const Source& src, const YAML::Node& n,
+                                       const std::string& field, Quantity q);
+
+}  // namespace ratesim::scenario

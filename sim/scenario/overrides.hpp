@@ -1,0 +1,21 @@
+// --set PATH=VALUE: changes one value of a scenario before it is validated.
+//
+// PATH is dot-separated. A segment names a key of a mapping, or selects an item of a list by
+// index or by name: the item whose `name` is that segment (workloads.chat), or the single-key
+// item with that key, whose value is then entered (client.retry). A missing last key is added.
+// VALUE is YAML (`3`, `30s`, `[429, 529]`, `{limit: 8}`).
+#pragma once
+
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/node_reader.hpp"
+
+namespace ratesim::scenario {
+
+/// Applies one `PATH=VALUE` to `root` and registers the value's nodes with `src`, so errors in
+/// them point into the argument. Throws InputError (labelled "--set") on a bad path or value.
+void apply_set(YAML::Node root, const std::string& assignment, Source& src);
+
+}  // namespace ratesim::scenario

@@ -1,0 +1,399 @@
+#include "sim/scenario/scenario_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "sim/scenario/did_you_mean.hpp"
+#include "sim/scenario/input_error.hpp"
+#include "sim/scenario/node_reader.hpp"
+#include "sim/scenario/overrides.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace ratesim::scenario {
+namespace {
+
+using kernel::Duration;
+using models::WorkloadConfig;
+using models::provider::ProviderConfig;
+using namespace std::chrono_literals;
+
+bool valid_name(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+std::string read_name(const Source& src, const YAML::Node& n, const std::string& field) {
+  const std::string s = read_string(src, n, field);
+  if (!valid_name(s))
+    src.fail(n, fmt::format("invalid name '{}' for '{}': expected letters, digits, '-' and '_' only",
+                            s, field));
+  return s;
+}
+
+// ---- provider ---------------------------------------------------------------------------
+
+models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
+                                     const std::string& model) {
+  MapReader m(src, n, "limits of model '" + model + "'");
+  models::provider::Limits l;
+  if (auto v = m.get("rpm"); v.IsDefined()) l.rpm = read_integer(src, v, "rpm", 1);
+  if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1);
+  if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1);
+  m.finish();
+  if (!l.rpm && !l.itpm && !l.otpm)
+    src.fail(n, fmt::format("limits of model '{}' name no budget: expected at least one of rpm, "
+                            "itpm, otpm",
+                            model));
+  return l;
+}
+
+models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
+                                   std::optional<models::provider::Limits>& limits,
+                                   YAML::Node& limits_node) {
+  MapReader m(src, n, "model '" + name + "'");
+  models::provider::Model model{.name = name, .group = name, .price = {}, .latency = {}};
+  if (auto g = m.get("group"); g.IsDefined()) model.group = read_name(src, g, "group");
+  if (auto l = m.get("limits"); l.IsDefined()) {
+    limits = read_limits(src, l, name);
+    limits_node = l;
+  }
+  {
+    MapReader p(src, m.require("price"), "price of model '" + name + "'");
+    model.price.input = read_number(src, p.require("input"), "price.input", 0);
+    model.price.output = read_number(src, p.require("output"), "price.output", 0);
+    p.finish();
+  }
+  {
+    MapReader lat(src, m.require("latency"), "latency of model '" + name + "'");
+    model.latency.ttft = read_distribution(src, lat.require("ttft"), "ttft", Quantity::kSeconds);
+    model.latency.output_tps =
+        read_distribution(src, lat.require("output_tps"), "output_tps", Quantity::kPerSecond);
+    if (auto pf = lat.get("prefill_tps"); pf.IsDefined())
+      model.latency.prefill_tps = read_distribution(src, pf, "prefill_tps", Quantity::kPerSecond);
+    lat.finish();
+  }
+  m.finish();
+  return model;
+}
+
+bool same_limits(const models::provider::Limits& a, const models::provider::Limits& b) {
+  return a.rpm == b.rpm && a.itpm == b.itpm && a.otpm == b.otpm;
+}
+
+ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "provider");
+  ProviderConfig p;
+  if (auto v = m.get("limiter"); v.IsDefined()) {
+    read_choice(src, v, "limiter", {"token-bucket"});
+    p.limiter = models::provider::LimiterKind::kTokenBucket;
+  }
+  if (auto v = m.get("burst"); v.IsDefined()) p.burst = read_duration(src, v, "burst", 1ms);
+  if (auto v = m.get("otpm_accounting"); v.IsDefined())
+    read_choice(src, v, "otpm_accounting", {"reserve"});
+  if (auto v = m.get("network_delay"); v.IsDefined())
+    p.network_delay = read_duration(src, v, "network_delay");
+  const YAML::Node models_node = m.require("models");
+  m.finish();
+
+  if (!models_node.IsMap() || models_node.size() == 0)
+    src.fail(models_node, fmt::format("invalid value {} for 'models': expected a mapping from "
+                                      "model names to their limits, price and latency",
+                                      quote(models_node)));
+  struct GroupSeen {
+    std::optional<models::provider::Limits> limits;
+    std::string model;
+    YAML::Node at;
+  };
+  std::map<std::string, GroupSeen> seen;
+  std::vector<std::string> group_order;
+  for (const auto& kv : models_node) {
+    const std::string name = read_name(src, kv.first, "model name");
+    std::optional<models::provider::Limits> limits;
+    YAML::Node limits_node;
+    p.models.push_back(read_model(src, name, kv.second, limits, limits_node));
+    const std::string& group = p.models.back().group;
+    if (!seen.count(group)) group_order.push_back(group);
+    GroupSeen& g = seen[group];
+    if (limits) {
+      if (g.limits && !same_limits(*g.limits, *limits))
+        src.fail(limits_node, fmt::format("models '{}' and '{}' share group '{}' but give "
+                                          "different limits; give the limits once",
+                                          g.model, name, group));
+      g.limits = limits;
+      g.model = name;
+    }
+    if (!g.at.IsDefined()) g.at = kv.first;
+  }
+  for (const std::string& group : group_order) {
+    const GroupSeen& g = seen[group];
+    if (!g.limits)
+      src.fail(g.at, fmt::format("group '{}' has no limits: give 'limits: {{rpm, itpm, otpm}}' on "
+                                 "one of its models",
+                                 group));
+    p.groups.push_back(models::provider::Group{.name = group, .limits = *g.limits});
+  }
+  return p;
+}
+
+// ---- workloads --------------------------------------------------------------------------
+
+models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n) {
+  using models::traffic::Phase;
+  if (!n.IsSequence() || n.size() == 0)
+    src.fail(n, fmt::format("invalid value {} for 'traffic': expected a list of phases, e.g. "
+                            "[{{for: 10m, rate: 2/s}}]",
+                            quote(n)));
+  models::traffic::OpenTraffic t;
+  for (const auto& item : n) {
+    MapReader m(src, item, "traffic phase");
+    const YAML::Node length = m.get("for");
+    const YAML::Node at = m.get("at");
+    const std::vector<std::string> shapes{"rate", "ramp_to", "count", "pause", "burst"};
+    std::vector<std::string> given;
+    for (const std::string& s : shapes)
+      if (m.has(s)) given.push_back(s);
+    m.finish();
+    if (given.empty())
+      src.fail(item, "traffic phase needs one of 'rate', 'ramp_to', 'count', 'pause' or 'burst'");
+    if (given.size() > 1)
+      src.fail(item, fmt::format("traffic phase has both '{}' and '{}': give one per phase",
+                                 given[0], given[1]));
+    const std::string& shape = given[0];
+    const YAML::Node value = item[shape];
+    if (shape == "burst") {
+      if (length.IsDefined())
+        src.fail(length, "a burst phase happens at one instant: give 'at', not 'for'");
+      if (!at.IsDefined()) src.fail(item, "missing key 'at' in burst phase");
+      t.bursts.push_back({.at = read_duration(src, at, "at"),
+                          .count = static_cast<std::uint64_t>(read_integer(src, value, "burst", 1))});
+      continue;
+    }
+    if (at.IsDefined())
+      src.fail(at, fmt::format("'at' belongs to burst phases; a '{}' phase takes 'for'", shape));
+    if (!length.IsDefined()) src.fail(item, fmt::format("missing key 'for' in traffic phase"));
+    Phase p;
+    p.length = read_duration(src, length, "for", 1us);
+    if (shape == "rate") {
+      p.kind = Phase::Kind::kRate;
+      p.rate = read_rate(src, value, "rate");
+    } else if (shape == "ramp_to") {
+      p.kind = Phase::Kind::kRampTo;
+      p.rate = read_rate(src, value, "ramp_to");
+    } else if (shape == "count") {
+      p.kind = Phase::Kind::kCount;
+      p.count = static_cast<std::uint64_t>(read_integer(src, value, "count", 0));
+    } else {
+      if (!read_bool(src, value, "pause"))
+        src.fail(value, "invalid value 'false' for 'pause': a pause phase is written 'pause: true'");
+      p.kind = Phase::Kind::kPause;
+    }
+    t.phases.push_back(p);
+  }
+  return t;
+}
+
+models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
+  using namespace models::client;
+  MapReader m(src, n.IsNull() ? YAML::Node(YAML::NodeType::Map) : n, "retry layer");
+  RetryConfig c;
+  if (auto v = m.get("on"); v.IsDefined()) {
+    if (!v.IsSequence())
+      src.fail(v, fmt::format("invalid value {} for 'on': expected a list of 429, 529, timeout",
+                              quote(v)));
+    c.on_429 = c.on_529 = c.on_timeout = false;
+    for (const auto& item : v) {
+      switch (read_choice(src, item, "on", {"429", "529", "timeout"})) {
+        case 0: c.on_429 = true; break;
+        case 1: c.on_529 = true; break;
+        default: c.on_timeout = true; break;
+      }
+    }
+  }
+  if (auto v = m.get("max_retries"); v.IsDefined())
+    c.max_retries = static_cast<std::uint32_t>(read_integer(src, v, "max_retries", 0));
+  if (auto v = m.get("backoff"); v.IsDefined())
+    c.backoff = static_cast<Backoff>(
+        read_choice(src, v, "backoff", {"constant", "exponential", "decorrelated"}));
+  if (auto v = m.get("base"); v.IsDefined()) c.base = read_duration(src, v, "base");
+  if (auto v = m.get("cap"); v.IsDefined()) {
+    c.cap = read_duration(src, v, "cap");
+    if (c.cap < c.base)
+      src.fail(v, fmt::format("invalid duration {} for 'cap': expected at least 'base' ({}s)",
+                              quote(v), kernel::to_seconds(c.base)));
+  }
+  if (auto v = m.get("jitter"); v.IsDefined())
+    c.jitter = static_cast<Jitter>(read_choice(src, v, "jitter", {"none", "full", "equal", "sdk"}));
+  if (auto v = m.get("honor_retry_after"); v.IsDefined()) {
+    if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "false")) {
+      c.retry_after = v.Scalar() == "true" ? RetryAfterPolicy::kObey : RetryAfterPolicy::kIgnore;
+    } else if (v.IsScalar() && parse_duration(v.Scalar())) {
+      c.retry_after = RetryAfterPolicy::kObeyUpTo;
+      c.retry_after_max = read_duration(src, v, "honor_retry_after");
+    } else {
+      src.fail(v, fmt::format("invalid value {} for 'honor_retry_after': expected true, false, or "
+                              "the longest retry-after to obey (e.g. 60s)",
+                              quote(v)));
+    }
+  }
+  m.finish();
+  return c;
+}
+
+std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n) {
+  const std::vector<std::string> kinds{"semaphore", "retry"};
+  if (!n.IsSequence())
+    src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
+                            "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
+                            quote(n)));
+  std::vector<models::client::LayerConfig> layers;
+  for (const auto& item : n) {
+    if (!item.IsMap() || item.size() != 1)
+      src.fail(item, fmt::format("invalid client layer {}: expected one key naming the layer, "
+                                 "e.g. {{semaphore: {{limit: 8}}}}",
+                                 quote(item)));
+    const YAML::Node key = item.begin()->first;
+    const YAML::Node body = item.begin()->second;
+    const std::string kind = key.Scalar();
+    if (kind == "semaphore") {
+      MapReader m(src, body, "semaphore layer");
+      layers.emplace_back(models::client::SemaphoreConfig{
+          .limit = static_cast<std::uint32_t>(read_integer(src, m.require("limit"), "limit", 1))});
+      m.finish();
+    } else if (kind == "retry") {
+      layers.emplace_back(read_retry(src, body));
+    } else {
+      src.fail(key, fmt::format("unknown client layer '{}': expected one of semaphore, retry{}",
+                                kind, did_you_mean(kind, kinds)));
+    }
+  }
+  if (layers.size() > 200) src.fail(n, "too many client layers (at most 200)");
+  return layers;
+}
+
+WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const ProviderConfig& p) {
+  MapReader m(src, n, "workload");
+  WorkloadConfig w;
+  w.name = read_name(src, m.require("name"), "name");
+  m.set_what("workload '" + w.name + "'");
+  const YAML::Node model = m.require("model");
+  w.model = read_string(src, model, "model");
+  std::vector<std::string> model_names;
+  for (const auto& md : p.models) model_names.push_back(md.name);
+  if (std::find(model_names.begin(), model_names.end(), w.model) == model_names.end())
+    src.fail(model, fmt::format("unknown model '{}' in workload '{}'{}: the provider defines {}",
+                                w.model, w.name, did_you_mean(w.model, model_names),
+                                fmt::join(model_names, ", ")));
+
+  const YAML::Node traffic = m.get("traffic");
+  const YAML::Node backlog = m.get("backlog");
+  const YAML::Node arrivals = m.get("arrivals");
+  const YAML::Node repeat = m.get("repeat");
+  if (traffic.IsDefined() == backlog.IsDefined())
+    src.fail(n, fmt::format("workload '{}' needs exactly one of 'traffic' (open arrivals) or "
+                            "'backlog' (requests ready at once)",
+                            w.name));
+  if (traffic.IsDefined()) {
+    w.kind = WorkloadConfig::Kind::kOpen;
+    w.traffic = read_traffic(src, traffic);
+    if (arrivals.IsDefined())
+      w.traffic.arrivals = static_cast<models::traffic::Arrivals>(
+          read_choice(src, arrivals, "arrivals", {"poisson", "uniform"}));
+    if (repeat.IsDefined())
+      w.traffic.repeat = static_cast<std::uint32_t>(read_integer(src, repeat, "repeat", 1));
+    const Duration cycle = w.traffic.cycle();
+    if (w.traffic.repeat > 1) {
+      if (cycle == Duration{0})
+        src.fail(repeat, "'repeat' needs phases with a duration ('for') to repeat");
+      for (const auto& b : w.traffic.bursts)
+        if (b.at >= cycle)
+          src.fail(traffic, fmt::format("a burst at {}s lies outside the repeated phases ({}s long)",
+                                        kernel::to_seconds(b.at), kernel::to_seconds(cycle)));
+    }
+  } else {
+    if (arrivals.IsDefined()) src.fail(arrivals, "'arrivals' applies to 'traffic', not 'backlog'");
+    if (repeat.IsDefined()) src.fail(repeat, "'repeat' applies to 'traffic', not 'backlog'");
+    w.kind = WorkloadConfig::Kind::kBacklog;
+    MapReader b(src, backlog, "backlog");
+    w.backlog.count = static_cast<std::uint64_t>(read_integer(src, b.require("count"), "count", 0));
+    if (auto at = b.get("at"); at.IsDefined()) w.backlog.at = read_duration(src, at, "at");
+    b.finish();
+  }
+  w.input_tokens = read_distribution(src, m.require("input_tokens"), "input_tokens",
+                                     Quantity::kTokens);
+  w.output_tokens = read_distribution(src, m.require("output_tokens"), "output_tokens",
+                                      Quantity::kTokens);
+  w.max_tokens =
+      read_distribution(src, m.require("max_tokens"), "max_tokens", Quantity::kTokens);
+  if (auto d = m.get("deadline"); d.IsDefined())
+    w.deadline = read_duration(src, d, "deadline", 1us);
+  if (auto c = m.get("client"); c.IsDefined()) w.client = read_client(src, c);
+  m.finish();
+  return w;
+}
+
+// ---- scenario ---------------------------------------------------------------------------
+
+Scenario read_scenario(const Source& src, const YAML::Node& root) {
+  MapReader m(src, root, "scenario");
+  Scenario s;
+  s.file = src.file();
+  s.name = read_string(src, m.require("name"), "name");
+  if (auto v = m.get("seed"); v.IsDefined())
+    s.world.seed = static_cast<std::uint64_t>(read_integer(src, v, "seed", 0));
+  s.world.duration = read_duration(src, m.require("duration"), "duration", 1us);
+  s.world.provider = read_provider(src, m.require("provider"));
+  const YAML::Node workloads = m.require("workloads");
+  m.finish();
+  if (!workloads.IsSequence() || workloads.size() == 0)
+    src.fail(workloads, fmt::format("invalid value {} for 'workloads': expected a list of "
+                                    "workloads",
+                                    quote(workloads)));
+  if (workloads.size() > 1000) src.fail(workloads, "too many workloads (at most 1000)");
+  for (const auto& w : workloads) {
+    WorkloadConfig wc = read_workload(src, w, s.world.provider);
+    for (const auto& other : s.world.workloads)
+      if (other.name == wc.name)
+        src.fail(w["name"], fmt::format("duplicate workload name '{}'", wc.name));
+    s.world.workloads.push_back(std::move(wc));
+  }
+  return s;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& label,
+                            const std::vector<std::string>& sets) {
+  Source src(label);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    src.fail_at(e.mark, "YAML syntax error: " + e.msg);
+  }
+  if (!root.IsMap()) src.fail(root, "expected a scenario: a mapping with name, duration, provider "
+                                    "and workloads");
+  for (const std::string& set : sets) apply_set(root, set, src);
+  try {
+    return read_scenario(src, root);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp throws on malformed structure it only discovers while reading (rare).
+    src.fail_at(e.mark, e.msg);
+  }
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, 0, fmt::format("cannot open scenario file: {}", std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path, sets);
+}
+
+}  // namespace ratesim::scenario

@@ -1,0 +1,19 @@
+// Scenario files (DESIGN §3): YAML → validated Scenario. Nothing is simulated until the whole
+// file validates; the first problem found is thrown as an InputError with its position.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace ratesim::scenario {
+
+/// Reads and validates the file at `path`, after applying each `--set PATH=VALUE`.
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets = {});
+
+/// The same for scenario text; `label` stands for the file name in messages.
+Scenario load_scenario_text(const std::string& text, const std::string& label,
+                            const std::vector<std::string>& sets = {});
+
+}  // namespace ratesim::scenario
