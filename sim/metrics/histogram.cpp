@@ -50,6 +50,7 @@ void Histogram::clear() {
 
 double Histogram::quantile(double q) const {
   if (count_ == 0) return 0.0;
+  if (q >= 1.0) return max_;
   const auto rank = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_) - 1e-9)));
   std::uint64_t seen = 0;

@@ -62,7 +62,7 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
   if (auto g = m.get("group"); g.IsDefined()) model.group = read_name(src, g, "group");
   if (auto l = m.get("limits"); l.IsDefined()) {
     limits = read_limits(src, l, name);
-    limits_node = l;
+    limits_node.reset(l);
   }
   {
     MapReader p(src, m.require("price"), "price of model '" + name + "'");
@@ -109,7 +109,8 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
   struct GroupSeen {
     std::optional<models::provider::Limits> limits;
     std::string model;
-    YAML::Node at;
+    YAML::Node at;  ///< the first model of the group, where a missing-limits error points
+    bool has_at = false;
   };
   std::map<std::string, GroupSeen> seen;
   std::vector<std::string> group_order;
@@ -129,7 +130,10 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
       g.limits = limits;
       g.model = name;
     }
-    if (!g.at.IsDefined()) g.at = kv.first;
+    if (!g.has_at) {
+      g.at.reset(kv.first);  // reset() rebinds; operator= would overwrite the node's content
+      g.has_at = true;
+    }
   }
   for (const std::string& group : group_order) {
     const GroupSeen& g = seen[group];

@@ -52,9 +52,9 @@ std::optional<kernel::Duration> parse_duration(std::string_view text) {
   // Longest names first so "ms" is not read as "m" followed by "s".
   static constexpr Unit kUnits[] = {{"us", 1e-6}, {"ms", 1e-3}, {"s", 1},
                                     {"m", 60},    {"h", 3600},  {"d", 86400}};
-  static constexpr int kOrder[] = {5, 4, 3, 2, 1, 0};  // d h m s ms us: must decrease
+  static constexpr int kOrder[] = {5, 4, 3, 2, 1, 0};  // rank: d 0, h 1, m 2, s 3, ms 4, us 5
   double total = 0;
-  int last_rank = 100;
+  int last_rank = -1;
   bool any = false;
   while (!text.empty()) {
     const auto v = take_number(text);
@@ -71,7 +71,7 @@ std::optional<kernel::Duration> parse_duration(std::string_view text) {
     }
     if (found < 0) return std::nullopt;
     const int rank = kOrder[found];
-    if (rank >= last_rank) return std::nullopt;
+    if (rank <= last_rank) return std::nullopt;  // units must decrease: 1h30m, not 30m1h
     last_rank = rank;
     total += *v * kUnits[found].seconds;
     text.remove_prefix(kUnits[found].name.size());

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what ratesim needs on Debian 12 (bookworm) and builds it into build/.
+# Safe to run again: it installs only missing packages and rebuilds incrementally.
+#
+#   ./setup.sh                       # Release build with tests
+#   RATESIM_WERROR=ON ./setup.sh     # warnings are errors (what CI does)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  build-essential cmake ninja-build
+  libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
+  libboost-program-options-dev libboost-random-dev libboost-math-dev
+  libeigen3-dev catch2
+  python3 python3-matplotlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRATESIM_WERROR="${RATESIM_WERROR:-OFF}" >/dev/null
+cmake --build build

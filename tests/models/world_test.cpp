@@ -1,0 +1,71 @@
+// End-to-end cases worked by hand: whole scenarios whose results follow from arithmetic.
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+
+using namespace ratesim;
+using namespace ratesim::testing;
+using models::RequestOutcome;
+
+namespace {
+std::string open_workload(const std::string& traffic, const std::string& extra = "") {
+  return "workloads:\n"
+         "  - name: w\n"
+         "    model: m\n"
+         "    arrivals: uniform\n"
+         "    traffic: " + traffic + "\n"
+         "    input_tokens: 100\n"
+         "    output_tokens: 10\n"
+         "    max_tokens: 10\n" + extra;
+}
+}  // namespace
+
+TEST_CASE("uniform arrivals above the refill rate admit capacity + rate × time", "[world]") {
+  // rpm 60 with a 60 s burst: capacity 60, refill 1/s. Arrivals every 0.2 s, 0.2 s .. 60 s (300).
+  // The bucket is full until the first arrival, so it admits capacity + rate × (last − first)
+  // = 60 + ⌊1 × 59.8⌋ = 119; the rest get 429s for rpm.
+  const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}") +
+                          open_workload("[{for: 60s, rate: 5/s}]"));
+  CHECK(s.total.arrived == 300);
+  CHECK(s.total.attempts_ok == 119);
+  CHECK(s.total.r429[0] == 181);
+  CHECK(s.total.r429_total() == 181);
+  CHECK(s.total.requests(RequestOutcome::kGaveUp) == 181);
+}
+
+TEST_CASE("a short burst window enforces the limit per second", "[world]") {
+  // The same 60 rpm with burst 1 s: capacity 1, so one request per second passes, at
+  // 0.2, 1.2, ..., 59.2 s: 1 + ⌊59.8⌋ = 60.
+  const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}", "  burst: 1s\n") +
+                          open_workload("[{for: 60s, rate: 5/s}]"));
+  CHECK(s.total.attempts_ok == 60);
+}
+
+TEST_CASE("network delay and service time add up to the latency", "[world]") {
+  // One request: 40 ms out, 1 s ttft, instant output, 40 ms back.
+  const auto s = run_yaml("name: t\nduration: 10s\n" +
+                          provider_yaml("{rpm: 60}", "  network_delay: 40ms\n") +
+                          open_workload("[{at: 0s, burst: 1}]"));
+  REQUIRE(s.total.requests(RequestOutcome::kOk) == 1);
+  CHECK(s.total.latency.max == Approx(1.08).margin(1e-9));
+  CHECK(s.total.cost_total() == Approx(100 * 1e-6 + 10 * 5e-6));
+}
+
+TEST_CASE("work pending at the horizon is counted as unfinished", "[world]") {
+  const auto s = run_yaml("name: t\nduration: 500ms\n" + provider_yaml("{rpm: 60}") +
+                          open_workload("[{at: 0s, burst: 3}]"));
+  CHECK(s.total.requests(RequestOutcome::kUnfinished) == 3);
+  CHECK(s.total.attempts_ok == 3);
+}
+
+TEST_CASE("workloads share their organization's budgets", "[world]") {
+  // Two workloads of 50 requests each against one rpm bucket of 60: 60 pass in total.
+  std::string yaml = "name: t\nduration: 1s\n" + provider_yaml("{rpm: 60}") + "workloads:\n";
+  for (const char* name : {"a", "b"})
+    yaml += std::string("  - {name: ") + name +
+            ", model: m, backlog: {count: 50}, input_tokens: 1, output_tokens: 1, max_tokens: 1}\n";
+  const auto s = run_yaml(yaml);
+  CHECK(s.total.attempts_ok == 60);
+  CHECK(s.workloads[0].attempts_ok == 50);  // a's backlog arrives first
+  CHECK(s.workloads[1].attempts_ok == 10);
+}

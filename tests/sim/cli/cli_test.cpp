@@ -1,0 +1,114 @@
+// The ratesim binary as a user meets it: exit codes, messages and output files.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result run_binary(const std::string& args) {
+  // One folder per test process: ctest runs tests in parallel.
+  const fs::path dir = fs::temp_directory_path() / ("ratesim-cli-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string cmd = std::string(RATESIM_BINARY) + " " + args + " >" + (dir / "out").string() +
+                          " 2>" + (dir / "err").string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
+}
+
+std::string quickstart() { return ratesim::testing::source_path("scenarios/quickstart.yaml"); }
+
+}  // namespace
+
+TEST_CASE("ratesim --help and ratesim run --help explain themselves", "[cli]") {
+  const Result top = run_binary("--help");
+  CHECK(top.code == 0);
+  CHECK(top.out.find("run FILE") != std::string::npos);
+  const Result run = run_binary("run --help");
+  CHECK(run.code == 0);
+  CHECK(run.out.find("--out") != std::string::npos);
+  CHECK(run.out.find("--set") != std::string::npos);
+}
+
+TEST_CASE("ratesim run prints a summary and writes both files with --out", "[cli]") {
+  const fs::path out = fs::temp_directory_path() / "ratesim-cli-run";
+  fs::remove_all(out);
+  const Result r = run_binary("run " + quickstart() + " --out " + out.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("429 itpm") != std::string::npos);
+  CHECK(r.out.find("p99") != std::string::npos);
+  CHECK(r.out.find("cost, USD") != std::string::npos);
+  CHECK(slurp(out / "summary.json").find("\"schema\": \"ratesim.summary/1\"") != std::string::npos);
+  CHECK(slurp(out / "timeseries.csv").rfind("t_s,workload,arrivals,", 0) == 0);
+  // Nothing but the two files: no temporary left behind.
+  CHECK(std::distance(fs::directory_iterator(out), fs::directory_iterator{}) == 2);
+  fs::remove_all(out);
+}
+
+TEST_CASE("bad input exits 2 with file:line:col", "[cli]") {
+  const fs::path bad = fs::temp_directory_path() / "ratesim-bad.yaml";
+  {
+    std::ofstream f(bad);
+    f << "name: x\nduration: forever\n";
+  }
+  const Result r = run_binary("run " + bad.string());
+  CHECK(r.code == 2);
+  CHECK(r.err.find(bad.string() + ":2:11: invalid duration 'forever'") == 0);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("usage errors exit 2 with a hint", "[cli]") {
+  CHECK(run_binary("").code == 2);
+  const Result unknown = run_binary("frobnicate");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err == "ratesim: unknown command 'frobnicate' (see 'ratesim --help')\n");
+  const Result interval = run_binary("run " + quickstart() + " --interval 0s");
+  CHECK(interval.code == 2);
+  CHECK(interval.err.find("invalid value '0s' for --interval") != std::string::npos);
+  CHECK(run_binary("run " + quickstart() + " --no-such-option").code == 2);
+  CHECK(run_binary("run").code == 2);
+}
+
+TEST_CASE("a failed run leaves no output files", "[cli]") {
+  const fs::path out = fs::temp_directory_path() / "ratesim-cli-fail";
+  fs::remove_all(out);
+  const Result r = run_binary("run " + quickstart() + " --set duration=never --out " + out.string());
+  CHECK(r.code == 2);
+  CHECK((!fs::exists(out) || fs::is_empty(out)));
+}
+
+TEST_CASE("run with json prints the summary for machines and --seed overrides the seed", "[cli]") {
+  const Result r = run_binary("run " + quickstart() + " --json --seed 99");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.rfind("{\n  \"schema\": \"ratesim.summary/1\"", 0) == 0);
+  CHECK(r.out.find("\"seed\": 99") != std::string::npos);
+}
+
+TEST_CASE("ratesim validate accepts a good file and rejects a bad one", "[cli]") {
+  const Result ok = run_binary("validate " + quickstart());
+  CHECK(ok.code == 0);
+  CHECK(ok.out.rfind("ok: quickstart", 0) == 0);
+  const Result bad = run_binary("validate " + quickstart() + " --set workloads.chat.model=nope");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("unknown model 'nope'") != std::string::npos);
+}

@@ -1,0 +1,147 @@
+#include "sim/scenario/scenario_loader.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "sim/scenario/input_error.hpp"
+#include "test_support.hpp"
+
+using namespace ratesim;
+using namespace ratesim::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A valid scenario; tests replace one line to break it.
+const std::string kBase = R"(name: base
+seed: 3
+duration: 1h
+provider:
+  burst: 30s
+  network_delay: 20ms
+  models:
+    small:
+      group: shared
+      limits: {rpm: 1000, itpm: 450000, otpm: 90000}
+      price: {input: 1.0, output: 5.0}
+      latency: {ttft: {lognormal: {median: 600ms, sigma: 0.4}}, output_tps: 150}
+    tiny:
+      group: shared
+      price: {input: 0.25, output: 1.25}
+      latency: {ttft: 300ms, output_tps: {uniform: [100, 200]}, prefill_tps: 20000}
+workloads:
+  - name: chat
+    model: small
+    arrivals: poisson
+    traffic:
+      - {for: 10m, rate: 2/s}
+      - {for: 20m, ramp_to: 1200/min}
+      - {at: 5m, burst: 100}
+    input_tokens: {lognormal: {median: 6000, sigma: 0.3}}
+    output_tokens: {uniform: [80, 400]}
+    max_tokens: 512
+    deadline: 60s
+    client:
+      - semaphore: {limit: 16}
+      - retry: {on: [429, 529], max_retries: 4, backoff: decorrelated, base: 1s, cap: 30s, jitter: none, honor_retry_after: 60s}
+  - name: backfill
+    model: tiny
+    backlog: {count: 2000, at: 20m}
+    input_tokens: 3000
+    output_tokens: {normal: {mean: 200, sd: 50}}
+    max_tokens: {empirical: {values: [256, 512], weights: [3, 1]}}
+)";
+
+std::string with(const std::string& from, const std::string& to) {
+  std::string s = kBase;
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  s.replace(at, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a complete scenario loads into configuration structs", "[scenario]") {
+  const auto s = scenario_from(kBase);
+  CHECK(s.name == "base");
+  CHECK(s.world.seed == 3);
+  CHECK(s.world.duration == 1h);
+  CHECK(s.world.provider.burst == 30s);
+  CHECK(s.world.provider.network_delay == 20ms);
+  REQUIRE(s.world.provider.models.size() == 2);
+  REQUIRE(s.world.provider.groups.size() == 1);  // both models share one group's budgets
+  CHECK(s.world.provider.groups[0].limits.itpm == 450000);
+  REQUIRE(s.world.workloads.size() == 2);
+  const auto& chat = s.world.workloads[0];
+  REQUIRE(chat.traffic.phases.size() == 2);
+  CHECK(chat.traffic.phases[1].rate == 20.0);
+  REQUIRE(chat.traffic.bursts.size() == 1);
+  CHECK(chat.traffic.bursts[0].count == 100);
+  CHECK(chat.deadline == 60s);
+  REQUIRE(chat.client.size() == 2);
+  const auto& retry = std::get<models::client::RetryConfig>(chat.client[1]);
+  CHECK_FALSE(retry.on_timeout);
+  CHECK(retry.max_retries == 4);
+  CHECK(retry.backoff == models::client::Backoff::kDecorrelated);
+  CHECK(retry.retry_after == models::client::RetryAfterPolicy::kObeyUpTo);
+  CHECK(retry.retry_after_max == 60s);
+  const auto& backfill = s.world.workloads[1];
+  CHECK(backfill.kind == models::WorkloadConfig::Kind::kBacklog);
+  CHECK(backfill.backlog.at == 20min);
+}
+
+TEST_CASE("scenario errors name the place, the value and what was expected", "[scenario]") {
+  CHECK(load_error(with("ramp_to: 1200/min", "ramp_too: 1200/min")) ==
+        "test.yaml:23:20: unknown key 'ramp_too' in traffic phase (did you mean 'ramp_to'?)");
+  CHECK(load_error(with("duration: 1h", "duration: 1hour")) ==
+        "test.yaml:3:11: invalid duration '1hour' for 'duration': expected a duration: a number of "
+        "seconds or numbers with units (us, ms, s, m, h, d), e.g. 250ms, 2s, 1h30m");
+  CHECK(load_error(with("rate: 2/s", "rate: 2/week")) ==
+        "test.yaml:22:26: invalid rate '2/week' for 'rate': expected a number per second or a "
+        "number per unit, e.g. 20/s, 1200/min, 5000/h");
+  CHECK(load_error(with("limit: 16", "limit: 0")) ==
+        "test.yaml:30:28: invalid value '0' for 'limit': expected a whole number >= 1");
+  CHECK(load_error(with("model: tiny", "model: tinny")) ==
+        "test.yaml:33:12: unknown model 'tinny' in workload 'backfill' (did you mean 'tiny'?): the "
+        "provider defines small, tiny");
+  CHECK(load_error(with("jitter: none", "jitter: partial")) ==
+        "test.yaml:31:100: invalid value 'partial' for 'jitter': expected one of none, full, equal "
+        "or sdk");
+  CHECK(load_error(with("- semaphore: {limit: 16}", "- semaphor: {limit: 16}")) ==
+        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, retry (did "
+        "you mean 'semaphore'?)");
+  CHECK(load_error(with("    model: small\n", "")) ==
+        "test.yaml:18:5: missing key 'model' in workload 'chat'");
+  CHECK(load_error(with("uniform: [80, 400]", "uniform: [400, 80]")) ==
+        "test.yaml:26:30: invalid range for 'output_tokens.uniform': high 80 is below low 400");
+  CHECK(load_error(with("backlog: {count: 2000, at: 20m}", "traffic: [{for: 1m, rate: 1}]\n    backlog: {count: 2000}")) ==
+        "test.yaml:32:5: workload 'backfill' needs exactly one of 'traffic' (open arrivals) or "
+        "'backlog' (requests ready at once)");
+  CHECK(load_error(with("{at: 5m, burst: 100}", "{for: 5m, burst: 100}")) ==
+        "test.yaml:24:15: a burst phase happens at one instant: give 'at', not 'for'");
+  CHECK(load_error(with("{for: 10m, rate: 2/s}", "{for: 10m, rate: 2/s, count: 5}")) ==
+        "test.yaml:22:9: traffic phase has both 'rate' and 'count': give one per phase");
+}
+
+TEST_CASE("a group without limits and a group with two different limits are refused", "[scenario]") {
+  CHECK(load_error(with("      limits: {rpm: 1000, itpm: 450000, otpm: 90000}\n", "")) ==
+        "test.yaml:8:5: group 'shared' has no limits: give 'limits: {rpm, itpm, otpm}' on one of "
+        "its models");
+  CHECK(load_error(with("      price: {input: 0.25", "      limits: {rpm: 5}\n      price: {input: 0.25")) ==
+        "test.yaml:15:15: models 'small' and 'tiny' share group 'shared' but give different "
+        "limits; give the limits once");
+}
+
+TEST_CASE("a YAML syntax error reports its position", "[scenario]") {
+  CHECK(load_error("name: x\nduration: [1h\n") ==
+        "test.yaml:3:1: YAML syntax error: end of sequence flow not found");
+}
+
+TEST_CASE("a missing file is reported without a position", "[scenario]") {
+  try {
+    scenario::load_scenario_file("no/such/file.yaml");
+    FAIL("expected an error");
+  } catch (const scenario::InputError& e) {
+    CHECK(std::string(e.what()) == "no/such/file.yaml: cannot open scenario file: No such file or directory");
+  }
+}

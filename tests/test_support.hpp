@@ -1,0 +1,69 @@
+// Helpers shared by the tests: small scenarios written inline, and a recorder of what a world
+// does.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/observer.hpp"
+#include "sim/cli/runner.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+
+namespace ratesim::testing {
+
+/// A scenario from YAML text (label "test.yaml").
+scenario::Scenario scenario_from(const std::string& yaml);
+/// Runs a scenario from YAML text and returns the summary.
+metrics::Summary run_yaml(const std::string& yaml);
+/// The message InputError gives for `yaml`, or "" if it loads.
+std::string load_error(const std::string& yaml);
+
+/// Records every call a world makes to its observers.
+struct Recorder : models::WorldObserver {
+  struct Send {
+    std::uint64_t id;
+    double t;
+    int attempt;
+  };
+  struct Done {
+    std::uint64_t id;
+    double t;
+    models::RequestOutcome outcome;
+  };
+  std::vector<Send> sends;
+  std::vector<Done> done;
+  std::vector<models::AttemptResult> results;
+  int in_flight = 0;
+  int max_in_flight = 0;
+
+  void on_attempt_sent(models::Time now, const models::Request& r) override {
+    sends.push_back({r.id, kernel::to_seconds(now), r.attempts});
+    max_in_flight = std::max(max_in_flight, ++in_flight);
+  }
+  void on_attempt_decided(models::Time, const models::Request&, const models::AttemptResult& a,
+                          const models::Charge*) override {
+    results.push_back(a);
+  }
+  void on_attempt_returned(models::Time, const models::Request&) override { --in_flight; }
+  void on_request_done(models::Time now, const models::Request& r,
+                       models::RequestOutcome o) override {
+    done.push_back({r.id, kernel::to_seconds(now), o});
+  }
+  std::vector<double> send_times(std::uint64_t id) const {
+    std::vector<double> out;
+    for (const Send& s : sends)
+      if (s.id == id) out.push_back(s.t);
+    return out;
+  }
+};
+
+/// Runs `s` with `rec` attached.
+void run_with(const scenario::Scenario& s, models::WorldObserver& rec);
+
+/// A provider block with one model "m" (ttft 1 s, output instantly) and the given limits text,
+/// e.g. "{rpm: 60}".
+std::string provider_yaml(const std::string& limits, const std::string& extra = "");
+
+std::string source_path(const std::string& relative);
+
+}  // namespace ratesim::testing
