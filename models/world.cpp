@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "models/client/layer_factory.hpp"
+#include "sim/kernel/ring_queue.hpp"
 
 namespace ratesim::models {
 namespace {
@@ -16,7 +17,7 @@ enum Kind : std::uint16_t {
   kProviderDone,  // a = group, b = output tokens to refund: an admitted attempt's work is done
   kResponse,      // a = slot, b = key: an attempt's response reaches the client
   kWake,          // a = slot, b = generation << 32 | layer: a parked request moves on
-  kDeadline,      // a = slot, b = generation << 32: the request's deadline
+  kDeadline,      // a = workload: the earliest pending deadline of the workload is due
 };
 
 std::uint64_t key(std::uint32_t generation, std::uint32_t low) {
@@ -32,6 +33,15 @@ std::uint32_t draw_tokens(const kernel::Distribution& d, kernel::RandomStream& r
 
 }  // namespace
 
+/// A request's deadline. A workload's deadlines fall due in arrival order (one fixed deadline,
+/// arrivals in time order), so a FIFO per workload and one pending event replace an event per
+/// request, keeping the event heap small.
+struct PendingDeadline {
+  Time at;
+  client::Slot slot;
+  std::uint32_t generation;
+};
+
 struct World::Workload {
   const WorkloadConfig* config;
   std::uint16_t model;
@@ -39,6 +49,8 @@ struct World::Workload {
   kernel::RandomStream sizes_rng;
   std::optional<traffic::ArrivalProcess> process;
   std::vector<std::unique_ptr<client::ClientLayer>> layers;
+  kernel::RingQueue<PendingDeadline> deadlines;
+  bool deadline_scheduled = false;  ///< a kDeadline event is pending for deadlines.front()
 };
 
 World::World(const WorldConfig& config, kernel::Simulation& sim)
@@ -57,6 +69,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .sizes_rng = kernel::RandomStream(config_.seed, prefix + ".sizes"),
         .process = std::nullopt,
         .layers = {},
+        .deadlines = {},
     });
     if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic);
     for (std::size_t i = 0; i < wc.client.size(); ++i) {
@@ -141,12 +154,9 @@ void World::handle(const kernel::Event& e) {
       pass_inward(e.a, key_low(e.b));
       return;
     }
-    case kDeadline: {
-      const Request& r = slab_[e.a];
-      if (!r.live || r.finished || r.generation != key_generation(e.b)) return;
-      deadline(e.a);
+    case kDeadline:
+      expire_deadlines(static_cast<std::uint16_t>(e.a));
       return;
-    }
     default:
       assert(false && "unknown event kind");
   }
@@ -167,7 +177,11 @@ void World::arrive(std::uint16_t w, std::uint64_t count) {
     r.output_tokens = std::min(draw_tokens(wc.output_tokens, wl.sizes_rng), r.max_tokens);
     if (wc.deadline) {
       r.deadline = r.arrival + *wc.deadline;
-      sim_.schedule(r.deadline, handler_, kDeadline, s, key(r.generation, 0));
+      wl.deadlines.push_back(PendingDeadline{r.deadline, s, r.generation});
+      if (!wl.deadline_scheduled) {
+        sim_.schedule(r.deadline, handler_, kDeadline, w);
+        wl.deadline_scheduled = true;
+      }
     }
     for (WorldObserver* o : observers_) o->on_arrival(sim_.now(), r);
     enter_layer(s, 0);
@@ -236,6 +250,26 @@ void World::pass_outward(client::Slot s) {
     r.depth = static_cast<std::uint8_t>(i);
   }
   finish(s, r.last.outcome == AttemptOutcome::kOk ? RequestOutcome::kOk : RequestOutcome::kGaveUp);
+}
+
+void World::expire_deadlines(std::uint16_t w) {
+  Workload& wl = *workloads_[w];
+  wl.deadline_scheduled = false;
+  // Entries of requests that already ended are dropped as soon as they reach the front, due or
+  // not, so the next event waits for a request still pending: most requests end long before
+  // their deadline and never cost an event.
+  while (!wl.deadlines.empty()) {
+    const PendingDeadline d = wl.deadlines.front();
+    const Request& r = slab_[d.slot];
+    const bool pending = r.live && !r.finished && r.generation == d.generation;
+    if (pending && d.at > sim_.now()) break;
+    wl.deadlines.pop_front();
+    if (pending) deadline(d.slot);
+  }
+  if (!wl.deadlines.empty()) {
+    sim_.schedule(wl.deadlines.front().at, handler_, kDeadline, w);
+    wl.deadline_scheduled = true;
+  }
 }
 
 void World::deadline(client::Slot s) {

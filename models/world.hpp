@@ -66,6 +66,7 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   void at_provider(client::Slot s);
   void response(client::Slot s);
   void pass_outward(client::Slot s);
+  void expire_deadlines(std::uint16_t w);
   void deadline(client::Slot s);
   void finish(client::Slot s, RequestOutcome outcome);
 

@@ -5,10 +5,9 @@
 // inside, each attempt queues for a slot again.
 #pragma once
 
-#include <deque>
-
 #include "models/client/layer.hpp"
 #include "models/client/layer_config.hpp"
+#include "sim/kernel/ring_queue.hpp"
 
 namespace ratesim::models::client {
 
@@ -36,7 +35,7 @@ class SemaphoreLayer final : public ClientLayer {
   std::size_t index_;
   std::uint32_t in_use_ = 0;
   std::size_t waiting_ = 0;   ///< live waiters; the deque may also hold abandoned ones
-  std::deque<Waiter> queue_;
+  kernel::RingQueue<Waiter> queue_;
 };
 
 }  // namespace ratesim::models::client

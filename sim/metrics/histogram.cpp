@@ -1,26 +1,28 @@
 #include "sim/metrics/histogram.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace ratesim::metrics {
 namespace {
-constexpr double kGrowth = 1.02;
-constexpr double kSmallest = 1e-6;
-const double kLogGrowth = std::log(kGrowth);
-constexpr std::size_t kMaxBucket = 4000;  // 1e-6 · 1.02^4000 ≈ 1e28: beyond any duration
+constexpr int kShift = 52 - 6;  // keep the exponent and six mantissa bits: 64 buckets per octave
+constexpr double kSmallest = 0x1p-20;
+const std::uint64_t kBase = std::bit_cast<std::uint64_t>(kSmallest) >> kShift;
+constexpr double kLargest = 0x1p40;  // about 35,000 years of seconds
 }  // namespace
 
 std::size_t Histogram::bucket_of(double v) {
-  if (!(v > kSmallest)) return 0;
-  const double i = std::floor(std::log(v / kSmallest) / kLogGrowth) + 1;
-  return static_cast<std::size_t>(std::min(i, static_cast<double>(kMaxBucket)));
+  if (!(v >= kSmallest)) return 0;
+  v = std::min(v, kLargest);
+  return static_cast<std::size_t>((std::bit_cast<std::uint64_t>(v) >> kShift) - kBase + 1);
 }
 
 double Histogram::bucket_value(std::size_t i) {
   if (i == 0) return 0.0;
-  // Bucket i covers [s·g^(i-1), s·g^i); its geometric midpoint is within √g − 1 < 1% of both ends.
-  return kSmallest * std::pow(kGrowth, static_cast<double>(i) - 0.5);
+  const double lo = std::bit_cast<double>((kBase + i - 1) << kShift);
+  const double hi = std::bit_cast<double>((kBase + i) << kShift);
+  return 0.5 * (lo + hi);
 }
 
 void Histogram::add(double v) {

@@ -1,7 +1,9 @@
 // A streaming histogram of non-negative values with logarithmic buckets.
 //
-// Buckets grow by a factor of 1.02 from 1e-6, and a bucket reports its geometric midpoint, so a
-// percentile is within 1% of a value actually recorded (below 1e-6 everything is one bucket).
+// Each power of two is split into 64 equal buckets (the index is the double's exponent and top
+// six mantissa bits, so no logarithm is taken), and a bucket reports its midpoint: a percentile
+// is within 1/128 < 1% of a value actually recorded. Values below 2^-20 (about 1 µs) share the
+// bottom bucket.
 // Count, mean, min and max are exact. Memory is bounded by the range of values, not their
 // number; clear() costs only the buckets touched.
 #pragma once

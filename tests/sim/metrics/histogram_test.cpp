@@ -46,5 +46,5 @@ TEST_CASE("zero and tiny values land in the bottom bucket", "[metrics]") {
   h.add(0.0);
   h.add(1e-9);
   CHECK(Histogram::bucket_of(0.0) == 0);
-  CHECK(h.quantile(1.0) <= 1e-9);
+  CHECK(h.quantile(0.5) == 0.0);
 }
