@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build
   libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
   libboost-program-options-dev libboost-random-dev libboost-math-dev
-  libeigen3-dev catch2
+  libeigen3-dev catch2 libbenchmark-dev time
   python3 python3-matplotlib
 )
 
