@@ -57,7 +57,7 @@ struct Request {
   Time arrival{};
   Time first_send = kernel::kNever;
   Time deadline = kernel::kNever;
-  std::uint16_t attempts = 0;       ///< attempts sent so far
+  std::uint32_t attempts = 0;       ///< attempts sent so far
   std::uint8_t attempts_out = 0;    ///< attempts sent whose response has not come back
   std::uint8_t depth = 0;           ///< client layers the request is inside
   bool parked = false;              ///< waiting inside layer depth-1 instead of passed inward

@@ -23,7 +23,7 @@ struct Recorder : models::WorldObserver {
   struct Send {
     std::uint64_t id;
     double t;
-    int attempt;
+    std::uint32_t attempt;
   };
   struct Done {
     std::uint64_t id;

@@ -1,5 +1,6 @@
 #include "models/traffic/arrival_process.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ratesim::models::traffic {
@@ -7,6 +8,44 @@ namespace ratesim::models::traffic {
 Duration OpenTraffic::cycle() const {
   Duration total{0};
   for (const Phase& p : phases) total += p.length;
+  return total;
+}
+
+double expected_arrivals(const OpenTraffic& traffic, kernel::Duration horizon) {
+  const double end = kernel::to_seconds(horizon);
+  const double cycle = kernel::to_seconds(traffic.cycle());
+  double total = 0;
+  for (std::uint32_t rep = 0; rep < traffic.repeat; ++rep) {
+    const double start = rep * cycle;
+    if (start > end || (rep > 0 && cycle <= 0)) break;
+    for (const Burst& b : traffic.bursts)
+      if (start + kernel::to_seconds(b.at) <= end) total += static_cast<double>(b.count);
+    double t = start, previous_rate = 0;
+    for (const Phase& p : traffic.phases) {
+      const double length = kernel::to_seconds(p.length);
+      const double covered = std::clamp(end - t, 0.0, length);  // the part before the horizon
+      switch (p.kind) {
+        case Phase::Kind::kRate:
+          total += p.rate * covered;
+          previous_rate = p.rate;
+          break;
+        case Phase::Kind::kRampTo: {
+          const double at_cut = previous_rate + (p.rate - previous_rate) * covered / length;
+          total += 0.5 * (previous_rate + at_cut) * covered;
+          previous_rate = p.rate;
+          break;
+        }
+        case Phase::Kind::kCount:
+          total += static_cast<double>(p.count) * covered / length;
+          previous_rate = static_cast<double>(p.count) / length;
+          break;
+        case Phase::Kind::kPause:
+          previous_rate = 0;
+          break;
+      }
+      t += length;
+    }
+  }
   return total;
 }
 

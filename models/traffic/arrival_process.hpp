@@ -16,6 +16,9 @@ namespace ratesim::models::traffic {
 
 using kernel::Time;
 
+/// The expected number of arrivals (phases and bursts) up to `horizon`.
+double expected_arrivals(const OpenTraffic& traffic, kernel::Duration horizon);
+
 class ArrivalProcess {
  public:
   /// REQUIRES: `traffic` outlives the process.

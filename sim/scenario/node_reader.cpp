@@ -117,11 +117,14 @@ double read_number(const Source& src, const YAML::Node& n, const std::string& fi
 }
 
 std::int64_t read_integer(const Source& src, const YAML::Node& n, const std::string& field,
-                          std::int64_t min) {
+                          std::int64_t min, std::int64_t max) {
   const auto v = n.IsScalar() ? parse_number(n.Scalar()) : std::nullopt;
-  if (!v || *v != std::floor(*v) || *v < static_cast<double>(min) || *v > 9.0e15)
+  if (!v || *v != std::floor(*v) || *v < static_cast<double>(min))
     src.fail(n, fmt::format("invalid value {} for '{}': expected a whole number >= {}", quote(n),
                             field, min));
+  if (*v > static_cast<double>(max))
+    src.fail(n, fmt::format("invalid value {} for '{}': expected a whole number <= {}", quote(n),
+                            field, max));
   return static_cast<std::int64_t>(*v);
 }
 
@@ -135,13 +138,16 @@ bool read_bool(const Source& src, const YAML::Node& n, const std::string& field)
 }
 
 kernel::Duration read_duration(const Source& src, const YAML::Node& n, const std::string& field,
-                               kernel::Duration min) {
+                               kernel::Duration min, kernel::Duration max) {
   const auto d = n.IsScalar() ? parse_duration(n.Scalar()) : std::nullopt;
   if (!d) src.fail(n, fmt::format("invalid duration {} for '{}': {}", quote(n), field,
                                   kDurationExpected));
   if (*d < min)
-    src.fail(n, fmt::format("invalid duration {} for '{}': expected at least {}s", quote(n), field,
-                            kernel::to_seconds(min)));
+    src.fail(n, fmt::format("invalid duration {} for '{}': expected at least {}", quote(n), field,
+                            format_duration(min)));
+  if (*d > max)
+    src.fail(n, fmt::format("invalid duration {} for '{}': expected at most {}", quote(n), field,
+                            format_duration(max)));
   return *d;
 }
 

@@ -80,12 +80,18 @@ class MapReader {
 std::string read_string(const Source& src, const YAML::Node& n, const std::string& field);
 double read_number(const Source& src, const YAML::Node& n, const std::string& field,
                    double min = 0);
+/// Largest whole number accepted anywhere (exactly representable as a double).
+inline constexpr std::int64_t kMaxInteger = std::int64_t{1} << 53;
+/// Longest duration accepted anywhere: keeps every sum of times far from overflow.
+inline constexpr kernel::Duration kMaxDuration = std::chrono::hours(24 * 365);
+
 std::int64_t read_integer(const Source& src, const YAML::Node& n, const std::string& field,
-                          std::int64_t min);
+                          std::int64_t min, std::int64_t max = kMaxInteger);
 bool read_bool(const Source& src, const YAML::Node& n, const std::string& field);
-/// REQUIRES of the input: a duration >= `min`.
+/// A duration from `min` to `max`.
 kernel::Duration read_duration(const Source& src, const YAML::Node& n, const std::string& field,
-                               kernel::Duration min = kernel::Duration{0});
+                               kernel::Duration min = kernel::Duration{0},
+                               kernel::Duration max = kMaxDuration);
 /// Events per second.
 double read_rate(const Source& src, const YAML::Node& n, const std::string& field);
 /// One of `options`; returns its index.

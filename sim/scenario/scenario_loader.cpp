@@ -14,6 +14,7 @@
 #include "sim/scenario/node_reader.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/units.hpp"
+#include "models/traffic/arrival_process.hpp"
 
 namespace ratesim::scenario {
 namespace {
@@ -22,6 +23,10 @@ using kernel::Duration;
 using models::WorkloadConfig;
 using models::provider::ProviderConfig;
 using namespace std::chrono_literals;
+
+/// The most requests one run may bring. At about a microsecond each this is hours of work; more
+/// is almost surely a typo in a rate, and would look like a hang.
+constexpr std::int64_t kMaxRequests = 10'000'000'000;
 
 bool valid_name(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -43,9 +48,11 @@ models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
                                      const std::string& model) {
   MapReader m(src, n, "limits of model '" + model + "'");
   models::provider::Limits l;
-  if (auto v = m.get("rpm"); v.IsDefined()) l.rpm = read_integer(src, v, "rpm", 1);
-  if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1);
-  if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1);
+  // A billion per minute is far above any published tier and keeps bucket arithmetic exact.
+  constexpr std::int64_t kMaxLimit = 1'000'000'000;
+  if (auto v = m.get("rpm"); v.IsDefined()) l.rpm = read_integer(src, v, "rpm", 1, kMaxLimit);
+  if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
+  if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
   m.finish();
   if (!l.rpm && !l.itpm && !l.otpm)
     src.fail(n, fmt::format("limits of model '{}' name no budget: expected at least one of rpm, "
@@ -94,7 +101,7 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
     read_choice(src, v, "limiter", {"token-bucket"});
     p.limiter = models::provider::LimiterKind::kTokenBucket;
   }
-  if (auto v = m.get("burst"); v.IsDefined()) p.burst = read_duration(src, v, "burst", 1ms);
+  if (auto v = m.get("burst"); v.IsDefined()) p.burst = read_duration(src, v, "burst", 1ms, 1h);
   if (auto v = m.get("otpm_accounting"); v.IsDefined())
     read_choice(src, v, "otpm_accounting", {"reserve"});
   if (auto v = m.get("network_delay"); v.IsDefined())
@@ -176,7 +183,8 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
         src.fail(length, "a burst phase happens at one instant: give 'at', not 'for'");
       if (!at.IsDefined()) src.fail(item, "missing key 'at' in burst phase");
       t.bursts.push_back({.at = read_duration(src, at, "at"),
-                          .count = static_cast<std::uint64_t>(read_integer(src, value, "burst", 1))});
+                          .count = static_cast<std::uint64_t>(
+                              read_integer(src, value, "burst", 1, kMaxRequests))});
       continue;
     }
     if (at.IsDefined())
@@ -192,7 +200,7 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
       p.rate = read_rate(src, value, "ramp_to");
     } else if (shape == "count") {
       p.kind = Phase::Kind::kCount;
-      p.count = static_cast<std::uint64_t>(read_integer(src, value, "count", 0));
+      p.count = static_cast<std::uint64_t>(read_integer(src, value, "count", 0, kMaxRequests));
     } else {
       if (!read_bool(src, value, "pause"))
         src.fail(value, "invalid value 'false' for 'pause': a pause phase is written 'pause: true'");
@@ -221,7 +229,7 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
     }
   }
   if (auto v = m.get("max_retries"); v.IsDefined())
-    c.max_retries = static_cast<std::uint32_t>(read_integer(src, v, "max_retries", 0));
+    c.max_retries = static_cast<std::uint32_t>(read_integer(src, v, "max_retries", 0, 10'000));
   if (auto v = m.get("backoff"); v.IsDefined())
     c.backoff = static_cast<Backoff>(
         read_choice(src, v, "backoff", {"constant", "exponential", "decorrelated"}));
@@ -229,8 +237,8 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
   if (auto v = m.get("cap"); v.IsDefined()) {
     c.cap = read_duration(src, v, "cap");
     if (c.cap < c.base)
-      src.fail(v, fmt::format("invalid duration {} for 'cap': expected at least 'base' ({}s)",
-                              quote(v), kernel::to_seconds(c.base)));
+      src.fail(v, fmt::format("invalid duration {} for 'cap': expected at least 'base' ({})",
+                              quote(v), format_duration(c.base)));
   }
   if (auto v = m.get("jitter"); v.IsDefined())
     c.jitter = static_cast<Jitter>(read_choice(src, v, "jitter", {"none", "full", "equal", "sdk"}));
@@ -268,7 +276,8 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
     if (kind == "semaphore") {
       MapReader m(src, body, "semaphore layer");
       layers.emplace_back(models::client::SemaphoreConfig{
-          .limit = static_cast<std::uint32_t>(read_integer(src, m.require("limit"), "limit", 1))});
+          .limit = static_cast<std::uint32_t>(
+              read_integer(src, m.require("limit"), "limit", 1, 1'000'000'000))});
       m.finish();
     } else if (kind == "retry") {
       layers.emplace_back(read_retry(src, body));
@@ -310,22 +319,23 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
       w.traffic.arrivals = static_cast<models::traffic::Arrivals>(
           read_choice(src, arrivals, "arrivals", {"poisson", "uniform"}));
     if (repeat.IsDefined())
-      w.traffic.repeat = static_cast<std::uint32_t>(read_integer(src, repeat, "repeat", 1));
+      w.traffic.repeat = static_cast<std::uint32_t>(read_integer(src, repeat, "repeat", 1, 1'000'000));
     const Duration cycle = w.traffic.cycle();
     if (w.traffic.repeat > 1) {
       if (cycle == Duration{0})
         src.fail(repeat, "'repeat' needs phases with a duration ('for') to repeat");
       for (const auto& b : w.traffic.bursts)
         if (b.at >= cycle)
-          src.fail(traffic, fmt::format("a burst at {}s lies outside the repeated phases ({}s long)",
-                                        kernel::to_seconds(b.at), kernel::to_seconds(cycle)));
+          src.fail(traffic, fmt::format("a burst at {} lies outside the repeated phases ({} long)",
+                                        format_duration(b.at), format_duration(cycle)));
     }
   } else {
     if (arrivals.IsDefined()) src.fail(arrivals, "'arrivals' applies to 'traffic', not 'backlog'");
     if (repeat.IsDefined()) src.fail(repeat, "'repeat' applies to 'traffic', not 'backlog'");
     w.kind = WorkloadConfig::Kind::kBacklog;
     MapReader b(src, backlog, "backlog");
-    w.backlog.count = static_cast<std::uint64_t>(read_integer(src, b.require("count"), "count", 0));
+    w.backlog.count = static_cast<std::uint64_t>(
+        read_integer(src, b.require("count"), "count", 0, kMaxRequests));
     if (auto at = b.get("at"); at.IsDefined()) w.backlog.at = read_duration(src, at, "at");
     b.finish();
   }
@@ -365,6 +375,13 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
     for (const auto& other : s.world.workloads)
       if (other.name == wc.name)
         src.fail(w["name"], fmt::format("duplicate workload name '{}'", wc.name));
+    const double expected = wc.kind == WorkloadConfig::Kind::kOpen
+                                ? models::traffic::expected_arrivals(wc.traffic, s.world.duration)
+                                : static_cast<double>(wc.backlog.count);
+    if (expected > static_cast<double>(kMaxRequests))
+      src.fail(w, fmt::format("workload '{}' would bring about {:.3g} requests within the horizon; "
+                              "one run simulates at most {:.0e}: check its rates and counts",
+                              wc.name, expected, static_cast<double>(kMaxRequests)));
     s.world.workloads.push_back(std::move(wc));
   }
   return s;

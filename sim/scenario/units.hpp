@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "sim/kernel/time.hpp"
@@ -16,6 +17,9 @@ std::optional<kernel::Duration> parse_duration(std::string_view text);
 /// A non-negative rate in events per second, or nullopt. Units after '/': s, sec, m, min, h,
 /// hr, hour, d, day.
 std::optional<double> parse_rate(std::string_view text);
+
+/// A duration the way a scenario would write it: "365d", "1h", "90s", "1ms", "1.5s".
+std::string format_duration(kernel::Duration d);
 
 /// A finite decimal number that is the whole of `text`, or nullopt.
 std::optional<double> parse_number(std::string_view text);

@@ -81,3 +81,11 @@ TEST_CASE("repeat plays the phase list again", "[traffic]") {
   CHECK_THAT(ts.back(), WithinAbs(25.0, 1e-6));
   CHECK(t.cycle() == 10s);
 }
+
+TEST_CASE("expected arrivals integrate the rate up to the horizon", "[traffic]") {
+  // 2/s for 10 s, a ramp to 6/s over 10 s, a burst of 7, twice: (20 + 40 + 7) × 2 = 134.
+  OpenTraffic t{.phases = {rate(10s, 2), ramp(10s, 6)}, .bursts = {{.at = 5s, .count = 7}}, .repeat = 2};
+  CHECK(expected_arrivals(t, 1h) == Approx(134));
+  // Cut at 15 s: 20, plus the ramp's first half (2 → 4/s over 5 s: 15), plus the burst.
+  CHECK(expected_arrivals(t, 15s) == Approx(20 + 15 + 7));
+}

@@ -145,3 +145,17 @@ TEST_CASE("a missing file is reported without a position", "[scenario]") {
     CHECK(std::string(e.what()) == "no/such/file.yaml: cannot open scenario file: No such file or directory");
   }
 }
+
+TEST_CASE("values that would overflow or never finish are refused", "[scenario]") {
+  CHECK(load_error(with("limit: 16", "limit: 4294967297")) ==
+        "test.yaml:30:28: invalid value '4294967297' for 'limit': expected a whole number <= "
+        "1000000000");
+  CHECK(load_error(with("deadline: 60s", "deadline: 1e300")) ==
+        "test.yaml:28:15: invalid duration '1e300' for 'deadline': expected at most 365d");
+  CHECK(load_error(with("burst: 30s", "burst: 2h")) ==
+        "test.yaml:5:10: invalid duration '2h' for 'burst': expected at most 1h");
+  // 1e9/s for 10 m (6e11), then a ramp from 1e9/s down to 20/s over 20 m (about 6e11 more).
+  CHECK(load_error(with("rate: 2/s", "rate: 1e9/s")) ==
+        "test.yaml:18:5: workload 'chat' would bring about 1.2e+12 requests within the horizon; "
+        "one run simulates at most 1e+10: check its rates and counts");
+}

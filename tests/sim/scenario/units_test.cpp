@@ -37,3 +37,12 @@ TEST_CASE("malformed rates are refused", "[scenario]") {
   for (const char* bad : {"", "fast", "20/", "/s", "20/week", "-1/s", "-2", "1/2/s"})
     CHECK_FALSE(parse_rate(bad).has_value());
 }
+
+TEST_CASE("durations are written back in the largest exact unit", "[scenario]") {
+  CHECK(format_duration(24h * 365) == "365d");
+  CHECK(format_duration(1h) == "1h");
+  CHECK(format_duration(90s) == "90s");
+  CHECK(format_duration(1ms) == "1ms");
+  CHECK(format_duration(0s) == "0s");
+  CHECK(format_duration(1500000us) == "1500ms");
+}
