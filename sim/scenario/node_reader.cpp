@@ -76,6 +76,14 @@ MapReader::MapReader(const Source& src, const YAML::Node& node, std::string what
     : src_(src), node_(node), what_(std::move(what)) {
   if (!node_.IsMap())
     src_.fail(node_, fmt::format("expected a mapping for {}, got {}", what_, quote(node_)));
+  // YAML forbids repeated keys but yaml-cpp keeps both; one of them would be silently ignored.
+  std::vector<std::string> seen;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      src_.fail(kv.first, fmt::format("duplicate key '{}' in {}", key, what_));
+    seen.push_back(key);
+  }
 }
 
 YAML::Node MapReader::get(const std::string& key) {

@@ -398,8 +398,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& label,
   } catch (const YAML::ParserException& e) {
     src.fail_at(e.mark, "YAML syntax error: " + e.msg);
   }
-  if (!root.IsMap()) src.fail(root, "expected a scenario: a mapping with name, duration, provider "
-                                    "and workloads");
+  if (!root.IsMap())
+    src.fail_at(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
+                "expected a scenario: a mapping with name, duration, provider and workloads");
   for (const std::string& set : sets) apply_set(root, set, src);
   try {
     return read_scenario(src, root);

@@ -159,3 +159,11 @@ TEST_CASE("values that would overflow or never finish are refused", "[scenario]"
         "test.yaml:18:5: workload 'chat' would bring about 1.2e+12 requests within the horizon; "
         "one run simulates at most 1e+10: check its rates and counts");
 }
+
+TEST_CASE("an empty file, a list and a repeated key are refused with a position", "[scenario]") {
+  CHECK(load_error("") ==
+        "test.yaml:1:1: expected a scenario: a mapping with name, duration, provider and workloads");
+  CHECK(load_error("- a\n") ==
+        "test.yaml:1:1: expected a scenario: a mapping with name, duration, provider and workloads");
+  CHECK(load_error("name: x\nname: y\n") == "test.yaml:2:1: duplicate key 'name' in scenario");
+}
