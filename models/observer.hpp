@@ -16,6 +16,15 @@ struct Charge {
   double total() const { return input + cache_write + cache_read + output; }
 };
 
+/// What the provider decided for one attempt, as observers see it.
+struct AttemptDecision {
+  AttemptResult result;
+  std::uint32_t group = 0;                ///< the limit group of the request's model
+  std::array<std::int64_t, 3> debited{};  ///< taken now from rpm, itpm, otpm
+  bool billed = false;                    ///< admitted: the attempt is charged
+  Charge charge;                          ///< when billed
+};
+
 class WorldObserver {
  public:
   virtual ~WorldObserver() = default;
@@ -23,9 +32,13 @@ class WorldObserver {
   virtual void on_arrival(Time /*now*/, const Request& /*r*/) {}
   /// An attempt left the client; r.attempts counts it.
   virtual void on_attempt_sent(Time /*now*/, const Request& /*r*/) {}
-  /// The provider decided an attempt. `charge` is non-null for a successful (billed) attempt.
+  /// The provider decided an attempt.
   virtual void on_attempt_decided(Time /*now*/, const Request& /*r*/,
-                                  const AttemptResult& /*result*/, const Charge* /*charge*/) {}
+                                  const AttemptDecision& /*d*/) {}
+  /// An admitted attempt's work is done and its output budget settled: `amount` is output tokens
+  /// given back (negative; reserve accounting) or debited as produced (positive; actual).
+  virtual void on_budget_settled(Time /*now*/, std::uint32_t /*group*/, std::size_t /*budget*/,
+                                 std::int64_t /*amount*/) {}
   /// The client stopped waiting for an attempt: its response came back, or the request was
   /// abandoned while it was out.
   virtual void on_attempt_returned(Time /*now*/, const Request& /*r*/) {}

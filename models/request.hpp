@@ -4,6 +4,7 @@
 // generation, so an event for a request that has since finished is recognised and ignored.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -36,12 +37,21 @@ std::string_view name(RequestOutcome o);
 std::string_view name(AttemptOutcome o);
 std::string_view name(LimitCause c);
 
+/// One budget's rate-limit headers on a response (anthropic-ratelimit-*-limit, -remaining,
+/// -reset). `limit` 0: the group has no such budget.
+struct BudgetHeader {
+  std::int64_t limit = 0;  ///< per minute
+  double remaining = 0;    ///< what could be taken now (exact; real headers round tokens)
+  Duration reset{0};       ///< how long until the budget is whole again
+};
+
 /// What the provider answered to one attempt (what the real response and its headers carry).
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::kOk;
   LimitCause cause = LimitCause::kNone;  ///< for a 429: the budget that needs the longest wait
   bool never_fits = false;     ///< for a 429: the request exceeds a bucket's whole capacity
   Duration retry_after{0};     ///< for a 429: the retry-after header, whole seconds
+  std::array<BudgetHeader, 3> headers{};  ///< rpm, itpm, otpm, as they stood after the decision
 };
 
 struct Request {
@@ -49,9 +59,12 @@ struct Request {
   std::uint32_t generation = 0;   ///< bumped each time the slot is reused
   std::uint16_t workload = 0;
   std::uint16_t model = 0;
-  std::uint32_t input_tokens = 0;       ///< uncached input tokens
-  std::uint32_t cache_write_tokens = 0;
-  std::uint32_t cache_read_tokens = 0;
+  std::uint32_t prompt = 0;             ///< the whole prompt, tokens
+  std::uint32_t cache_prefix = 0;       ///< tokens at the start of the prompt that may be cached
+  std::uint32_t cache_key = 0;          ///< which of the workload's cached prefixes it uses
+  std::uint32_t input_tokens = 0;       ///< uncached input tokens (of the latest attempt)
+  std::uint32_t cache_write_tokens = 0; ///< prompt tokens written to the cache (latest attempt)
+  std::uint32_t cache_read_tokens = 0;  ///< prompt tokens read from the cache (latest attempt)
   std::uint32_t max_tokens = 0;
   std::uint32_t output_tokens = 0;      ///< actual output, already clipped to max_tokens
   Time arrival{};

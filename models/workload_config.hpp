@@ -11,6 +11,16 @@
 
 namespace ratesim::models {
 
+/// A cached prompt prefix shared by a workload's requests (a system prompt, a document).
+struct CacheConfig {
+  enum class Choice { kUniform, kZipf };
+  std::uint32_t prefix_tokens = 0;  ///< the first tokens of every prompt that may be cached
+  kernel::Duration ttl = std::chrono::minutes(5);  ///< 5 minutes or 1 hour
+  std::uint32_t keys = 1;           ///< how many distinct prefixes
+  Choice choice = Choice::kUniform; ///< how a request picks its prefix
+  double zipf_s = 1.0;              ///< Zipf exponent: P(key k) ∝ 1 / k^s
+};
+
 struct WorkloadConfig {
   enum class Kind {
     kOpen,     ///< arrivals follow `traffic` whatever the provider does
@@ -25,6 +35,7 @@ struct WorkloadConfig {
   kernel::Distribution input_tokens = kernel::Distribution::constant(1000);  ///< whole prompt
   kernel::Distribution output_tokens = kernel::Distribution::constant(200);  ///< before clipping
   kernel::Distribution max_tokens = kernel::Distribution::constant(1024);
+  std::optional<CacheConfig> cache;          ///< a cached prompt prefix
   std::optional<kernel::Duration> deadline;  ///< abandon requests not done this long after arrival
   std::vector<client::LayerConfig> client;   ///< outermost first; empty: send once, never retry
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <numeric>
 
 #include "models/client/layer_factory.hpp"
 #include "sim/kernel/ring_queue.hpp"
@@ -14,7 +15,7 @@ enum Kind : std::uint16_t {
   kArrival,       // a = workload: the next arrival of an open workload
   kBatch,         // a = workload, b = count: a burst or a backlog
   kAtProvider,    // a = slot, b = key: an attempt reaches the provider
-  kProviderDone,  // a = group, b = output tokens to refund: an admitted attempt's work is done
+  kProviderDone,  // a = output tokens to settle, b = otpm ticket << 16 | group: work is done
   kResponse,      // a = slot, b = key: an attempt's response reaches the client
   kWake,          // a = slot, b = generation << 32 | layer: a parked request moves on
   kDeadline,      // a = workload: the earliest pending deadline of the workload is due
@@ -49,6 +50,7 @@ struct World::Workload {
   kernel::RandomStream sizes_rng;
   std::optional<traffic::ArrivalProcess> process;
   std::vector<std::unique_ptr<client::ClientLayer>> layers;
+  std::vector<double> key_cdf;  ///< cache key choice by Zipf: cumulative probabilities
   kernel::RingQueue<PendingDeadline> deadlines;
   bool deadline_scheduled = false;  ///< a kDeadline event is pending for deadlines.front()
 };
@@ -69,9 +71,22 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .sizes_rng = kernel::RandomStream(config_.seed, prefix + ".sizes"),
         .process = std::nullopt,
         .layers = {},
+        .key_cdf = {},
         .deadlines = {},
     });
     if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic);
+    if (wc.cache) {
+      const auto index = static_cast<std::uint16_t>(workloads_.size());
+      provider_.add_cache(index, wc.cache->ttl, wc.cache->keys);
+      if (wc.cache->choice == CacheConfig::Choice::kZipf) {
+        double total = 0;
+        for (std::uint32_t k = 1; k <= wc.cache->keys; ++k) {
+          total += 1.0 / std::pow(static_cast<double>(k), wc.cache->zipf_s);
+          w->key_cdf.push_back(total);
+        }
+        for (double& c : w->key_cdf) c /= total;
+      }
+    }
     for (std::size_t i = 0; i < wc.client.size(); ++i) {
       const std::string stream =
           prefix + ".client." + std::to_string(i) + "." + client::layer_kind(wc.client[i]);
@@ -133,9 +148,14 @@ void World::handle(const kernel::Event& e) {
     case kAtProvider:
       at_provider(e.a);
       return;
-    case kProviderDone:
-      provider_.complete(sim_.now(), e.a, static_cast<std::int64_t>(e.b));
+    case kProviderDone: {
+      const auto group = static_cast<std::uint32_t>(e.b & 0xffff);
+      const std::int64_t settled = provider_.complete(sim_.now(), group, e.b >> 16, e.a);
+      if (settled != 0)
+        for (WorldObserver* o : observers_)
+          o->on_budget_settled(sim_.now(), group, static_cast<std::size_t>(LimitCause::kOtpm), settled);
       return;
+    }
     case kResponse: {
       Request& r = slab_[e.a];
       assert(r.live && r.attempts_out > 0);
@@ -172,9 +192,22 @@ void World::arrive(std::uint16_t w, std::uint64_t count) {
     r.workload = w;
     r.model = wl.model;
     r.arrival = sim_.now();
-    r.input_tokens = draw_tokens(wc.input_tokens, wl.sizes_rng);
+    r.prompt = draw_tokens(wc.input_tokens, wl.sizes_rng);
+    r.input_tokens = r.prompt;
     r.max_tokens = draw_tokens(wc.max_tokens, wl.sizes_rng);
     r.output_tokens = std::min(draw_tokens(wc.output_tokens, wl.sizes_rng), r.max_tokens);
+    if (wc.cache) {
+      r.cache_prefix = wc.cache->prefix_tokens;
+      if (wc.cache->keys > 1) {
+        const double u = wl.sizes_rng.uniform01();
+        r.cache_key = wl.key_cdf.empty()
+                          ? static_cast<std::uint32_t>(u * wc.cache->keys)
+                          : static_cast<std::uint32_t>(
+                                std::upper_bound(wl.key_cdf.begin(), wl.key_cdf.end(), u) -
+                                wl.key_cdf.begin());
+        r.cache_key = std::min(r.cache_key, wc.cache->keys - 1);
+      }
+    }
     if (wc.deadline) {
       r.deadline = r.arrival + *wc.deadline;
       wl.deadlines.push_back(PendingDeadline{r.deadline, s, r.generation});
@@ -221,14 +254,14 @@ void World::send_attempt(client::Slot s) {
 void World::at_provider(client::Slot s) {
   Request& r = slab_[s];
   const provider::Decision d = provider_.decide(sim_.now(), r);
-  r.last = d.result;
-  const bool ok = d.result.outcome == AttemptOutcome::kOk;
-  for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d.result, ok ? &d.charge : nullptr);
+  r.last = d.attempt.result;
+  for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d.attempt);
   Time back = sim_.now() + provider_.network_delay();
-  if (ok) {
+  if (d.attempt.billed) {
     const Time done = sim_.now() + d.service;
-    if (d.output_refund > 0)
-      sim_.schedule(done, handler_, kProviderDone, d.group, static_cast<std::uint64_t>(d.output_refund));
+    if (d.settle_output > 0)
+      sim_.schedule(done, handler_, kProviderDone, static_cast<std::uint32_t>(d.settle_output),
+                    d.otpm_ticket << 16 | d.attempt.group);
     back += d.service;
   }
   sim_.schedule(back, handler_, kResponse, s, key(r.generation, r.attempts));

@@ -40,9 +40,9 @@ struct Recorder : models::WorldObserver {
     sends.push_back({r.id, kernel::to_seconds(now), r.attempts});
     max_in_flight = std::max(max_in_flight, ++in_flight);
   }
-  void on_attempt_decided(models::Time, const models::Request&, const models::AttemptResult& a,
-                          const models::Charge*) override {
-    results.push_back(a);
+  void on_attempt_decided(models::Time, const models::Request&,
+                          const models::AttemptDecision& d) override {
+    results.push_back(d.result);
   }
   void on_attempt_returned(models::Time, const models::Request&) override { --in_flight; }
   void on_request_done(models::Time now, const models::Request& r,

@@ -1,44 +1,57 @@
 #include "models/provider/limit_group.hpp"
 
+#include "models/provider/fixed_window.hpp"
+#include "models/provider/sliding_window.hpp"
 #include "models/provider/token_bucket.hpp"
 
 namespace ratesim::models::provider {
-namespace {
 
-std::unique_ptr<Limiter> make_budget(const std::optional<std::int64_t>& limit, Duration burst) {
-  if (!limit) return nullptr;
-  return std::make_unique<TokenBucket>(*limit, burst);
+std::unique_ptr<Limiter> make_limiter(LimiterKind kind, std::int64_t limit, Duration burst) {
+  switch (kind) {
+    case LimiterKind::kTokenBucket: return std::make_unique<TokenBucket>(limit, burst);
+    case LimiterKind::kSlidingWindow: return std::make_unique<SlidingWindow>(limit);
+    case LimiterKind::kFixedWindow: return std::make_unique<FixedWindow>(limit);
+  }
+  return nullptr;
 }
 
-}  // namespace
+LimitGroup::LimitGroup(const Group& config) : limits_(config.limits) {
+  const std::array<std::optional<std::int64_t>, kBudgetCount> limits{
+      config.limits.rpm, config.limits.itpm, config.limits.otpm};
+  for (std::size_t i = 0; i < kBudgetCount; ++i)
+    if (limits[i]) budgets_[i] = make_limiter(config.limiter, *limits[i], config.burst);
+}
 
-LimitGroup::LimitGroup(const Limits& limits, Duration burst)
-    : budgets_{make_budget(limits.rpm, burst), make_budget(limits.itpm, burst),
-               make_budget(limits.otpm, burst)} {}
-
-Admission LimitGroup::admit(Time now, const Costs& c) {
-  const std::array<std::int64_t, 3> cost{c.requests, c.input_tokens, c.output_tokens};
+Admission LimitGroup::check(Time now, const Costs& c) {
   Admission a;
-  for (std::size_t i = 0; i < budgets_.size(); ++i) {
+  for (std::size_t i = 0; i < kBudgetCount; ++i) {
     if (!budgets_[i]) continue;
-    const Duration w = budgets_[i]->wait(now, cost[i]);
+    const Duration w = budgets_[i]->wait(now, c[i]);
     if (w > a.wait) {  // strictly longer: earlier budgets win ties
       a.wait = w;
       a.cause = static_cast<LimitCause>(i);
     }
   }
-  if (a.wait == Duration{0}) {
-    for (std::size_t i = 0; i < budgets_.size(); ++i)
-      if (budgets_[i]) budgets_[i]->take(now, cost[i]);
-    a.admitted = true;
-    return a;
-  }
+  a.admitted = a.wait == Duration{0};
   a.never_fits = a.wait == Duration::max();
   return a;
 }
 
-void LimitGroup::refund_output(Time now, std::int64_t tokens) {
-  if (auto* otpm = budget(LimitCause::kOtpm); otpm && tokens > 0) otpm->give_back(now, tokens);
+std::uint64_t LimitGroup::take(Time now, const Costs& c) {
+  std::uint64_t otpm_ticket = 0;
+  for (std::size_t i = 0; i < kBudgetCount; ++i) {
+    if (!budgets_[i] || c[i] == 0) continue;
+    const std::uint64_t ticket = budgets_[i]->take(now, c[i]);
+    if (i == static_cast<std::size_t>(LimitCause::kOtpm)) otpm_ticket = ticket;
+  }
+  return otpm_ticket;
+}
+
+bool LimitGroup::consume_rejected(Time now) {
+  Limiter* rpm = budgets_[static_cast<std::size_t>(LimitCause::kRpm)].get();
+  if (!rpm || rpm->wait(now, 1) != Duration{0}) return false;
+  rpm->take(now, 1);
+  return true;
 }
 
 Duration retry_after_for(Duration wait) {

@@ -1,5 +1,5 @@
 // The budgets a group of models shares, and the admission rule of DESIGN §2.1: every budget
-// must have room for the request's cost; otherwise the attempt gets a 429 blamed on the budget
+// must have room for the attempt's cost; otherwise the attempt gets a 429 blamed on the budget
 // that needs the longest wait (ties: rpm, itpm, otpm), with retry-after = that wait in whole
 // seconds (at least 1).
 #pragma once
@@ -13,18 +13,16 @@
 
 namespace ratesim::models::provider {
 
-/// What an attempt would take from each budget.
-struct Costs {
-  std::int64_t requests = 1;
-  std::int64_t input_tokens = 0;
-  std::int64_t output_tokens = 0;
-};
+inline constexpr std::size_t kBudgetCount = 3;  ///< rpm, itpm, otpm: LimitCause 0..2
+
+/// What an attempt is measured against in each budget (rpm, itpm, otpm).
+using Costs = std::array<std::int64_t, kBudgetCount>;
 
 struct Admission {
   bool admitted = false;
   LimitCause cause = LimitCause::kNone;  ///< when refused
   Duration wait{0};                      ///< when refused: the longest wait among short budgets
-  bool never_fits = false;               ///< when refused: a cost exceeds a whole bucket
+  bool never_fits = false;               ///< when refused: a cost exceeds a whole budget
 };
 
 /// A never-fitting request is told to come back after this long.
@@ -32,19 +30,27 @@ inline constexpr Duration kNeverFitsRetryAfter = std::chrono::seconds(60);
 
 class LimitGroup {
  public:
-  LimitGroup(const Limits& limits, Duration burst);
+  explicit LimitGroup(const Group& config);
 
-  /// Admits (and debits) or refuses an attempt costing `c` at `now`.
-  Admission admit(Time now, const Costs& c);
-  /// Returns unused output tokens reserved at admission.
-  void refund_output(Time now, std::int64_t tokens);
+  /// Whether every budget has room for `c` at `now`. Debits nothing.
+  Admission check(Time now, const Costs& c);
+  /// Debits `c` from every budget. REQUIRES: check(now, c).admitted. Returns the otpm debit's
+  /// ticket (for a later refund).
+  std::uint64_t take(Time now, const Costs& c);
+  /// A refused attempt that still counts (rejected_consume): takes one request from rpm if it
+  /// has room. Returns whether it did.
+  bool consume_rejected(Time now);
 
-  /// The limiter of budget `b` (rpm, itpm, otpm), or null when that budget is unlimited.
-  Limiter* budget(LimitCause b) { return budgets_[static_cast<std::size_t>(b)].get(); }
+  /// The limiter of budget `b`, or null when that budget is unlimited.
+  Limiter* budget(std::size_t b) { return budgets_[b].get(); }
+  const Limits& limits() const { return limits_; }
 
  private:
-  std::array<std::unique_ptr<Limiter>, 3> budgets_;
+  Limits limits_;
+  std::array<std::unique_ptr<Limiter>, kBudgetCount> budgets_;
 };
+
+std::unique_ptr<Limiter> make_limiter(LimiterKind kind, std::int64_t limit, Duration burst);
 
 /// retry-after for a wait: whole seconds, rounded up, at least one.
 Duration retry_after_for(Duration wait);

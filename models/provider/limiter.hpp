@@ -1,7 +1,8 @@
 // One budget of a limit group (requests, input tokens or output tokens per minute).
 //
-// A limiter answers how long until a cost fits, debits admitted costs and takes back refunds.
-// Costs are whole tokens (or requests).
+// A limiter answers how long until a cost fits, debits admitted costs, takes back refunds and
+// reports what a response's rate-limit headers would say. Costs are whole tokens (or requests).
+// Implementations: token_bucket.hpp, sliding_window.hpp, fixed_window.hpp.
 #pragma once
 
 #include <cstdint>
@@ -17,14 +18,22 @@ class Limiter {
  public:
   virtual ~Limiter() = default;
   /// How long from `now` until `cost` fits: zero if it fits now, Duration::max() if it never can.
-  /// REQUIRES: `now` is not earlier than any time this limiter was given before.
+  /// REQUIRES: `now` is not earlier than any time this limiter was given before (for every
+  /// method).
   virtual Duration wait(Time now, std::int64_t cost) = 0;
-  /// Debits `cost`. REQUIRES: wait(now, cost) == 0.
-  virtual void take(Time now, std::int64_t cost) = 0;
-  /// Credits back `cost` that was taken but not used (never above the capacity).
-  virtual void give_back(Time now, std::int64_t cost) = 0;
-  /// The share of the capacity in use at `now`: 0 idle, 1 exhausted.
-  virtual double used_fraction(Time now) = 0;
+  /// Debits `cost` and returns a ticket naming this debit for give_back().
+  /// REQUIRES: wait(now, cost) == 0.
+  virtual std::uint64_t take(Time now, std::int64_t cost) = 0;
+  /// Debits `cost` whether or not it fits; the budget may go below zero and then blocks until
+  /// it has refilled (output tokens counted as they are produced, DESIGN §2.1 `actual`).
+  virtual void overdraw(Time now, std::int64_t cost) = 0;
+  /// Credits back `cost` of the debit named by `ticket`, if that debit still counts (a window
+  /// that has moved past it ignores the refund); never above the capacity.
+  virtual void give_back(Time now, std::uint64_t ticket, std::int64_t cost) = 0;
+  /// What could be taken now (negative after an overdraw), in tokens.
+  virtual double remaining(Time now) = 0;
+  /// How long until the budget is whole again (the `reset` header).
+  virtual Duration until_full(Time now) = 0;
   /// The limit per minute.
   virtual std::int64_t limit() const = 0;
 };

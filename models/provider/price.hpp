@@ -8,9 +8,15 @@
 
 namespace ratesim::models::provider {
 
-inline constexpr double kCacheWriteMultiplier = 1.25;
+inline constexpr double kCacheWrite5mMultiplier = 1.25;
+inline constexpr double kCacheWrite1hMultiplier = 2.0;
 inline constexpr double kCacheReadMultiplier = 0.1;
 
-Charge charge_for(const Price& price, const Request& r);
+/// `write_multiplier`: 1.25 for 5-minute entries, 2.0 for 1-hour entries.
+Charge charge_for(const Price& price, const Request& r,
+                  double write_multiplier = kCacheWrite5mMultiplier);
+
+/// The cache-write multiplier of entries living `ttl`.
+double cache_write_multiplier(kernel::Duration ttl);
 
 }  // namespace ratesim::models::provider

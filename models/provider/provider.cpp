@@ -7,9 +7,14 @@
 
 namespace ratesim::models::provider {
 
-Provider::Provider(const ProviderConfig& config, std::uint64_t seed) : config_(config) {
+Provider::Provider(const ProviderConfig& config, std::uint64_t seed)
+    : config_(config),
+      overload_(config.overload, kernel::RandomStream(seed, "provider.overload")) {
   groups_.reserve(config_.groups.size());
-  for (const Group& g : config_.groups) groups_.emplace_back(g.limits, config_.burst);
+  for (const Group& g : config_.groups) {
+    groups_.emplace_back(g);
+    acceleration_.push_back(make_acceleration(config_.acceleration, g.limits));
+  }
   for (const Model& m : config_.models) {
     const auto it = std::find_if(config_.groups.begin(), config_.groups.end(),
                                  [&](const Group& g) { return g.name == m.group; });
@@ -19,36 +24,115 @@ Provider::Provider(const ProviderConfig& config, std::uint64_t seed) : config_(c
   }
 }
 
+Provider::~Provider() = default;
+
 int Provider::model_index(const std::string& name) const {
   for (std::size_t i = 0; i < config_.models.size(); ++i)
     if (config_.models[i].name == name) return static_cast<int>(i);
   return -1;
 }
 
-Decision Provider::decide(Time now, const Request& r) {
+void Provider::add_cache(std::uint16_t workload, Duration ttl, std::uint32_t keys) {
+  if (workload >= workload_cache_.size()) workload_cache_.resize(workload + 1, -1);
+  workload_cache_[workload] = static_cast<int>(cache_.add_space(ttl, keys));
+}
+
+int Provider::split_prompt(Time now, Request& r) const {
+  r.input_tokens = r.prompt;
+  r.cache_write_tokens = r.cache_read_tokens = 0;
+  const int space = r.workload < workload_cache_.size() ? workload_cache_[r.workload] : -1;
+  const std::uint32_t prefix = std::min(r.cache_prefix, r.prompt);
+  // Prefixes shorter than the model's minimum are not cached (and no error is raised).
+  if (space < 0 || prefix == 0 || prefix < config_.models[r.model].cache.min_tokens) return -1;
+  r.input_tokens = r.prompt - prefix;
+  if (cache_.live(static_cast<std::uint32_t>(space), r.cache_key, now)) r.cache_read_tokens = prefix;
+  else r.cache_write_tokens = prefix;
+  return space;
+}
+
+void Provider::fill_headers(Time now, LimitGroup& g, AttemptResult& result) {
+  for (std::size_t i = 0; i < kBudgetCount; ++i) {
+    Limiter* l = g.budget(i);
+    if (!l) continue;
+    result.headers[i] = BudgetHeader{.limit = l->limit(),
+                                     .remaining = l->remaining(now),
+                                     .reset = l->until_full(now)};
+  }
+}
+
+Decision Provider::decide(Time now, Request& r) {
   Decision d;
-  d.group = model_group_[r.model];
-  // Reserve accounting: max_tokens is held from admission until completion.
-  const Costs costs{.requests = 1,
-                    .input_tokens = r.input_tokens + r.cache_write_tokens,
-                    .output_tokens = r.max_tokens};
-  const Admission a = groups_[d.group].admit(now, costs);
-  if (!a.admitted) {
-    d.result = AttemptResult{.outcome = AttemptOutcome::k429,
-                             .cause = a.cause,
-                             .never_fits = a.never_fits,
-                             .retry_after = retry_after_for(a.wait)};
+  AttemptDecision& a = d.attempt;
+  a.group = model_group_[r.model];
+  LimitGroup& g = groups_[a.group];
+  const Model& model = config_.models[r.model];
+
+  if (overload_.overloaded(now)) {
+    a.result.outcome = AttemptOutcome::k529;
     return d;
   }
-  d.result = AttemptResult{.outcome = AttemptOutcome::kOk};
+
+  const int space = split_prompt(now, r);
+  const bool actual = config_.otpm_accounting == OtpmAccounting::kActual;
+  std::int64_t input = static_cast<std::int64_t>(r.input_tokens) + r.cache_write_tokens;
+  if (model.cache.reads_count) input += r.cache_read_tokens;
+  // Reserve: max_tokens must fit now. Actual: one token of room is enough; output is debited
+  // as it is produced (at completion).
+  const Costs costs{1, input, actual ? 0 : static_cast<std::int64_t>(r.max_tokens)};
+  Costs check = costs;
+  if (actual) check[static_cast<std::size_t>(LimitCause::kOtpm)] = 1;
+
+  const Admission adm = g.check(now, check);
+  if (!adm.admitted) {
+    a.result.outcome = AttemptOutcome::k429;
+    a.result.cause = adm.cause;
+    a.result.never_fits = adm.never_fits;
+    a.result.retry_after = retry_after_for(adm.wait);
+    if (config_.rejected_consume && g.consume_rejected(now))
+      a.debited[static_cast<std::size_t>(LimitCause::kRpm)] = 1;
+    fill_headers(now, g, a.result);
+    return d;
+  }
+  if (AccelerationModel* acc = acceleration_[a.group].get()) {
+    Duration wait{0};
+    if (!acc->allows(now, costs, wait)) {
+      a.result.outcome = AttemptOutcome::k429;
+      a.result.cause = LimitCause::kAcceleration;
+      a.result.retry_after = retry_after_for(wait);
+      fill_headers(now, g, a.result);
+      return d;
+    }
+    acc->record(now, costs);
+  }
+  d.otpm_ticket = g.take(now, costs);
+  for (std::size_t i = 0; i < kBudgetCount; ++i)
+    if (g.budget(i)) a.debited[i] = costs[i];
+  a.result.outcome = AttemptOutcome::kOk;
+  fill_headers(now, g, a.result);
+  a.billed = true;
+  double write_multiplier = kCacheWrite5mMultiplier;
+  if (space >= 0) {
+    const auto s = static_cast<std::uint32_t>(space);
+    cache_.touch(s, r.cache_key, now);
+    write_multiplier = cache_write_multiplier(cache_.ttl(s));
+  }
+  a.charge = charge_for(model.price, r, write_multiplier);
   d.service = latency_[r.model].service_time(r);
-  d.charge = charge_for(config_.models[r.model].price, r);
-  d.output_refund = static_cast<std::int64_t>(r.max_tokens) - r.output_tokens;
+  d.settle_output = actual ? static_cast<std::int64_t>(r.output_tokens)
+                           : static_cast<std::int64_t>(r.max_tokens) - r.output_tokens;
   return d;
 }
 
-void Provider::complete(Time now, std::uint32_t group, std::int64_t output_refund) {
-  groups_[group].refund_output(now, output_refund);
+std::int64_t Provider::complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,
+                                std::int64_t settle_output) {
+  Limiter* otpm = groups_[group].budget(static_cast<std::size_t>(LimitCause::kOtpm));
+  if (!otpm || settle_output <= 0) return 0;
+  if (config_.otpm_accounting == OtpmAccounting::kActual) {
+    otpm->overdraw(now, settle_output);
+    return settle_output;
+  }
+  otpm->give_back(now, otpm_ticket, settle_output);
+  return -settle_output;
 }
 
 }  // namespace ratesim::models::provider

@@ -1,5 +1,7 @@
 // The simulated provider as a scenario describes it: models, the limit groups they share,
-// the limiter algorithm and the network between client and provider.
+// the limiter algorithm, acceleration limits, overload and the network between client and
+// provider. Every field has a default; docs/provider.md says which are documented behaviour
+// and which are assumptions.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@ namespace ratesim::models::provider {
 
 using kernel::Distribution;
 using kernel::Duration;
+using namespace std::chrono_literals;
 
 /// Per-minute budgets of a limit group. An absent budget never limits.
 struct Limits {
@@ -29,9 +32,15 @@ struct Price {
 };
 
 struct Latency {
-  Distribution ttft = Distribution::constant(0.5);  ///< seconds to the first token
+  Distribution ttft = Distribution::constant(0.5);        ///< seconds to the first token
   Distribution output_tps = Distribution::constant(100);  ///< output tokens per second
   std::optional<Distribution> prefill_tps;  ///< input tokens per second; absent: prefill is free
+};
+
+/// How a model treats cached prompt prefixes.
+struct CachePolicy {
+  std::uint32_t min_tokens = 1024;  ///< shorter prefixes are not cached
+  bool reads_count = false;         ///< cache reads count toward itpm (some older models)
 };
 
 struct Model {
@@ -39,21 +48,59 @@ struct Model {
   std::string group;  ///< the limit group whose budgets it draws on
   Price price;
   Latency latency;
+  CachePolicy cache;
+};
+
+enum class LimiterKind {
+  kTokenBucket,    ///< continuous refill, capacity limit × burst / 60 s
+  kSlidingWindow,  ///< exact sum over the last 60 s
+  kFixedWindow,    ///< counter reset each whole minute
 };
 
 struct Group {
   std::string name;
   Limits limits;
+  LimiterKind limiter = LimiterKind::kTokenBucket;
+  Duration burst = 60s;  ///< token bucket only
 };
 
-enum class LimiterKind { kTokenBucket };
+enum class OtpmAccounting {
+  kReserve,  ///< max_tokens held at admission, unused part refunded at completion
+  kActual,   ///< admission needs one token of room; actual output debited at completion
+};
+
+/// The trailing-baseline acceleration model (DESIGN §2.1). An assumption: Anthropic publishes
+/// no formula.
+struct Acceleration {
+  bool enabled = false;
+  double floor = 0.25;          ///< short-term load always allowed, as a fraction of the limits
+  double max_ratio = 2.0;       ///< short-term load allowed as a multiple of the baseline
+  Duration short_window = 1min; ///< time constant of the short-term load average
+  Duration baseline_window = 30min;  ///< time constant of the baseline average
+  double initial_load = 0;      ///< the baseline at the start, as a fraction of the limits
+};
+
+/// A period of extra 529s.
+struct Incident {
+  Duration at{0};
+  Duration length{0};
+  double rate = 0;  ///< added probability that an attempt gets a 529
+};
+
+struct Overload {
+  double rate = 0;  ///< base probability that an attempt gets a 529
+  std::vector<Incident> incidents;
+};
 
 struct ProviderConfig {
-  LimiterKind limiter = LimiterKind::kTokenBucket;
-  Duration burst = std::chrono::seconds(60);  ///< bucket capacity as time at the limit's rate
   std::vector<Model> models;
   std::vector<Group> groups;
+  OtpmAccounting otpm_accounting = OtpmAccounting::kReserve;
+  bool rejected_consume = false;  ///< a refused attempt still takes a request from rpm if it can
+  Acceleration acceleration;
+  Overload overload;
   Duration network_delay{0};  ///< one way, client to provider and back
+  std::uint64_t batch_queue_limit = 100'000;  ///< Message Batches requests waiting at once
 };
 
 }  // namespace ratesim::models::provider

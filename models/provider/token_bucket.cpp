@@ -33,20 +33,26 @@ Duration TokenBucket::wait(Time now, std::int64_t cost) {
   return Duration{(need - level_ + limit_ - 1) / limit_};  // whole microseconds, rounded up
 }
 
-void TokenBucket::take(Time now, std::int64_t cost) {
+std::uint64_t TokenBucket::take(Time now, std::int64_t cost) {
   refill(now);
   level_ -= cost * kUnitsPerToken;
   assert(level_ >= 0);
+  return 0;
 }
 
-void TokenBucket::give_back(Time now, std::int64_t cost) {
+void TokenBucket::overdraw(Time now, std::int64_t cost) {
+  refill(now);
+  level_ -= cost * kUnitsPerToken;
+}
+
+void TokenBucket::give_back(Time now, std::uint64_t, std::int64_t cost) {
   refill(now);
   level_ = std::min(capacity_, level_ + cost * kUnitsPerToken);
 }
 
-double TokenBucket::used_fraction(Time now) {
+Duration TokenBucket::until_full(Time now) {
   refill(now);
-  return 1.0 - static_cast<double>(level_) / static_cast<double>(capacity_);
+  return Duration{(capacity_ - level_ + limit_ - 1) / limit_};
 }
 
 double TokenBucket::tokens(Time now) {

@@ -1,6 +1,6 @@
 // A token bucket refilled continuously at limit/60 tokens per second up to a capacity of
 // limit × burst / 60 s (burst 60 s: one minute of the limit; burst 1 s: "60 RPM enforced as
-// one per second").
+// one per second"). It starts full.
 //
 // Arithmetic is exact: the level is kept in units of 1/60,000,000 token, in which one
 // microsecond of refill is exactly `limit` units. So a bucket admits exactly
@@ -13,16 +13,18 @@ namespace ratesim::models::provider {
 
 class TokenBucket final : public Limiter {
  public:
-  /// REQUIRES: limit_per_minute >= 1, burst > 0. The bucket starts full.
+  /// REQUIRES: 1 <= limit_per_minute <= 1e9, 0 < burst <= 1 h (so nothing overflows).
   TokenBucket(std::int64_t limit_per_minute, Duration burst);
 
   Duration wait(Time now, std::int64_t cost) override;
-  void take(Time now, std::int64_t cost) override;
-  void give_back(Time now, std::int64_t cost) override;
-  double used_fraction(Time now) override;
+  std::uint64_t take(Time now, std::int64_t cost) override;
+  void overdraw(Time now, std::int64_t cost) override;
+  void give_back(Time now, std::uint64_t ticket, std::int64_t cost) override;
+  double remaining(Time now) override { return tokens(now); }
+  Duration until_full(Time now) override;
   std::int64_t limit() const override { return limit_; }
 
-  /// Whole tokens available at `now`.
+  /// Tokens available at `now` (negative after an overdraw).
   double tokens(Time now);
   double capacity_tokens() const;
 
@@ -31,7 +33,7 @@ class TokenBucket final : public Limiter {
 
   std::int64_t limit_;     ///< per minute; also the refill per microsecond, in units
   std::int64_t capacity_;  ///< units
-  std::int64_t level_;     ///< units; may go below zero only through take() misuse (asserted)
+  std::int64_t level_;     ///< units; below zero only after overdraw()
   Time last_{};
 };
 

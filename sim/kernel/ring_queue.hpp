@@ -28,6 +28,15 @@ class RingQueue {
     assert(size_ > 0);
     return buffer_[head_];
   }
+  /// The i-th element from the front. REQUIRES: i < size().
+  const T& at(std::size_t i) const {
+    assert(i < size_);
+    return buffer_[(head_ + i) & (buffer_.size() - 1)];
+  }
+  T& at(std::size_t i) {
+    assert(i < size_);
+    return buffer_[(head_ + i) & (buffer_.size() - 1)];
+  }
   /// REQUIRES: !empty().
   void pop_front() {
     assert(size_ > 0);

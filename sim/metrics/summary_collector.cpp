@@ -43,8 +43,9 @@ void SummaryCollector::on_attempt_sent(models::Time now, const models::Request& 
 }
 
 void SummaryCollector::on_attempt_decided(models::Time, const models::Request& r,
-                                          const models::AttemptResult& result,
-                                          const models::Charge* charge) {
+                                          const models::AttemptDecision& d) {
+  const models::AttemptResult& result = d.result;
+  const models::Charge* charge = d.billed ? &d.charge : nullptr;
   both(r, [&](Accumulator& a) {
     switch (result.outcome) {
       case models::AttemptOutcome::kOk:

@@ -50,8 +50,9 @@ void TimeSeriesCollector::on_attempt_sent(models::Time now, const models::Reques
 }
 
 void TimeSeriesCollector::on_attempt_decided(models::Time now, const models::Request& r,
-                                             const models::AttemptResult& result,
-                                             const models::Charge* charge) {
+                                             const models::AttemptDecision& d) {
+  const models::AttemptResult& result = d.result;
+  const models::Charge* charge = d.billed ? &d.charge : nullptr;
   advance(now);
   both(r, [&](Series& s) {
     switch (result.outcome) {

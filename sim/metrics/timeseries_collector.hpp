@@ -46,8 +46,7 @@ class TimeSeriesCollector final : public models::WorldObserver {
   void on_arrival(models::Time now, const models::Request& r) override;
   void on_attempt_sent(models::Time now, const models::Request& r) override;
   void on_attempt_decided(models::Time now, const models::Request& r,
-                          const models::AttemptResult& result,
-                          const models::Charge* charge) override;
+                          const models::AttemptDecision& d) override;
   void on_attempt_returned(models::Time now, const models::Request& r) override;
   void on_request_done(models::Time now, const models::Request& r,
                        models::RequestOutcome outcome) override;

@@ -40,18 +40,24 @@ const char* const kDurationExpected =
 }  // namespace
 
 void Source::add_override(const YAML::Node& root, std::string label, int column_offset) {
-  Override o{.nodes = {}, .label = std::move(label), .column_offset = column_offset};
+  Override o{.nodes = {}, .label = std::move(label), .column_offset = column_offset, .whole_file = false};
+  collect(root, o.nodes);
+  overrides_.push_back(std::move(o));
+}
+
+void Source::add_file(const YAML::Node& root, std::string label) {
+  Override o{.nodes = {}, .label = std::move(label), .column_offset = 0, .whole_file = true};
   collect(root, o.nodes);
   overrides_.push_back(std::move(o));
 }
 
 void Source::fail(const YAML::Node& at, const std::string& message) const {
-  for (const Override& o : overrides_) {
-    for (const YAML::Node& n : o.nodes) {
-      if (n.is(at)) {
-        const YAML::Mark m = at.Mark();
-        throw InputError(o.label, 1, o.column_offset + std::max(0, m.column) + 1, message);
-      }
+  for (auto o = overrides_.rbegin(); o != overrides_.rend(); ++o) {
+    for (const YAML::Node& n : o->nodes) {
+      if (!n.is(at)) continue;
+      const YAML::Mark m = at.Mark();
+      if (o->whole_file) throw InputError(o->label, m.line + 1, m.column + 1, message);
+      throw InputError(o->label, 1, o->column_offset + std::max(0, m.column) + 1, message);
     }
   }
   fail_at(at.Mark(), message);

@@ -24,6 +24,9 @@ class Source {
   /// Nodes under `root` come from a --set argument: positions are reported as
   /// `<label>:1:<column_offset + column>`.
   void add_override(const YAML::Node& root, std::string label, int column_offset);
+  /// Nodes under `root` come from another file (a preset): positions are `<label>:line:col`.
+  /// Sources added later take precedence when a node is shared.
+  void add_file(const YAML::Node& root, std::string label);
 
   /// Throws InputError at `at`.
   [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const;
@@ -36,6 +39,7 @@ class Source {
     std::vector<YAML::Node> nodes;
     std::string label;
     int column_offset;
+    bool whole_file;
   };
   std::string file_;
   std::vector<Override> overrides_;

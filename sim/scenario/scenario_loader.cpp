@@ -13,6 +13,7 @@
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/node_reader.hpp"
 #include "sim/scenario/overrides.hpp"
+#include "sim/scenario/presets.hpp"
 #include "sim/scenario/units.hpp"
 #include "models/traffic/arrival_process.hpp"
 
@@ -45,8 +46,8 @@ std::string read_name(const Source& src, const YAML::Node& n, const std::string&
 // ---- provider ---------------------------------------------------------------------------
 
 models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
-                                     const std::string& model) {
-  MapReader m(src, n, "limits of model '" + model + "'");
+                                     const std::string& owner) {
+  MapReader m(src, n, "limits of " + owner);
   models::provider::Limits l;
   // A billion per minute is far above any published tier and keeps bucket arithmetic exact.
   constexpr std::int64_t kMaxLimit = 1'000'000'000;
@@ -55,20 +56,24 @@ models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
   if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
   m.finish();
   if (!l.rpm && !l.itpm && !l.otpm)
-    src.fail(n, fmt::format("limits of model '{}' name no budget: expected at least one of rpm, "
-                            "itpm, otpm",
-                            model));
+    src.fail(n, fmt::format("limits of {} name no budget: expected at least one of rpm, itpm, otpm",
+                            owner));
   return l;
+}
+
+models::provider::LimiterKind read_limiter(const Source& src, const YAML::Node& n) {
+  return static_cast<models::provider::LimiterKind>(
+      read_choice(src, n, "limiter", {"token-bucket", "sliding-window", "fixed-window"}));
 }
 
 models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
                                    std::optional<models::provider::Limits>& limits,
                                    YAML::Node& limits_node) {
   MapReader m(src, n, "model '" + name + "'");
-  models::provider::Model model{.name = name, .group = name, .price = {}, .latency = {}};
+  models::provider::Model model{.name = name, .group = name, .price = {}, .latency = {}, .cache = {}};
   if (auto g = m.get("group"); g.IsDefined()) model.group = read_name(src, g, "group");
   if (auto l = m.get("limits"); l.IsDefined()) {
-    limits = read_limits(src, l, name);
+    limits = read_limits(src, l, "model '" + name + "'");
     limits_node.reset(l);
   }
   {
@@ -86,6 +91,14 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
       model.latency.prefill_tps = read_distribution(src, pf, "prefill_tps", Quantity::kPerSecond);
     lat.finish();
   }
+  if (auto c = m.get("cache"); c.IsDefined()) {
+    MapReader cm(src, c, "cache policy of model '" + name + "'");
+    if (auto v = cm.get("min_tokens"); v.IsDefined())
+      model.cache.min_tokens = static_cast<std::uint32_t>(read_integer(src, v, "min_tokens", 0, 1'000'000'000));
+    if (auto v = cm.get("reads_count"); v.IsDefined())
+      model.cache.reads_count = read_bool(src, v, "reads_count");
+    cm.finish();
+  }
   m.finish();
   return model;
 }
@@ -94,18 +107,76 @@ bool same_limits(const models::provider::Limits& a, const models::provider::Limi
   return a.rpm == b.rpm && a.itpm == b.itpm && a.otpm == b.otpm;
 }
 
+models::provider::Acceleration read_acceleration(const Source& src, const YAML::Node& n) {
+  models::provider::Acceleration a;
+  if (n.IsScalar() && n.Scalar() == "off") return a;
+  MapReader m(src, n.IsNull() ? YAML::Node(YAML::NodeType::Map) : n, "acceleration");
+  a.enabled = true;
+  if (auto v = m.get("floor"); v.IsDefined()) a.floor = read_number(src, v, "floor", 0);
+  if (auto v = m.get("max_ratio"); v.IsDefined()) a.max_ratio = read_number(src, v, "max_ratio", 0);
+  if (auto v = m.get("short_window"); v.IsDefined())
+    a.short_window = read_duration(src, v, "short_window", 1ms);
+  if (auto v = m.get("baseline_window"); v.IsDefined())
+    a.baseline_window = read_duration(src, v, "baseline_window", 1ms);
+  if (auto v = m.get("initial_load"); v.IsDefined())
+    a.initial_load = read_number(src, v, "initial_load", 0);
+  m.finish();
+  return a;
+}
+
+double read_probability(const Source& src, const YAML::Node& n, const std::string& field) {
+  const double p = read_number(src, n, field, 0);
+  if (p > 1)
+    src.fail(n, fmt::format("invalid value {} for '{}': expected a probability from 0 to 1",
+                            quote(n), field));
+  return p;
+}
+
+models::provider::Overload read_overload(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "overload");
+  models::provider::Overload o;
+  if (auto v = m.get("rate"); v.IsDefined()) o.rate = read_probability(src, v, "rate");
+  if (auto v = m.get("incidents"); v.IsDefined()) {
+    if (!v.IsSequence())
+      src.fail(v, fmt::format("invalid value {} for 'incidents': expected a list of "
+                              "{{at, for, rate}}",
+                              quote(v)));
+    for (const auto& item : v) {
+      MapReader im(src, item, "overload incident");
+      o.incidents.push_back({.at = read_duration(src, im.require("at"), "at"),
+                             .length = read_duration(src, im.require("for"), "for", 1us),
+                             .rate = read_probability(src, im.require("rate"), "rate")});
+      im.finish();
+    }
+  }
+  m.finish();
+  return o;
+}
+
 ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
   MapReader m(src, n, "provider");
   ProviderConfig p;
-  if (auto v = m.get("limiter"); v.IsDefined()) {
-    read_choice(src, v, "limiter", {"token-bucket"});
-    p.limiter = models::provider::LimiterKind::kTokenBucket;
-  }
-  if (auto v = m.get("burst"); v.IsDefined()) p.burst = read_duration(src, v, "burst", 1ms, 1h);
+  m.get("preset");  // already merged in by the caller
+  models::provider::LimiterKind limiter = models::provider::LimiterKind::kTokenBucket;
+  Duration burst = 60s;
+  if (auto v = m.get("limiter"); v.IsDefined()) limiter = read_limiter(src, v);
+  if (auto v = m.get("burst"); v.IsDefined()) burst = read_duration(src, v, "burst", 1ms, 1h);
   if (auto v = m.get("otpm_accounting"); v.IsDefined())
-    read_choice(src, v, "otpm_accounting", {"reserve"});
+    p.otpm_accounting = static_cast<models::provider::OtpmAccounting>(
+        read_choice(src, v, "otpm_accounting", {"reserve", "actual"}));
+  if (auto v = m.get("rejected_consume"); v.IsDefined())
+    p.rejected_consume = read_bool(src, v, "rejected_consume");
+  if (auto v = m.get("acceleration"); v.IsDefined()) p.acceleration = read_acceleration(src, v);
+  if (auto v = m.get("overload"); v.IsDefined()) p.overload = read_overload(src, v);
   if (auto v = m.get("network_delay"); v.IsDefined())
     p.network_delay = read_duration(src, v, "network_delay");
+  if (auto v = m.get("batch"); v.IsDefined()) {
+    MapReader b(src, v, "batch limits");
+    if (auto q = b.get("queue_limit"); q.IsDefined())
+      p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
+    b.finish();
+  }
+  const YAML::Node groups_node = m.get("groups");
   const YAML::Node models_node = m.require("models");
   m.finish();
 
@@ -114,41 +185,73 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
                                       "model names to their limits, price and latency",
                                       quote(models_node)));
   struct GroupSeen {
-    std::optional<models::provider::Limits> limits;
-    std::string model;
-    YAML::Node at;  ///< the first model of the group, where a missing-limits error points
+    models::provider::Group group;
+    bool has_limits = false;
+    std::string limits_from;  ///< "group settings" or "model 'x'"
+    YAML::Node at;            ///< where a missing-limits error points
     bool has_at = false;
+    bool used = false;
   };
   std::map<std::string, GroupSeen> seen;
   std::vector<std::string> group_order;
+  auto group = [&](const std::string& name) -> GroupSeen& {
+    if (!seen.count(name)) {
+      group_order.push_back(name);
+      seen[name].group = models::provider::Group{.name = name, .limits = {}, .limiter = limiter, .burst = burst};
+    }
+    return seen[name];
+  };
+  if (groups_node.IsDefined()) {
+    if (!groups_node.IsMap())
+      src.fail(groups_node, fmt::format("invalid value {} for 'groups': expected a mapping from "
+                                        "group names to their limits and limiter",
+                                        quote(groups_node)));
+    for (const auto& kv : groups_node) {
+      const std::string name = read_name(src, kv.first, "group name");
+      GroupSeen& g = group(name);
+      MapReader gm(src, kv.second, "group '" + name + "'");
+      if (auto v = gm.get("limits"); v.IsDefined()) {
+        g.group.limits = read_limits(src, v, "group '" + name + "'");
+        g.has_limits = true;
+        g.limits_from = "its group settings";
+      }
+      if (auto v = gm.get("limiter"); v.IsDefined()) g.group.limiter = read_limiter(src, v);
+      if (auto v = gm.get("burst"); v.IsDefined()) g.group.burst = read_duration(src, v, "burst", 1ms, 1h);
+      gm.finish();
+      g.at.reset(kv.first);
+      g.has_at = true;
+    }
+  }
   for (const auto& kv : models_node) {
     const std::string name = read_name(src, kv.first, "model name");
     std::optional<models::provider::Limits> limits;
     YAML::Node limits_node;
     p.models.push_back(read_model(src, name, kv.second, limits, limits_node));
-    const std::string& group = p.models.back().group;
-    if (!seen.count(group)) group_order.push_back(group);
-    GroupSeen& g = seen[group];
+    GroupSeen& g = group(p.models.back().group);
+    g.used = true;
     if (limits) {
-      if (g.limits && !same_limits(*g.limits, *limits))
-        src.fail(limits_node, fmt::format("models '{}' and '{}' share group '{}' but give "
-                                          "different limits; give the limits once",
-                                          g.model, name, group));
-      g.limits = limits;
-      g.model = name;
+      if (g.has_limits && !same_limits(g.group.limits, *limits))
+        src.fail(limits_node, fmt::format("model '{}' gives limits for group '{}' that differ from "
+                                          "those of {}; set them once, under "
+                                          "provider.groups.{}.limits",
+                                          name, g.group.name, g.limits_from, g.group.name));
+      g.group.limits = *limits;
+      g.has_limits = true;
+      g.limits_from = "model '" + name + "'";
     }
     if (!g.has_at) {
-      g.at.reset(kv.first);  // reset() rebinds; operator= would overwrite the node's content
+      g.at.reset(kv.first);
       g.has_at = true;
     }
   }
-  for (const std::string& group : group_order) {
-    const GroupSeen& g = seen[group];
-    if (!g.limits)
+  for (const std::string& name : group_order) {
+    const GroupSeen& g = seen[name];
+    if (!g.used) continue;  // a preset's group none of whose models is kept
+    if (!g.has_limits)
       src.fail(g.at, fmt::format("group '{}' has no limits: give 'limits: {{rpm, itpm, otpm}}' on "
-                                 "one of its models",
-                                 group));
-    p.groups.push_back(models::provider::Group{.name = group, .limits = *g.limits});
+                                 "one of its models or under provider.groups.{}",
+                                 name, name));
+    p.groups.push_back(g.group);
   }
   return p;
 }
@@ -290,6 +393,27 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
   return layers;
 }
 
+models::CacheConfig read_cache(const Source& src, const YAML::Node& n, const std::string& workload) {
+  MapReader m(src, n, "cache of workload '" + workload + "'");
+  models::CacheConfig c;
+  c.prefix_tokens = static_cast<std::uint32_t>(
+      read_integer(src, m.require("prefix_tokens"), "prefix_tokens", 1, 1'000'000'000));
+  if (auto v = m.get("ttl"); v.IsDefined()) {
+    c.ttl = read_duration(src, v, "ttl");
+    if (c.ttl != 5min && c.ttl != 1h)
+      src.fail(v, fmt::format("invalid value {} for 'ttl': expected 5m or 1h (the provider's two "
+                              "cache lifetimes)",
+                              quote(v)));
+  }
+  if (auto v = m.get("keys"); v.IsDefined())
+    c.keys = static_cast<std::uint32_t>(read_integer(src, v, "keys", 1, 10'000'000));
+  if (auto v = m.get("choose"); v.IsDefined())
+    c.choice = static_cast<models::CacheConfig::Choice>(read_choice(src, v, "choose", {"uniform", "zipf"}));
+  if (auto v = m.get("zipf_s"); v.IsDefined()) c.zipf_s = read_number(src, v, "zipf_s", 0);
+  m.finish();
+  return c;
+}
+
 WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const ProviderConfig& p) {
   MapReader m(src, n, "workload");
   WorkloadConfig w;
@@ -345,6 +469,7 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
                                       Quantity::kTokens);
   w.max_tokens =
       read_distribution(src, m.require("max_tokens"), "max_tokens", Quantity::kTokens);
+  if (auto c = m.get("cache"); c.IsDefined()) w.cache = read_cache(src, c, w.name);
   if (auto d = m.get("deadline"); d.IsDefined())
     w.deadline = read_duration(src, d, "deadline", 1us);
   if (auto c = m.get("client"); c.IsDefined()) w.client = read_client(src, c);
@@ -389,9 +514,35 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
 
 }  // namespace
 
-Scenario load_scenario_text(const std::string& text, const std::string& label,
-                            const std::vector<std::string>& sets) {
-  Source src(label);
+namespace {
+
+YAML::Node child(const YAML::Node& map, const std::string& key) {
+  for (const auto& kv : map)
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+/// `over` laid on `base`: mappings merge key by key, anything else in `over` replaces. Builds
+/// new mapping nodes and mutates neither input, so every leaf keeps its origin for messages.
+YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
+  if (!base.IsMap() || !over.IsMap()) return over;
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& kv : base) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node o = child(over, key);
+    out[key] = o.IsDefined() ? merge(kv.second, o) : kv.second;
+  }
+  for (const auto& kv : over)
+    if (!child(base, kv.first.Scalar()).IsDefined()) out[kv.first.Scalar()] = kv.second;
+  return out;
+}
+
+bool sets_preset(const std::string& assignment) {
+  return assignment.rfind("provider.preset=", 0) == 0;
+}
+
+/// Parses the text, lays the scenario's provider over its preset and applies the overrides.
+YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::string>& sets) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -401,7 +552,32 @@ Scenario load_scenario_text(const std::string& text, const std::string& label,
   if (!root.IsMap())
     src.fail_at(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
                 "expected a scenario: a mapping with name, duration, provider and workloads");
-  for (const std::string& set : sets) apply_set(root, set, src);
+  // The preset is chosen first, so that the other overrides can reach into what it brings.
+  for (const std::string& set : sets)
+    if (sets_preset(set)) apply_set(root, set, src);
+  const YAML::Node provider = child(root, "provider");
+  if (provider.IsMap()) {
+    if (const YAML::Node name = child(provider, "preset"); name.IsDefined()) {
+      const std::string wanted = read_string(src, name, "preset");
+      const auto preset = find_preset(wanted);
+      if (!preset) {
+        std::vector<std::string> names;
+        for (const Preset& p : presets()) names.emplace_back(p.name);
+        src.fail(name, fmt::format("unknown preset '{}'{}: expected one of {} (see 'ratesim "
+                                   "presets')",
+                                   wanted, did_you_mean(wanted, names), fmt::join(names, ", ")));
+      }
+      const YAML::Node preset_root = YAML::Load(std::string(preset->text));
+      src.add_file(preset_root, "presets/" + std::string(preset->name) + ".yaml");
+      root["provider"] = merge(child(preset_root, "provider"), provider);
+    }
+  }
+  for (const std::string& set : sets)
+    if (!sets_preset(set)) apply_set(root, set, src);
+  return root;
+}
+
+Scenario read_checked(const Source& src, const YAML::Node& root) {
   try {
     return read_scenario(src, root);
   } catch (const YAML::Exception& e) {
@@ -410,12 +586,33 @@ Scenario load_scenario_text(const std::string& text, const std::string& label,
   }
 }
 
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, 0, fmt::format("cannot open scenario file: {}", std::strerror(errno)));
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), path, sets);
+  return text.str();
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& label,
+                            const std::vector<std::string>& sets) {
+  Source src(label);
+  return read_checked(src, prepare(text, src, sets));
+}
+
+std::string resolved_scenario_yaml(const std::string& path, const std::vector<std::string>& sets) {
+  Source src(path);
+  const YAML::Node root = prepare(read_text(path), src, sets);
+  read_checked(src, root);  // only a valid scenario is printed
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+  return load_scenario_text(read_text(path), path, sets);
 }
 
 }  // namespace ratesim::scenario

@@ -12,6 +12,11 @@ namespace ratesim::scenario {
 /// Reads and validates the file at `path`, after applying each `--set PATH=VALUE`.
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets = {});
 
+/// The scenario at `path` as YAML, with its preset expanded and the overrides applied (after
+/// validating it). For `ratesim validate --resolved`.
+std::string resolved_scenario_yaml(const std::string& path,
+                                   const std::vector<std::string>& sets = {});
+
 /// The same for scenario text; `label` stands for the file name in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& label,
                             const std::vector<std::string>& sets = {});

@@ -37,11 +37,11 @@ TEST_CASE("refill and give_back stop at the capacity", "[provider]") {
   TokenBucket b(60, 10s);
   b.take(kTimeZero, 4);
   CHECK(b.tokens(kTimeZero) == 6);
-  b.give_back(kTimeZero, 100);
+  b.give_back(kTimeZero, 0, 100);
   CHECK(b.tokens(kTimeZero) == 10);
   b.take(kTimeZero, 10);
   CHECK(b.tokens(kTimeZero + 24h) == 10);
-  CHECK(b.used_fraction(kTimeZero + 24h) == 0.0);
+  CHECK(b.until_full(kTimeZero + 24h) == 0s);
 }
 
 TEST_CASE("a saturated bucket admits exactly capacity + rate × time", "[provider]") {
@@ -57,4 +57,12 @@ TEST_CASE("a saturated bucket admits exactly capacity + rate × time", "[provide
     }
   }
   CHECK(admitted == 149);
+}
+
+TEST_CASE("an overdrawn bucket blocks until it has refilled past zero", "[provider]") {
+  TokenBucket b(60, 60s);  // capacity 60, 1 per second
+  b.overdraw(kTimeZero, 90);  // 30 below zero
+  CHECK(b.tokens(kTimeZero) == -30);
+  CHECK(b.wait(kTimeZero, 1) == 31s);
+  CHECK(b.until_full(kTimeZero) == 90s);
 }

@@ -66,7 +66,7 @@ TEST_CASE("a complete scenario loads into configuration structs", "[scenario]") 
   CHECK(s.name == "base");
   CHECK(s.world.seed == 3);
   CHECK(s.world.duration == 1h);
-  CHECK(s.world.provider.burst == 30s);
+  CHECK(s.world.provider.groups[0].burst == 30s);
   CHECK(s.world.provider.network_delay == 20ms);
   REQUIRE(s.world.provider.models.size() == 2);
   REQUIRE(s.world.provider.groups.size() == 1);  // both models share one group's budgets
@@ -126,10 +126,10 @@ TEST_CASE("scenario errors name the place, the value and what was expected", "[s
 TEST_CASE("a group without limits and a group with two different limits are refused", "[scenario]") {
   CHECK(load_error(with("      limits: {rpm: 1000, itpm: 450000, otpm: 90000}\n", "")) ==
         "test.yaml:8:5: group 'shared' has no limits: give 'limits: {rpm, itpm, otpm}' on one of "
-        "its models");
+        "its models or under provider.groups.shared");
   CHECK(load_error(with("      price: {input: 0.25", "      limits: {rpm: 5}\n      price: {input: 0.25")) ==
-        "test.yaml:15:15: models 'small' and 'tiny' share group 'shared' but give different "
-        "limits; give the limits once");
+        "test.yaml:15:15: model 'tiny' gives limits for group 'shared' that differ from those of "
+        "model 'small'; set them once, under provider.groups.shared.limits");
 }
 
 TEST_CASE("a YAML syntax error reports its position", "[scenario]") {
