@@ -10,7 +10,9 @@ Usage: ratesim COMMAND [ARGS...]
 Commands:
   run FILE        simulate a scenario; print a summary, optionally write summary.json and
                   timeseries.csv
-  validate FILE   check a scenario file without running it
+  validate FILE   check a scenario file without running it; --resolved prints it with its
+                  preset expanded
+  presets [NAME]  list the built-in provider presets, or print one
 
 Run 'ratesim COMMAND --help' for a command's options. 'ratesim --version' prints the version.
 Exit codes: 0 ok, 2 bad input or usage, 3 internal error.

@@ -16,12 +16,14 @@ int validate_command(const std::vector<std::string>& args) {
   po::options_description visible(R"(Usage: ratesim validate FILE [options]
 
 Checks a scenario file without running it: prints "ok" and a one-line description, or the first
-problem as FILE:LINE:COL: message (exit code 2).
+problem as FILE:LINE:COL: message (exit code 2). With --resolved, prints the scenario as it will
+run: its provider preset expanded and the --set overrides applied.
 
 Options)");
   std::vector<std::string> sets;
   visible.add_options()("help,h", "show this help")(
-      "set", po::value(&sets)->composing(), "override one value first: PATH=VALUE (repeatable)");
+      "set", po::value(&sets)->composing(), "override one value first: PATH=VALUE (repeatable)")(
+      "resolved", "print the scenario with its preset expanded and overrides applied");
   po::options_description all;
   std::string file;
   all.add(visible).add_options()("file", po::value(&file));
@@ -39,6 +41,10 @@ Options)");
     return kExitOk;
   }
   if (file.empty()) throw UsageError("validate needs a scenario FILE (see 'ratesim validate --help')");
+  if (vm.count("resolved")) {
+    std::cout << scenario::resolved_scenario_yaml(file, sets);
+    return kExitOk;
+  }
   const scenario::Scenario s = scenario::load_scenario_file(file, sets);
   std::cout << fmt::format("ok: {} — {} workloads, {} models in {} limit groups, {} s horizon\n",
                            s.name, s.world.workloads.size(), s.world.provider.models.size(),

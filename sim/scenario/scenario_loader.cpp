@@ -569,7 +569,9 @@ YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::
       }
       const YAML::Node preset_root = YAML::Load(std::string(preset->text));
       src.add_file(preset_root, "presets/" + std::string(preset->name) + ".yaml");
-      root["provider"] = merge(child(preset_root, "provider"), provider);
+      YAML::Node merged = merge(child(preset_root, "provider"), provider);
+      merged.remove("preset");  // expanded: the resolved scenario stands on its own
+      root["provider"] = merged;
     }
   }
   for (const std::string& set : sets)

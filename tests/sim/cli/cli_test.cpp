@@ -112,3 +112,26 @@ TEST_CASE("ratesim validate accepts a good file and rejects a bad one", "[cli]")
   CHECK(bad.code == 2);
   CHECK(bad.err.find("unknown model 'nope'") != std::string::npos);
 }
+
+TEST_CASE("ratesim presets lists the tiers and prints one with its sources", "[cli]") {
+  const Result list = run_binary("presets");
+  CHECK(list.code == 0);
+  for (const char* tier : {"anthropic/tier-1", "anthropic/tier-2", "anthropic/tier-3", "anthropic/tier-4"})
+    CHECK(list.out.find(tier) != std::string::npos);
+  const Result one = run_binary("presets anthropic/tier-2");
+  CHECK(one.code == 0);
+  CHECK(one.out.find("date: 2026-04") != std::string::npos);
+  CHECK(one.out.find("haiku-4-5:  {limits: {rpm: 1000, itpm: 450000, otpm: 90000}}") != std::string::npos);
+  const Result bad = run_binary("presets anthropic/tier-5");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("unknown preset 'anthropic/tier-5'") != std::string::npos);
+}
+
+TEST_CASE("validate --resolved prints the scenario with its preset expanded", "[cli]") {
+  const Result r = run_binary("validate " + quickstart() +
+                              " --resolved --set provider.groups.haiku-4-5.limits.rpm=1234");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("preset: anthropic/tier-2") == std::string::npos);  // replaced by its content
+  CHECK(r.out.find("haiku-4-5: {limits: {rpm: 1234, itpm: 450000, otpm: 90000}}") != std::string::npos);
+  CHECK(r.out.find("initial_load: 0.4") != std::string::npos);
+}

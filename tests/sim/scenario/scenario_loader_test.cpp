@@ -167,3 +167,81 @@ TEST_CASE("an empty file, a list and a repeated key are refused with a position"
         "test.yaml:1:1: expected a scenario: a mapping with name, duration, provider and workloads");
   CHECK(load_error("name: x\nname: y\n") == "test.yaml:2:1: duplicate key 'name' in scenario");
 }
+
+namespace {
+const std::string kPreset = R"(name: p
+duration: 1h
+provider:
+  preset: anthropic/tier-1
+  limiter: sliding-window
+  otpm_accounting: actual
+  rejected_consume: true
+  overload: {rate: 0.001, incidents: [{at: 40m, for: 10m, rate: 0.3}]}
+  groups:
+    sonnet-4: {limiter: fixed-window}
+  models:
+    claude-haiku-4-5: {latency: {ttft: 2s, output_tps: 50}}
+workloads:
+  - name: w
+    model: claude-sonnet-4-5
+    traffic: [{for: 10m, rate: 1/s}]
+    input_tokens: 8000
+    output_tokens: 100
+    max_tokens: 200
+    cache: {prefix_tokens: 6000, ttl: 1h, keys: 20, choose: zipf, zipf_s: 1.1}
+)";
+}  // namespace
+
+TEST_CASE("a preset supplies the provider and the scenario overrides any field", "[scenario]") {
+  const auto s = scenario_from(kPreset);
+  const auto& p = s.world.provider;
+  REQUIRE(p.models.size() == 6);
+  CHECK(p.models[0].name == "claude-haiku-4-5");
+  CHECK(p.models[0].latency.ttft.a == 2.0);   // overridden
+  CHECK(p.models[0].price.output == 5.0);     // from the preset
+  CHECK(p.models[0].cache.min_tokens == 4096);
+  CHECK(p.acceleration.enabled);              // the Anthropic presets switch it on
+  CHECK(p.otpm_accounting == models::provider::OtpmAccounting::kActual);
+  CHECK(p.rejected_consume);
+  CHECK(p.overload.incidents.size() == 1);
+  CHECK(p.batch_queue_limit == 100000);
+  REQUIRE(p.groups.size() == 3);
+  CHECK(p.groups[0].name == "haiku-4-5");
+  CHECK(p.groups[0].limits.itpm == 50000);
+  CHECK(p.groups[0].limiter == models::provider::LimiterKind::kSlidingWindow);
+  CHECK(p.groups[1].limiter == models::provider::LimiterKind::kFixedWindow);
+  const auto& cache = *s.world.workloads[0].cache;
+  CHECK(cache.ttl == 1h);
+  CHECK(cache.keys == 20);
+  CHECK(cache.choice == models::CacheConfig::Choice::kZipf);
+}
+
+TEST_CASE("acceleration: off switches the preset's model off", "[scenario]") {
+  std::string yaml = kPreset;
+  yaml.replace(yaml.find("  limiter: sliding-window"), 0, "  acceleration: off\n");
+  CHECK_FALSE(scenario_from(yaml).world.provider.acceleration.enabled);
+}
+
+TEST_CASE("provider mistakes are reported where they were made", "[scenario]") {
+  auto with_p = [](const std::string& from, const std::string& to) {
+    std::string s = kPreset;
+    s.replace(s.find(from), from.size(), to);
+    return load_error(s);
+  };
+  CHECK(with_p("anthropic/tier-1", "anthropic/tier-7") ==
+        "test.yaml:4:11: unknown preset 'anthropic/tier-7' (did you mean 'anthropic/tier-1'?): "
+        "expected one of anthropic/tier-1, anthropic/tier-2, anthropic/tier-3, anthropic/tier-4 "
+        "(see 'ratesim presets')");
+  CHECK(with_p("sliding-window", "leaky-bucket") ==
+        "test.yaml:5:12: invalid value 'leaky-bucket' for 'limiter': expected one of "
+        "token-bucket, sliding-window or fixed-window");
+  CHECK(with_p("rate: 0.3", "rate: 3") ==
+        "test.yaml:8:65: invalid value '3' for 'rate': expected a probability from 0 to 1");
+  CHECK(with_p("ttl: 1h", "ttl: 2h") ==
+        "test.yaml:20:39: invalid value '2h' for 'ttl': expected 5m or 1h (the provider's two "
+        "cache lifetimes)");
+  CHECK(with_p("{latency: {ttft: 2s, output_tps: 50}}", "{limits: {rpm: 5}}") ==
+        "test.yaml:12:32: model 'claude-haiku-4-5' gives limits for group 'haiku-4-5' that "
+        "differ from those of its group settings; set them once, under "
+        "provider.groups.haiku-4-5.limits");
+}
