@@ -58,7 +58,7 @@ int run_command(const std::vector<std::string>& args) {
       ("seed", po::value(&seed_text), "override the scenario's seed (a whole number)")
       ("set", po::value(&sets)->composing(),
        "override one value: PATH=VALUE, e.g. --set workloads.chat.deadline=30s (repeatable)")
-      ("out", po::value(&out_dir), "write summary.json and timeseries.csv into this folder")
+      ("out", po::value(&out_dir), "write summary.json, timeseries.csv and limits.csv into this folder")
       ("interval", po::value(&interval_text)->default_value("10s"),
        "time-series interval (and the window of peak throughput)")
       ("json", "print the summary as JSON instead of a table");
@@ -99,13 +99,15 @@ int run_command(const std::vector<std::string>& args) {
   if (seed) s.world.seed = *seed;
 
   RunOptions options{.interval = *interval, .timeseries = nullptr};
-  std::optional<report::AtomicFile> summary_file, timeseries_file;
+  std::optional<report::AtomicFile> summary_file, timeseries_file, limits_file;
   if (!out_dir.empty()) {
     const std::filesystem::path dir(out_dir);
     report::ensure_directory(dir);
     summary_file.emplace(dir / "summary.json");
     timeseries_file.emplace(dir / "timeseries.csv");
+    limits_file.emplace(dir / "limits.csv");
     options.timeseries = &timeseries_file->stream();
+    options.limits = &limits_file->stream();
   }
 
   const RunResult result = run_scenario(s, options);
@@ -114,6 +116,7 @@ int run_command(const std::vector<std::string>& args) {
     summary_file->stream() << report::summary_json_text(result.summary);
     summary_file->commit();
     timeseries_file->commit();
+    limits_file->commit();
   }
   if (vm.count("json")) {
     std::cout << report::summary_json_text(result.summary);
@@ -123,8 +126,8 @@ int run_command(const std::vector<std::string>& args) {
                              report::with_separators(result.events), result.wall_seconds);
     std::cout << report::summary_table(result.summary);
     if (summary_file)
-      std::cout << fmt::format("\nwrote {} and {}\n", summary_file->target().string(),
-                               timeseries_file->target().string());
+      std::cout << fmt::format("\nwrote {}, {} and {}\n", summary_file->target().string(),
+                               timeseries_file->target().string(), limits_file->target().string());
   }
   print_warnings(result.summary);
   return kExitOk;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "models/world.hpp"
+#include "sim/metrics/limits_collector.hpp"
 #include "sim/metrics/summary_collector.hpp"
 #include "sim/metrics/timeseries_collector.hpp"
 #include "sim/report/timeseries_csv.hpp"
@@ -20,7 +21,20 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   kernel::Simulation sim;
   sim.reserve(1024);
   models::World world(s.world, sim);
-  metrics::SummaryCollector summary(names, options.interval);
+  // The groups the workloads' models draw on, in the provider's order.
+  std::vector<metrics::GroupInfo> groups;
+  for (std::uint32_t g = 0; g < world.provider().group_count(); ++g) {
+    bool used = false;
+    for (const auto& w : s.world.workloads)
+      used = used || world.provider().group_of(static_cast<std::size_t>(world.provider().model_index(w.model))) == g;
+    if (!used) continue;
+    const auto& limits = s.world.provider.groups[g].limits;
+    groups.push_back(metrics::GroupInfo{.index = g,
+                                        .name = s.world.provider.groups[g].name,
+                                        .limits = {limits.rpm.value_or(0), limits.itpm.value_or(0),
+                                                   limits.otpm.value_or(0)}});
+  }
+  metrics::SummaryCollector summary(names, groups, options.interval, s.world.duration);
   world.add_observer(&summary);
 
   std::optional<report::TimeSeriesCsv> csv;
@@ -30,6 +44,15 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
     series.emplace(names, options.interval, kernel::kTimeZero + s.world.duration,
                    [&csv](const metrics::TimeSeriesRow& row) { csv->write(row); });
     world.add_observer(&*series);
+  }
+
+  std::optional<report::LimitsCsv> limits_csv;
+  std::optional<metrics::LimitsCollector> limits;
+  if (options.limits) {
+    limits_csv.emplace(*options.limits);
+    limits.emplace(groups, options.interval, kernel::kTimeZero + s.world.duration,
+                   [&limits_csv](const metrics::LimitsRow& row) { limits_csv->write(row); });
+    world.add_observer(&*limits);
   }
 
   world.run();

@@ -13,6 +13,7 @@ namespace ratesim::cli {
 struct RunOptions {
   kernel::Duration interval = std::chrono::seconds(10);  ///< time-series and peak-throughput bin
   std::ostream* timeseries = nullptr;  ///< where timeseries.csv goes; null: not written
+  std::ostream* limits = nullptr;      ///< where limits.csv goes; null: not written
 };
 
 struct RunResult {

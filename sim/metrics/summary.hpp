@@ -52,6 +52,30 @@ struct WorkloadSummary {
   double cost_total() const { return cost_input + cost_cache_write + cost_cache_read + cost_output; }
 };
 
+/// One budget of a limit group over the run.
+struct BudgetSummary {
+  std::string name;            ///< rpm, itpm or otpm
+  std::int64_t limit = 0;      ///< per minute
+  double mean_util = 0;        ///< net usage over the run / (limit × run length in minutes)
+  double peak_util = 0;        ///< the same over the busiest interval
+  double first_429_s = -1;     ///< when a 429 was first blamed on it; -1: never
+  std::uint64_t r429 = 0;      ///< 429s blamed on it
+};
+
+struct GroupSummary {
+  std::string name;
+  std::vector<BudgetSummary> budgets;  ///< the group's budgets, in the order rpm, itpm, otpm
+  std::uint64_t r429_acceleration = 0;
+  std::uint64_t never_fits = 0;  ///< requests that exceed a whole budget
+};
+
+/// A limit group as the collectors need it.
+struct GroupInfo {
+  std::uint32_t index = 0;                 ///< the provider's group index
+  std::string name;
+  std::array<std::int64_t, 3> limits{};    ///< per minute; 0 = no such budget
+};
+
 struct Summary {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -59,6 +83,10 @@ struct Summary {
   double duration_s = 0;
   WorkloadSummary total;
   std::vector<WorkloadSummary> workloads;
+  std::vector<GroupSummary> groups;  ///< the groups the workloads' models draw on
 };
+
+/// "rpm", "itpm", "otpm".
+const char* budget_name(std::size_t b);
 
 }  // namespace ratesim::metrics

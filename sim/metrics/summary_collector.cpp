@@ -18,9 +18,16 @@ DurationStats stats(const Histogram& h) {
 
 }  // namespace
 
+const char* budget_name(std::size_t b) {
+  static const char* const kNames[] = {"rpm", "itpm", "otpm"};
+  return b < 3 ? kNames[b] : "?";
+}
+
 SummaryCollector::SummaryCollector(std::vector<std::string> workload_names,
-                                   models::Duration interval)
-    : interval_(interval) {
+                                   std::vector<GroupInfo> groups, models::Duration interval,
+                                   models::Duration horizon)
+    : interval_(interval), horizon_(horizon) {
+  for (GroupInfo& g : groups) groups_.push_back(GroupAccumulator{.info = std::move(g)});
   for (std::string& n : workload_names) {
     per_workload_.emplace_back();
     per_workload_.back().s.name = std::move(n);
@@ -42,9 +49,45 @@ void SummaryCollector::on_attempt_sent(models::Time now, const models::Request& 
   });
 }
 
-void SummaryCollector::on_attempt_decided(models::Time, const models::Request& r,
+SummaryCollector::GroupAccumulator* SummaryCollector::group(std::uint32_t index) {
+  for (GroupAccumulator& g : groups_)
+    if (g.info.index == index) return &g;
+  return nullptr;
+}
+
+void SummaryCollector::use(BudgetUse& u, models::Time now, std::int64_t amount) {
+  const std::int64_t index = (now - kernel::kTimeZero) / interval_;
+  if (index != u.interval_index) {
+    u.interval_index = index;
+    u.in_interval = 0;
+  }
+  u.in_interval += amount;
+  u.total += amount;
+  u.peak_interval = std::max(u.peak_interval, u.in_interval);
+}
+
+void SummaryCollector::on_budget_settled(models::Time now, std::uint32_t group_index,
+                                         std::size_t budget, std::int64_t amount) {
+  if (GroupAccumulator* g = group(group_index); g && budget < 3) use(g->budgets[budget], now, amount);
+}
+
+void SummaryCollector::on_attempt_decided(models::Time now, const models::Request& r,
                                           const models::AttemptDecision& d) {
   const models::AttemptResult& result = d.result;
+  if (GroupAccumulator* g = group(d.group)) {
+    for (std::size_t b = 0; b < 3; ++b)
+      if (d.debited[b] != 0) use(g->budgets[b], now, d.debited[b]);
+    if (result.outcome == models::AttemptOutcome::k429) {
+      if (result.cause == models::LimitCause::kAcceleration) {
+        ++g->r429_acceleration;
+      } else if (result.cause < models::LimitCause::kAcceleration) {
+        BudgetUse& u = g->budgets[static_cast<std::size_t>(result.cause)];
+        ++u.r429;
+        u.first_429 = std::min(u.first_429, now);
+      }
+      if (result.never_fits && r.attempts == 1) ++g->never_fits;
+    }
+  }
   const models::Charge* charge = d.billed ? &d.charge : nullptr;
   both(r, [&](Accumulator& a) {
     switch (result.outcome) {
@@ -111,6 +154,26 @@ Summary SummaryCollector::summary() const {
   Summary out;
   out.total = finish(total_);
   for (const Accumulator& a : per_workload_) out.workloads.push_back(finish(a));
+  const double minutes = kernel::to_seconds(horizon_) / 60.0;
+  const double interval_minutes = kernel::to_seconds(interval_) / 60.0;
+  for (const GroupAccumulator& g : groups_) {
+    GroupSummary gs{.name = g.info.name, .budgets = {}, .r429_acceleration = g.r429_acceleration,
+                    .never_fits = g.never_fits};
+    for (std::size_t b = 0; b < 3; ++b) {
+      const std::int64_t limit = g.info.limits[b];
+      if (limit == 0) continue;
+      const BudgetUse& u = g.budgets[b];
+      const auto lim = static_cast<double>(limit);
+      gs.budgets.push_back(BudgetSummary{
+          .name = budget_name(b),
+          .limit = limit,
+          .mean_util = minutes > 0 ? static_cast<double>(u.total) / (lim * minutes) : 0,
+          .peak_util = static_cast<double>(u.peak_interval) / (lim * interval_minutes),
+          .first_429_s = u.first_429 == kernel::kNever ? -1 : kernel::to_seconds(u.first_429),
+          .r429 = u.r429});
+    }
+    out.groups.push_back(std::move(gs));
+  }
   return out;
 }
 

@@ -12,8 +12,10 @@ namespace ratesim::metrics {
 
 class SummaryCollector final : public models::WorldObserver {
  public:
-  /// `interval`: the window over which peak throughput is measured.
-  SummaryCollector(std::vector<std::string> workload_names, models::Duration interval);
+  /// `interval`: the window over which peak throughput and peak use are measured; `horizon`: the
+  /// run's length; `groups`: the limit groups to report.
+  SummaryCollector(std::vector<std::string> workload_names, std::vector<GroupInfo> groups,
+                   models::Duration interval, models::Duration horizon);
 
   void on_arrival(models::Time now, const models::Request& r) override;
   void on_attempt_sent(models::Time now, const models::Request& r) override;
@@ -21,6 +23,8 @@ class SummaryCollector final : public models::WorldObserver {
                           const models::AttemptDecision& d) override;
   void on_request_done(models::Time now, const models::Request& r,
                        models::RequestOutcome outcome) override;
+  void on_budget_settled(models::Time now, std::uint32_t group, std::size_t budget,
+                         std::int64_t amount) override;
 
   /// The summary so far (the header fields are the caller's to fill).
   Summary summary() const;
@@ -44,7 +48,26 @@ class SummaryCollector final : public models::WorldObserver {
   }
   WorkloadSummary finish(const Accumulator& a) const;
 
+  struct BudgetUse {
+    std::int64_t total = 0;
+    std::int64_t interval_index = -1;
+    std::int64_t in_interval = 0;
+    std::int64_t peak_interval = 0;
+    models::Time first_429 = kernel::kNever;
+    std::uint64_t r429 = 0;
+  };
+  struct GroupAccumulator {
+    GroupInfo info;
+    std::array<BudgetUse, 3> budgets;
+    std::uint64_t r429_acceleration = 0;
+    std::uint64_t never_fits = 0;
+  };
+  GroupAccumulator* group(std::uint32_t index);
+  void use(BudgetUse& u, models::Time now, std::int64_t amount);
+
   models::Duration interval_;
+  models::Duration horizon_;
+  std::vector<GroupAccumulator> groups_;
   std::vector<Accumulator> per_workload_;
   Accumulator total_;
 };

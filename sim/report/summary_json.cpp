@@ -64,6 +64,21 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   ordered_json ws = ordered_json::object();
   for (const auto& w : s.workloads) ws[w.name] = workload(w);
   j["workloads"] = std::move(ws);
+  ordered_json gs = ordered_json::object();
+  for (const auto& g : s.groups) {
+    ordered_json budgets = ordered_json::object();
+    for (const auto& b : g.budgets)
+      budgets[b.name] = ordered_json{{"limit", b.limit},
+                                     {"mean_util", r(b.mean_util)},
+                                     {"peak_util", r(b.peak_util)},
+                                     {"first_429_s", b.first_429_s < 0 ? ordered_json(nullptr)
+                                                                       : ordered_json(r(b.first_429_s))},
+                                     {"r429", b.r429}};
+    gs[g.name] = ordered_json{{"budgets", std::move(budgets)},
+                              {"r429_acceleration", g.r429_acceleration},
+                              {"never_fits", g.never_fits}};
+  }
+  j["groups"] = std::move(gs);
   return j;
 }
 

@@ -80,6 +80,42 @@ class Table {
   std::vector<Row> rows_;
 };
 
+/// Per limit group: one column per budget.
+std::string group_table(const metrics::GroupSummary& g) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows{
+      {"limit per minute", {}}, {"mean use", {}}, {"peak use", {}}, {"429s", {}}, {"first 429, s", {}}};
+  for (const auto& b : g.budgets) {
+    rows[0].second.push_back(with_separators(static_cast<std::uint64_t>(b.limit)));
+    rows[1].second.push_back(fmt::format("{:.0f}%", 100 * b.mean_util));
+    rows[2].second.push_back(fmt::format("{:.0f}%", 100 * b.peak_util));
+    rows[3].second.push_back(with_separators(b.r429));
+    rows[4].second.push_back(b.first_429_s < 0 ? "-" : with_separators(b.first_429_s, 1));
+  }
+  const std::string title = "limit group " + g.name;
+  std::size_t label = title.size();
+  for (const auto& r : rows) label = std::max(label, r.first.size() + 2);
+  std::vector<std::size_t> widths;
+  for (std::size_t i = 0; i < g.budgets.size(); ++i) {
+    std::size_t w = std::max<std::size_t>(g.budgets[i].name.size(), 8);
+    for (const auto& r : rows) w = std::max(w, r.second[i].size());
+    widths.push_back(w);
+  }
+  std::string out = fmt::format("\n{:<{}}", title, label);
+  for (std::size_t i = 0; i < g.budgets.size(); ++i)
+    out += fmt::format("  {:>{}}", g.budgets[i].name, widths[i]);
+  out += '\n';
+  for (const auto& r : rows) {
+    out += fmt::format("{:<{}}", "  " + r.first, label);
+    for (std::size_t i = 0; i < r.second.size(); ++i) out += fmt::format("  {:>{}}", r.second[i], widths[i]);
+    out += '\n';
+  }
+  if (g.r429_acceleration > 0)
+    out += fmt::format("  429 acceleration: {}\n", with_separators(g.r429_acceleration));
+  if (g.never_fits > 0)
+    out += fmt::format("  requests that never fit: {}\n", with_separators(g.never_fits));
+  return out;
+}
+
 }  // namespace
 
 std::string summary_table(const metrics::Summary& s) {
@@ -128,7 +164,9 @@ std::string summary_table(const metrics::Summary& s) {
   t.number("cache read", [](const WorkloadSummary& w) { return w.cost_cache_read; }, 2, true);
   t.number("output", [](const WorkloadSummary& w) { return w.cost_output; }, 2);
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
-  return t.render();
+  std::string out = t.render();
+  for (const auto& g : s.groups) out += group_table(g);
+  return out;
 }
 
 }  // namespace ratesim::report

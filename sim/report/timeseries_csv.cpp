@@ -7,15 +7,28 @@
 
 namespace ratesim::report {
 
+namespace {
+/// Interval starts are whole microseconds: fixed notation, trailing zeros trimmed.
+std::string seconds(double t) {
+  std::string s = fmt::format("{:.6f}", t);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+}  // namespace
+
+LimitsCsv::LimitsCsv(std::ostream& out) : out_(out) { out_ << kLimitsHeader << '\n'; }
+
+void LimitsCsv::write(const metrics::LimitsRow& r) {
+  out_ << fmt::format("{},{},{},{:.6f},{}\n", seconds(r.t_s), *r.group, r.budget, r.used_frac, r.limit);
+}
+
 TimeSeriesCsv::TimeSeriesCsv(std::ostream& out) : out_(out) { out_ << kTimeSeriesHeader << '\n'; }
 
 void TimeSeriesCsv::write(const metrics::TimeSeriesRow& r) {
   fmt::memory_buffer b;
   auto it = std::back_inserter(b);
-  // Interval starts are whole microseconds: fixed notation, trailing zeros trimmed.
-  std::string t = fmt::format("{:.6f}", r.t_s);
-  t.erase(t.find_last_not_of('0') + 1);
-  if (t.back() == '.') t.pop_back();
+  const std::string t = seconds(r.t_s);
   fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", t, *r.workload,
                  r.arrivals, r.attempts, r.ok, r.r429[0], r.r429[1], r.r429[2], r.r429[3], r.r529,
                  r.gave_up, r.timed_out, r.dropped, r.in_flight, r.queued);

@@ -69,3 +69,21 @@ TEST_CASE("workloads share their organization's budgets", "[world]") {
   CHECK(s.workloads[0].attempts_ok == 50);  // a's backlog arrives first
   CHECK(s.workloads[1].attempts_ok == 10);
 }
+
+TEST_CASE("the group summary reports use, the first 429 and its count per budget", "[world]") {
+  // The saturated case above: arrivals every 0.2 s against rpm 60 (capacity 60, 1/s, full
+  // until the first arrival). Before arrival k the bucket holds 60 + 0.2k − 0.2 − (k − 1)
+  // = 60.8 − 0.8k, which first drops below one at k = 75: the first 429 is at 15 s.
+  const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}") +
+                          open_workload("[{for: 60s, rate: 5/s}]"));
+  REQUIRE(s.groups.size() == 1);
+  REQUIRE(s.groups[0].budgets.size() == 1);
+  const auto& rpm = s.groups[0].budgets[0];
+  CHECK(rpm.name == "rpm");
+  CHECK(rpm.limit == 60);
+  CHECK(rpm.first_429_s == 15.0);
+  CHECK(rpm.r429 == 181);
+  CHECK(rpm.mean_util == Approx(119.0 / 60));  // 119 requests in one minute of a 60/min budget
+  // The first 10 s admit 49: 49 / (60 per minute × 1/6 minute).
+  CHECK(rpm.peak_util == Approx(4.9));
+}

@@ -50,7 +50,7 @@ TEST_CASE("ratesim --help and ratesim run --help explain themselves", "[cli]") {
   CHECK(run.out.find("--set") != std::string::npos);
 }
 
-TEST_CASE("ratesim run prints a summary and writes both files with --out", "[cli]") {
+TEST_CASE("ratesim run prints a summary and writes its files with --out", "[cli]") {
   const fs::path out = fs::temp_directory_path() / "ratesim-cli-run";
   fs::remove_all(out);
   const Result r = run_binary("run " + quickstart() + " --out " + out.string());
@@ -60,8 +60,9 @@ TEST_CASE("ratesim run prints a summary and writes both files with --out", "[cli
   CHECK(r.out.find("cost, USD") != std::string::npos);
   CHECK(slurp(out / "summary.json").find("\"schema\": \"ratesim.summary/1\"") != std::string::npos);
   CHECK(slurp(out / "timeseries.csv").rfind("t_s,workload,arrivals,", 0) == 0);
-  // Nothing but the two files: no temporary left behind.
-  CHECK(std::distance(fs::directory_iterator(out), fs::directory_iterator{}) == 2);
+  CHECK(slurp(out / "limits.csv").rfind("t_s,group,budget,used_frac,limit\n0,haiku-4-5,rpm,", 0) == 0);
+  // Nothing but the three files: no temporary left behind.
+  CHECK(std::distance(fs::directory_iterator(out), fs::directory_iterator{}) == 3);
   fs::remove_all(out);
 }
 
