@@ -21,6 +21,12 @@ struct CacheConfig {
   double zipf_s = 1.0;              ///< Zipf exponent: P(key k) ∝ 1 / k^s
 };
 
+/// How a batch workload submits to the Message Batches API.
+struct BatchConfig {
+  std::uint64_t size = 10'000;  ///< a batch is submitted once this many requests are pending...
+  kernel::Duration every = std::chrono::minutes(5);  ///< ...or this long after the oldest arrived
+};
+
 struct WorkloadConfig {
   enum class Kind {
     kOpen,     ///< arrivals follow `traffic` whatever the provider does
@@ -36,6 +42,7 @@ struct WorkloadConfig {
   kernel::Distribution output_tokens = kernel::Distribution::constant(200);  ///< before clipping
   kernel::Distribution max_tokens = kernel::Distribution::constant(1024);
   std::optional<CacheConfig> cache;          ///< a cached prompt prefix
+  std::optional<BatchConfig> batch;          ///< set: sent through the Batch API, not Messages
   std::optional<kernel::Duration> deadline;  ///< abandon requests not done this long after arrival
   std::vector<client::LayerConfig> client;   ///< outermost first; empty: send once, never retry
 };

@@ -19,6 +19,8 @@ enum Kind : std::uint16_t {
   kResponse,      // a = slot, b = key: an attempt's response reaches the client
   kWake,          // a = slot, b = generation << 32 | layer: a parked request moves on
   kDeadline,      // a = workload: the earliest pending deadline of the workload is due
+  kBatchFlush,    // a = workload: submit what a batch workload has collected
+  kBatchDone,     // a = batch id: a submitted batch has ended (all done, or 24 h)
 };
 
 std::uint64_t key(std::uint32_t generation, std::uint32_t low) {
@@ -53,7 +55,13 @@ struct World::Workload {
   std::vector<double> key_cdf;  ///< cache key choice by Zipf: cumulative probabilities
   kernel::RingQueue<PendingDeadline> deadlines;
   bool deadline_scheduled = false;  ///< a kDeadline event is pending for deadlines.front()
+  std::vector<client::Slot> batch_pending;  ///< batch workloads: collected, not yet submitted
+  bool flush_scheduled = false;
 };
+
+/// A batch's results are available when all its requests are done or at this age; requests not
+/// done by then expire (PROVIDERS.md).
+constexpr Duration kBatchExpiry = std::chrono::hours(24);
 
 World::World(const WorldConfig& config, kernel::Simulation& sim)
     : config_(config),
@@ -73,6 +81,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .layers = {},
         .key_cdf = {},
         .deadlines = {},
+        .batch_pending = {},
     });
     if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic);
     if (wc.cache) {
@@ -177,6 +186,13 @@ void World::handle(const kernel::Event& e) {
     case kDeadline:
       expire_deadlines(static_cast<std::uint16_t>(e.a));
       return;
+    case kBatchFlush:
+      workloads_[e.a]->flush_scheduled = false;
+      flush_batches(static_cast<std::uint16_t>(e.a));
+      return;
+    case kBatchDone:
+      batch_done(e.a);
+      return;
     default:
       assert(false && "unknown event kind");
   }
@@ -217,7 +233,78 @@ void World::arrive(std::uint16_t w, std::uint64_t count) {
       }
     }
     for (WorldObserver* o : observers_) o->on_arrival(sim_.now(), r);
-    enter_layer(s, 0);
+    if (wc.batch) batch_arrival(w, s);
+    else enter_layer(s, 0);
+  }
+}
+
+void World::batch_arrival(std::uint16_t w, client::Slot s) {
+  Workload& wl = *workloads_[w];
+  wl.batch_pending.push_back(s);
+  if (wl.batch_pending.size() >= wl.config->batch->size) {
+    flush_batches(w);
+  } else if (!wl.flush_scheduled) {
+    sim_.schedule(sim_.now() + wl.config->batch->every, handler_, kBatchFlush, w);
+    wl.flush_scheduled = true;
+  }
+}
+
+void World::flush_batches(std::uint16_t w) {
+  Workload& wl = *workloads_[w];
+  while (!wl.batch_pending.empty() && submit_batch(w)) {
+    if (wl.batch_pending.size() < wl.config->batch->size) break;  // the rest waits for `every`
+  }
+  // What is left (a partial batch, or a full processing queue) is tried again after `every`.
+  if (!wl.batch_pending.empty() && !wl.flush_scheduled) {
+    sim_.schedule(sim_.now() + wl.config->batch->every, handler_, kBatchFlush, w);
+    wl.flush_scheduled = true;
+  }
+}
+
+bool World::submit_batch(std::uint16_t w) {
+  Workload& wl = *workloads_[w];
+  const std::uint64_t room = provider_.batch_queue_limit() - std::min(batch_queue_, provider_.batch_queue_limit());
+  const std::uint64_t n = std::min<std::uint64_t>({wl.config->batch->size, wl.batch_pending.size(), room});
+  if (n == 0) return false;  // the processing queue is full: wait
+  SubmittedBatch b{.requests = {}, .processing = {}, .submitted = sim_.now()};
+  Duration longest{0};
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const client::Slot s = wl.batch_pending[i];
+    Request& r = slab_[s];
+    ++r.attempts;
+    r.first_send = sim_.now();
+    for (WorldObserver* o : observers_) o->on_attempt_sent(sim_.now(), r);
+    b.requests.emplace_back(s, r.generation);
+    b.processing.push_back(provider_.batch_processing_time());
+    longest = std::max(longest, b.processing.back());
+  }
+  wl.batch_pending.erase(wl.batch_pending.begin(), wl.batch_pending.begin() + static_cast<std::ptrdiff_t>(n));
+  batch_queue_ += n;
+  const auto id = static_cast<std::uint32_t>(batches_.size());
+  batches_.push_back(std::move(b));
+  sim_.schedule(sim_.now() + std::min(longest, kBatchExpiry), handler_, kBatchDone, id);
+  return true;
+}
+
+void World::batch_done(std::uint32_t id) {
+  SubmittedBatch b = std::move(batches_[id]);
+  batches_[id] = SubmittedBatch{};
+  batch_queue_ -= b.requests.size();
+  for (std::size_t i = 0; i < b.requests.size(); ++i) {
+    const auto [s, generation] = b.requests[i];
+    Request& r = slab_[s];
+    assert(r.live && r.generation == generation && !r.finished);
+    const bool done = b.processing[i] <= kBatchExpiry;
+    if (done) {
+      AttemptDecision d;
+      d.group = provider_.group_of(r.model);
+      d.billed = true;
+      d.charge = provider_.batch_charge(sim_.now(), r);
+      r.last = d.result;
+      for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d);
+    }
+    for (WorldObserver* o : observers_) o->on_attempt_returned(sim_.now(), r);
+    finish(s, done ? RequestOutcome::kOk : RequestOutcome::kExpired);
   }
 }
 

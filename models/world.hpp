@@ -67,6 +67,10 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   void response(client::Slot s);
   void pass_outward(client::Slot s);
   void expire_deadlines(std::uint16_t w);
+  void batch_arrival(std::uint16_t w, client::Slot s);
+  void flush_batches(std::uint16_t w);
+  bool submit_batch(std::uint16_t w);
+  void batch_done(std::uint32_t id);
   void deadline(client::Slot s);
   void finish(client::Slot s, RequestOutcome outcome);
 
@@ -78,6 +82,15 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   std::vector<WorldObserver*> observers_;
   RequestSlab slab_;
   std::uint64_t next_id_ = 0;
+
+  /// A batch submitted to the Message Batches API.
+  struct SubmittedBatch {
+    std::vector<std::pair<client::Slot, std::uint32_t>> requests;  ///< slot, generation
+    std::vector<Duration> processing;  ///< each request's processing time
+    Time submitted{};
+  };
+  std::vector<SubmittedBatch> batches_;  ///< by id; emptied when done
+  std::uint64_t batch_queue_ = 0;        ///< requests the provider is processing, all batches
 };
 
 }  // namespace ratesim::models

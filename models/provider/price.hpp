@@ -11,6 +11,7 @@ namespace ratesim::models::provider {
 inline constexpr double kCacheWrite5mMultiplier = 1.25;
 inline constexpr double kCacheWrite1hMultiplier = 2.0;
 inline constexpr double kCacheReadMultiplier = 0.1;
+inline constexpr double kBatchDiscount = 0.5;  ///< Batch API usage costs half
 
 /// `write_multiplier`: 1.25 for 5-minute entries, 2.0 for 1-hour entries.
 Charge charge_for(const Price& price, const Request& r,

@@ -9,7 +9,8 @@ namespace ratesim::models::provider {
 
 Provider::Provider(const ProviderConfig& config, std::uint64_t seed)
     : config_(config),
-      overload_(config.overload, kernel::RandomStream(seed, "provider.overload")) {
+      overload_(config.overload, kernel::RandomStream(seed, "provider.overload")),
+      batch_rng_(seed, "provider.batch") {
   groups_.reserve(config_.groups.size());
   for (const Group& g : config_.groups) {
     groups_.emplace_back(g);
@@ -121,6 +122,25 @@ Decision Provider::decide(Time now, Request& r) {
   d.settle_output = actual ? static_cast<std::int64_t>(r.output_tokens)
                            : static_cast<std::int64_t>(r.max_tokens) - r.output_tokens;
   return d;
+}
+
+Charge Provider::batch_charge(Time now, Request& r) {
+  const int space = split_prompt(now, r);
+  double write_multiplier = kCacheWrite5mMultiplier;
+  if (space >= 0) {
+    cache_.touch(static_cast<std::uint32_t>(space), r.cache_key, now);
+    write_multiplier = cache_write_multiplier(cache_.ttl(static_cast<std::uint32_t>(space)));
+  }
+  Charge c = charge_for(config_.models[r.model].price, r, write_multiplier);
+  c.input *= kBatchDiscount;
+  c.cache_write *= kBatchDiscount;
+  c.cache_read *= kBatchDiscount;
+  c.output *= kBatchDiscount;
+  return c;
+}
+
+Duration Provider::batch_processing_time() {
+  return kernel::from_seconds(std::min(config_.batch_processing.sample(batch_rng_), 365.0 * 86400));
 }
 
 std::int64_t Provider::complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,

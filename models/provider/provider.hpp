@@ -39,6 +39,13 @@ class Provider {
   /// Decides the attempt of `r` reaching the provider at `now`. Splits its prompt into uncached,
   /// cache-write and cache-read tokens first (r's token fields describe this attempt after).
   Decision decide(Time now, Request& r);
+  /// A batch request processed at `now`: splits its prompt against the cache and returns its
+  /// charge at the batch discount. Uses no Messages budget.
+  Charge batch_charge(Time now, Request& r);
+  /// Draws a batch request's processing time.
+  Duration batch_processing_time();
+  std::uint64_t batch_queue_limit() const { return config_.batch_queue_limit; }
+
   /// An admitted attempt's work is done: settles its output tokens (a refund of the unused
   /// reservation, or the actual output as produced). Returns the signed change in usage.
   std::int64_t complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,
@@ -65,6 +72,7 @@ class Provider {
   std::vector<LatencyModel> latency_;
   OverloadModel overload_;
   PromptCache cache_;
+  kernel::RandomStream batch_rng_;
   std::vector<int> workload_cache_;  ///< cache space of each workload, -1 for none
 };
 

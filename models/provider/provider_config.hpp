@@ -101,6 +101,9 @@ struct ProviderConfig {
   Overload overload;
   Duration network_delay{0};  ///< one way, client to provider and back
   std::uint64_t batch_queue_limit = 100'000;  ///< Message Batches requests waiting at once
+  /// Time a batch request takes to process, seconds. An assumption: Anthropic says most batches
+  /// finish within an hour (this default: 96% of requests within an hour).
+  Distribution batch_processing = Distribution::lognormal(900, 0.8);
 };
 
 }  // namespace ratesim::models::provider

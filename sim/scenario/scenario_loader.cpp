@@ -174,6 +174,8 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
     MapReader b(src, v, "batch limits");
     if (auto q = b.get("queue_limit"); q.IsDefined())
       p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
+    if (auto t = b.get("processing_time"); t.IsDefined())
+      p.batch_processing = read_distribution(src, t, "processing_time", Quantity::kSeconds);
     b.finish();
   }
   const YAML::Node groups_node = m.get("groups");
@@ -470,9 +472,31 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
   w.max_tokens =
       read_distribution(src, m.require("max_tokens"), "max_tokens", Quantity::kTokens);
   if (auto c = m.get("cache"); c.IsDefined()) w.cache = read_cache(src, c, w.name);
-  if (auto d = m.get("deadline"); d.IsDefined())
-    w.deadline = read_duration(src, d, "deadline", 1us);
-  if (auto c = m.get("client"); c.IsDefined()) w.client = read_client(src, c);
+  const YAML::Node deadline = m.get("deadline");
+  const YAML::Node client = m.get("client");
+  if (deadline.IsDefined()) w.deadline = read_duration(src, deadline, "deadline", 1us);
+  if (client.IsDefined()) w.client = read_client(src, client);
+  const YAML::Node api = m.get("api");
+  const YAML::Node batch = m.get("batch");
+  const bool batch_api = api.IsDefined() && read_choice(src, api, "api", {"messages", "batch"}) == 1;
+  if (batch.IsDefined() && !batch_api)
+    src.fail(batch, "'batch' settings need 'api: batch' on the workload");
+  if (batch_api) {
+    if (client.IsDefined())
+      src.fail(client, "client layers do not apply to 'api: batch' workloads: the Batch API "
+                       "takes whole batches");
+    if (deadline.IsDefined())
+      src.fail(deadline, "'deadline' does not apply to 'api: batch' workloads: batch results "
+                         "come when the batch ends (at most 24h)");
+    w.batch = models::BatchConfig{};
+    if (batch.IsDefined()) {
+      MapReader b(src, batch, "batch settings of workload '" + w.name + "'");
+      if (auto v = b.get("size"); v.IsDefined())
+        w.batch->size = static_cast<std::uint64_t>(read_integer(src, v, "size", 1, 100'000));
+      if (auto v = b.get("every"); v.IsDefined()) w.batch->every = read_duration(src, v, "every", 1ms);
+      b.finish();
+    }
+  }
   m.finish();
   return w;
 }
