@@ -20,7 +20,7 @@ struct Charge {
 struct AttemptDecision {
   AttemptResult result;
   std::uint32_t group = 0;                ///< the limit group of the request's model
-  std::array<std::int64_t, 3> debited{};  ///< taken now from rpm, itpm, otpm
+  std::array<std::int64_t, kBudgetCount> debited{};  ///< taken now from rpm, itpm, otpm, tpm
   bool billed = false;                    ///< admitted: the attempt is charged
   Charge charge;                          ///< when billed
 };

@@ -29,6 +29,7 @@ std::string_view name(LimitCause c) {
     case LimitCause::kRpm: return "rpm";
     case LimitCause::kItpm: return "itpm";
     case LimitCause::kOtpm: return "otpm";
+    case LimitCause::kTpm: return "tpm";
     case LimitCause::kAcceleration: return "acceleration";
     case LimitCause::kNone: return "none";
   }

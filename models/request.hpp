@@ -29,9 +29,13 @@ inline constexpr int kRequestOutcomeCount = 6;
 /// How one attempt ended, as the client sees it.
 enum class AttemptOutcome : std::uint8_t { kOk, k429, k529, kTimeout };
 
-/// Which budget a 429 is blamed on. Order matters: it breaks ties (rpm before itpm before otpm).
-enum class LimitCause : std::uint8_t { kRpm, kItpm, kOtpm, kAcceleration, kNone };
-inline constexpr int kLimitCauseCount = 4;
+/// Which budget a 429 is blamed on. Order matters: it breaks ties (rpm, itpm, otpm, tpm). The
+/// first kBudgetCount causes are budgets of a limit group.
+enum class LimitCause : std::uint8_t { kRpm, kItpm, kOtpm, kTpm, kAcceleration, kNone };
+inline constexpr std::size_t kLimitCauseCount = 5;  ///< causes a 429 can have
+inline constexpr std::size_t kBudgetCount = 4;      ///< rpm, itpm, otpm, tpm
+
+constexpr std::size_t index(LimitCause c) { return static_cast<std::size_t>(c); }
 
 std::string_view name(RequestOutcome o);
 std::string_view name(AttemptOutcome o);
@@ -51,7 +55,7 @@ struct AttemptResult {
   LimitCause cause = LimitCause::kNone;  ///< for a 429: the budget that needs the longest wait
   bool never_fits = false;     ///< for a 429: the request exceeds a bucket's whole capacity
   Duration retry_after{0};     ///< for a 429: the retry-after header, whole seconds
-  std::array<BudgetHeader, 3> headers{};  ///< rpm, itpm, otpm, as they stood after the decision
+  std::array<BudgetHeader, kBudgetCount> headers{};  ///< per budget, after the decision
 };
 
 struct Request {

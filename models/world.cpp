@@ -162,7 +162,7 @@ void World::handle(const kernel::Event& e) {
       const std::int64_t settled = provider_.complete(sim_.now(), group, e.b >> 16, e.a);
       if (settled != 0)
         for (WorldObserver* o : observers_)
-          o->on_budget_settled(sim_.now(), group, static_cast<std::size_t>(LimitCause::kOtpm), settled);
+          o->on_budget_settled(sim_.now(), group, index(LimitCause::kOtpm), settled);
       return;
     }
     case kResponse: {

@@ -7,7 +7,7 @@ namespace ratesim::models::provider {
 
 TrailingBaseline::TrailingBaseline(const Acceleration& config, const Limits& limits)
     : config_(config) {
-  const std::array<std::optional<std::int64_t>, kBudgetCount> l{limits.rpm, limits.itpm, limits.otpm};
+  const auto l = limits.in_order();
   for (std::size_t i = 0; i < kBudgetCount; ++i) {
     limit_[i] = l[i] ? static_cast<double>(*l[i]) : 0.0;
     long_[i] = l[i] ? config_.initial_load : 0.0;

@@ -16,8 +16,7 @@ std::unique_ptr<Limiter> make_limiter(LimiterKind kind, std::int64_t limit, Dura
 }
 
 LimitGroup::LimitGroup(const Group& config) : limits_(config.limits) {
-  const std::array<std::optional<std::int64_t>, kBudgetCount> limits{
-      config.limits.rpm, config.limits.itpm, config.limits.otpm};
+  const auto limits = config.limits.in_order();
   for (std::size_t i = 0; i < kBudgetCount; ++i)
     if (limits[i]) budgets_[i] = make_limiter(config.limiter, *limits[i], config.burst);
 }
@@ -42,13 +41,13 @@ std::uint64_t LimitGroup::take(Time now, const Costs& c) {
   for (std::size_t i = 0; i < kBudgetCount; ++i) {
     if (!budgets_[i] || c[i] == 0) continue;
     const std::uint64_t ticket = budgets_[i]->take(now, c[i]);
-    if (i == static_cast<std::size_t>(LimitCause::kOtpm)) otpm_ticket = ticket;
+    if (i == index(LimitCause::kOtpm)) otpm_ticket = ticket;
   }
   return otpm_ticket;
 }
 
 bool LimitGroup::consume_rejected(Time now) {
-  Limiter* rpm = budgets_[static_cast<std::size_t>(LimitCause::kRpm)].get();
+  Limiter* rpm = budget(LimitCause::kRpm);
   if (!rpm || rpm->wait(now, 1) != Duration{0}) return false;
   rpm->take(now, 1);
   return true;

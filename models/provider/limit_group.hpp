@@ -13,9 +13,7 @@
 
 namespace ratesim::models::provider {
 
-inline constexpr std::size_t kBudgetCount = 3;  ///< rpm, itpm, otpm: LimitCause 0..2
-
-/// What an attempt is measured against in each budget (rpm, itpm, otpm).
+/// What an attempt is measured against in each budget (rpm, itpm, otpm, tpm).
 using Costs = std::array<std::int64_t, kBudgetCount>;
 
 struct Admission {
@@ -43,6 +41,7 @@ class LimitGroup {
 
   /// The limiter of budget `b`, or null when that budget is unlimited.
   Limiter* budget(std::size_t b) { return budgets_[b].get(); }
+  Limiter* budget(LimitCause b) { return budgets_[index(b)].get(); }
   const Limits& limits() const { return limits_; }
 
  private:

@@ -79,9 +79,12 @@ Decision Provider::decide(Time now, Request& r) {
   if (model.cache.reads_count) input += r.cache_read_tokens;
   // Reserve: max_tokens must fit now. Actual: one token of room is enough; output is debited
   // as it is produced (at completion).
-  const Costs costs{1, input, actual ? 0 : static_cast<std::int64_t>(r.max_tokens)};
+  const auto max_tokens = static_cast<std::int64_t>(r.max_tokens);
+  const std::int64_t tokens = config_.tpm_cost == TpmCost::kSum ? input + max_tokens
+                                                                : std::max(input, max_tokens);
+  const Costs costs{1, input, actual ? 0 : max_tokens, tokens};
   Costs check = costs;
-  if (actual) check[static_cast<std::size_t>(LimitCause::kOtpm)] = 1;
+  if (actual) check[index(LimitCause::kOtpm)] = 1;
 
   const Admission adm = g.check(now, check);
   if (!adm.admitted) {
@@ -90,7 +93,7 @@ Decision Provider::decide(Time now, Request& r) {
     a.result.never_fits = adm.never_fits;
     a.result.retry_after = retry_after_for(adm.wait);
     if (config_.rejected_consume && g.consume_rejected(now))
-      a.debited[static_cast<std::size_t>(LimitCause::kRpm)] = 1;
+      a.debited[index(LimitCause::kRpm)] = 1;
     fill_headers(now, g, a.result);
     return d;
   }
@@ -145,7 +148,7 @@ Duration Provider::batch_processing_time() {
 
 std::int64_t Provider::complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,
                                 std::int64_t settle_output) {
-  Limiter* otpm = groups_[group].budget(static_cast<std::size_t>(LimitCause::kOtpm));
+  Limiter* otpm = groups_[group].budget(LimitCause::kOtpm);
   if (!otpm || settle_output <= 0) return 0;
   if (config_.otpm_accounting == OtpmAccounting::kActual) {
     otpm->overdraw(now, settle_output);

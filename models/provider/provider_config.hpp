@@ -4,6 +4,7 @@
 // and which are assumptions.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ struct Limits {
   std::optional<std::int64_t> rpm;   ///< requests per minute
   std::optional<std::int64_t> itpm;  ///< input tokens per minute (uncached + cache writes)
   std::optional<std::int64_t> otpm;  ///< output tokens per minute
+  std::optional<std::int64_t> tpm;   ///< tokens per minute, input and output together (OpenAI)
+
+  /// The limits in budget order (rpm, itpm, otpm, tpm).
+  std::array<std::optional<std::int64_t>, 4> in_order() const { return {rpm, itpm, otpm, tpm}; }
 };
 
 /// USD per million tokens.
@@ -92,11 +97,18 @@ struct Overload {
   std::vector<Incident> incidents;
 };
 
+/// How a request is measured against a `tpm` budget (OpenAI documents both readings).
+enum class TpmCost {
+  kSum,  ///< input + max_tokens (the OpenAI cookbook's estimate)
+  kMax,  ///< max(input, max_tokens) (the rate-limits guide's wording)
+};
+
 struct ProviderConfig {
   std::vector<Model> models;
   std::vector<Group> groups;
   OtpmAccounting otpm_accounting = OtpmAccounting::kReserve;
   bool rejected_consume = false;  ///< a refused attempt still takes a request from rpm if it can
+  TpmCost tpm_cost = TpmCost::kSum;
   Acceleration acceleration;
   Overload overload;
   Duration network_delay{0};  ///< one way, client to provider and back

@@ -32,7 +32,7 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
     groups.push_back(metrics::GroupInfo{.index = g,
                                         .name = s.world.provider.groups[g].name,
                                         .limits = {limits.rpm.value_or(0), limits.itpm.value_or(0),
-                                                   limits.otpm.value_or(0)}});
+                                                   limits.otpm.value_or(0), limits.tpm.value_or(0)}});
   }
   metrics::SummaryCollector summary(names, groups, options.interval, s.world.duration);
   world.add_observer(&summary);

@@ -10,7 +10,7 @@ LimitsCollector::LimitsCollector(std::vector<GroupInfo> groups, models::Duration
       horizon_(horizon),
       sink_(std::move(sink)) {}
 
-std::array<std::int64_t, 3>* LimitsCollector::usage(std::uint32_t group) {
+std::array<std::int64_t, models::kBudgetCount>* LimitsCollector::usage(std::uint32_t group) {
   for (std::size_t i = 0; i < groups_.size(); ++i)
     if (groups_[i].index == group) return &used_[i];
   return nullptr;
@@ -26,7 +26,7 @@ void LimitsCollector::advance(models::Time now) {
 void LimitsCollector::emit() {
   const double minutes = kernel::to_seconds(interval_) / 60.0;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
-    for (std::size_t b = 0; b < 3; ++b) {
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
       const std::int64_t limit = groups_[g].limits[b];
       if (limit == 0) continue;
       sink_(LimitsRow{.t_s = kernel::to_seconds(interval_start_),
@@ -43,13 +43,13 @@ void LimitsCollector::on_attempt_decided(models::Time now, const models::Request
                                          const models::AttemptDecision& d) {
   advance(now);
   if (auto* u = usage(d.group))
-    for (std::size_t b = 0; b < 3; ++b) (*u)[b] += d.debited[b];
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b) (*u)[b] += d.debited[b];
 }
 
 void LimitsCollector::on_budget_settled(models::Time now, std::uint32_t group, std::size_t budget,
                                         std::int64_t amount) {
   advance(now);
-  if (auto* u = usage(group); u && budget < 3) (*u)[budget] += amount;
+  if (auto* u = usage(group); u && budget < models::kBudgetCount) (*u)[budget] += amount;
 }
 
 void LimitsCollector::on_horizon(models::Time now) {

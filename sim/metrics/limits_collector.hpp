@@ -13,7 +13,7 @@ namespace ratesim::metrics {
 struct LimitsRow {
   double t_s = 0;                   ///< start of the interval, seconds
   const std::string* group = nullptr;
-  const char* budget = "";          ///< rpm, itpm, otpm
+  const char* budget = "";          ///< rpm, itpm, otpm, tpm
   double used_frac = 0;             ///< net usage in the interval / (limit × interval in minutes)
   std::int64_t limit = 0;           ///< per minute
 };
@@ -34,10 +34,10 @@ class LimitsCollector final : public models::WorldObserver {
  private:
   void advance(models::Time now);
   void emit();
-  std::array<std::int64_t, 3>* usage(std::uint32_t group);
+  std::array<std::int64_t, models::kBudgetCount>* usage(std::uint32_t group);
 
   std::vector<GroupInfo> groups_;
-  std::vector<std::array<std::int64_t, 3>> used_;  ///< this interval, by group then budget
+  std::vector<std::array<std::int64_t, models::kBudgetCount>> used_;  ///< this interval, by group then budget
   models::Duration interval_;
   models::Time horizon_;
   models::Time interval_start_{};

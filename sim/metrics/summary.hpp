@@ -25,7 +25,7 @@ struct WorkloadSummary {
 
   std::uint64_t attempts = 0;
   std::uint64_t attempts_ok = 0;
-  /// 429s by cause, indexed by models::LimitCause (rpm, itpm, otpm, acceleration).
+  /// 429s by cause, indexed by models::LimitCause (rpm, itpm, otpm, tpm, acceleration).
   std::array<std::uint64_t, models::kLimitCauseCount> r429{};
   std::uint64_t r529 = 0;
   std::uint64_t attempt_timeouts = 0;
@@ -48,13 +48,18 @@ struct WorkloadSummary {
   std::uint64_t requests(models::RequestOutcome o) const {
     return outcomes[static_cast<std::size_t>(o)];
   }
-  std::uint64_t r429_total() const { return r429[0] + r429[1] + r429[2] + r429[3]; }
+  std::uint64_t r429_total() const {
+    std::uint64_t total = 0;
+    for (const std::uint64_t n : r429) total += n;
+    return total;
+  }
+  std::uint64_t r429_of(models::LimitCause c) const { return r429[models::index(c)]; }
   double cost_total() const { return cost_input + cost_cache_write + cost_cache_read + cost_output; }
 };
 
 /// One budget of a limit group over the run.
 struct BudgetSummary {
-  std::string name;            ///< rpm, itpm or otpm
+  std::string name;            ///< rpm, itpm, otpm or tpm
   std::int64_t limit = 0;      ///< per minute
   double mean_util = 0;        ///< net usage over the run / (limit × run length in minutes)
   double peak_util = 0;        ///< the same over the busiest interval
@@ -64,7 +69,7 @@ struct BudgetSummary {
 
 struct GroupSummary {
   std::string name;
-  std::vector<BudgetSummary> budgets;  ///< the group's budgets, in the order rpm, itpm, otpm
+  std::vector<BudgetSummary> budgets;  ///< the group's budgets, in the order rpm, itpm, otpm, tpm
   std::uint64_t r429_acceleration = 0;
   std::uint64_t never_fits = 0;  ///< requests that exceed a whole budget
 };
@@ -73,7 +78,7 @@ struct GroupSummary {
 struct GroupInfo {
   std::uint32_t index = 0;                 ///< the provider's group index
   std::string name;
-  std::array<std::int64_t, 3> limits{};    ///< per minute; 0 = no such budget
+  std::array<std::int64_t, models::kBudgetCount> limits{};  ///< per minute; 0 = no such budget
 };
 
 struct Summary {
@@ -86,7 +91,7 @@ struct Summary {
   std::vector<GroupSummary> groups;  ///< the groups the workloads' models draw on
 };
 
-/// "rpm", "itpm", "otpm".
+/// "rpm", "itpm", "otpm", "tpm".
 const char* budget_name(std::size_t b);
 
 }  // namespace ratesim::metrics

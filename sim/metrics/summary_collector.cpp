@@ -19,8 +19,8 @@ DurationStats stats(const Histogram& h) {
 }  // namespace
 
 const char* budget_name(std::size_t b) {
-  static const char* const kNames[] = {"rpm", "itpm", "otpm"};
-  return b < 3 ? kNames[b] : "?";
+  static const char* const kNames[] = {"rpm", "itpm", "otpm", "tpm"};
+  return b < models::kBudgetCount ? kNames[b] : "?";
 }
 
 SummaryCollector::SummaryCollector(std::vector<std::string> workload_names,
@@ -68,14 +68,15 @@ void SummaryCollector::use(BudgetUse& u, models::Time now, std::int64_t amount) 
 
 void SummaryCollector::on_budget_settled(models::Time now, std::uint32_t group_index,
                                          std::size_t budget, std::int64_t amount) {
-  if (GroupAccumulator* g = group(group_index); g && budget < 3) use(g->budgets[budget], now, amount);
+  if (GroupAccumulator* g = group(group_index); g && budget < models::kBudgetCount)
+    use(g->budgets[budget], now, amount);
 }
 
 void SummaryCollector::on_attempt_decided(models::Time now, const models::Request& r,
                                           const models::AttemptDecision& d) {
   const models::AttemptResult& result = d.result;
   if (GroupAccumulator* g = group(d.group)) {
-    for (std::size_t b = 0; b < 3; ++b)
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
       if (d.debited[b] != 0) use(g->budgets[b], now, d.debited[b]);
     if (result.outcome == models::AttemptOutcome::k429) {
       if (result.cause == models::LimitCause::kAcceleration) {
@@ -159,7 +160,7 @@ Summary SummaryCollector::summary() const {
   for (const GroupAccumulator& g : groups_) {
     GroupSummary gs{.name = g.info.name, .budgets = {}, .r429_acceleration = g.r429_acceleration,
                     .never_fits = g.never_fits};
-    for (std::size_t b = 0; b < 3; ++b) {
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
       const std::int64_t limit = g.info.limits[b];
       if (limit == 0) continue;
       const BudgetUse& u = g.budgets[b];

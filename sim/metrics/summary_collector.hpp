@@ -58,7 +58,7 @@ class SummaryCollector final : public models::WorldObserver {
   };
   struct GroupAccumulator {
     GroupInfo info;
-    std::array<BudgetUse, 3> budgets;
+    std::array<BudgetUse, models::kBudgetCount> budgets;
     std::uint64_t r429_acceleration = 0;
     std::uint64_t never_fits = 0;
   };

@@ -28,10 +28,11 @@ ordered_json workload(const metrics::WorkloadSummary& w) {
   j["attempts"] = ordered_json{{"total", w.attempts},
                                {"ok", w.attempts_ok},
                                {"r429", ordered_json{{"total", w.r429_total()},
-                                                     {"rpm", w.r429[0]},
-                                                     {"itpm", w.r429[1]},
-                                                     {"otpm", w.r429[2]},
-                                                     {"acceleration", w.r429[3]}}},
+                                                     {"rpm", w.r429_of(models::LimitCause::kRpm)},
+                                                     {"itpm", w.r429_of(models::LimitCause::kItpm)},
+                                                     {"otpm", w.r429_of(models::LimitCause::kOtpm)},
+                                                     {"tpm", w.r429_of(models::LimitCause::kTpm)},
+                                                     {"acceleration", w.r429_of(models::LimitCause::kAcceleration)}}},
                                {"r529", w.r529},
                                {"timeout", w.attempt_timeouts}};
   j["amplification"] = r(w.amplification);

@@ -133,10 +133,12 @@ std::string summary_table(const metrics::Summary& s) {
   t.count("total", [](const WorkloadSummary& w) { return w.attempts; });
   t.count("ok", [](const WorkloadSummary& w) { return w.attempts_ok; });
   t.count("429 total", [](const WorkloadSummary& w) { return w.r429_total(); });
-  t.count("429 rpm", [](const WorkloadSummary& w) { return w.r429[0]; });
-  t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429[1]; });
-  t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429[2]; });
-  t.count("429 acceleration", [](const WorkloadSummary& w) { return w.r429[3]; }, true);
+  using models::LimitCause;
+  t.count("429 rpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kRpm); });
+  t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kItpm); });
+  t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kOtpm); });
+  t.count("429 tpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kTpm); }, true);
+  t.count("429 acceleration", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kAcceleration); }, true);
   t.count("529", [](const WorkloadSummary& w) { return w.r529; }, true);
   t.count("timeout", [](const WorkloadSummary& w) { return w.attempt_timeouts; }, true);
   t.number("attempts per request", [](const WorkloadSummary& w) { return w.amplification; }, 2);

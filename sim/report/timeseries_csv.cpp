@@ -30,12 +30,12 @@ void TimeSeriesCsv::write(const metrics::TimeSeriesRow& r) {
   auto it = std::back_inserter(b);
   const std::string t = seconds(r.t_s);
   fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", t, *r.workload,
-                 r.arrivals, r.attempts, r.ok, r.r429[0], r.r429[1], r.r429[2], r.r429[3], r.r529,
+                 r.arrivals, r.attempts, r.ok, r.r429[0], r.r429[1], r.r429[2], r.r429[4], r.r529,
                  r.gave_up, r.timed_out, r.dropped, r.in_flight, r.queued);
   // An interval with no successful request has no latency: the fields stay empty (NaN in pandas).
   if (r.has_latency) fmt::format_to(it, "{:.6f},{:.6f}", r.latency_p50_s, r.latency_p99_s);
   else fmt::format_to(it, ",");
-  fmt::format_to(it, ",{},{},{:.6f}\n", r.input_tokens, r.output_tokens, r.cost_usd);
+  fmt::format_to(it, ",{},{},{:.6f},{}\n", r.input_tokens, r.output_tokens, r.cost_usd, r.r429[3]);
   out_.write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 

@@ -54,9 +54,11 @@ models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
   if (auto v = m.get("rpm"); v.IsDefined()) l.rpm = read_integer(src, v, "rpm", 1, kMaxLimit);
   if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
   if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
+  if (auto v = m.get("tpm"); v.IsDefined()) l.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
   m.finish();
-  if (!l.rpm && !l.itpm && !l.otpm)
-    src.fail(n, fmt::format("limits of {} name no budget: expected at least one of rpm, itpm, otpm",
+  if (!l.rpm && !l.itpm && !l.otpm && !l.tpm)
+    src.fail(n, fmt::format("limits of {} name no budget: expected at least one of rpm, itpm, "
+                            "otpm, tpm",
                             owner));
   return l;
 }
@@ -104,7 +106,7 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
 }
 
 bool same_limits(const models::provider::Limits& a, const models::provider::Limits& b) {
-  return a.rpm == b.rpm && a.itpm == b.itpm && a.otpm == b.otpm;
+  return a.in_order() == b.in_order();
 }
 
 models::provider::Acceleration read_acceleration(const Source& src, const YAML::Node& n) {
@@ -166,6 +168,9 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
         read_choice(src, v, "otpm_accounting", {"reserve", "actual"}));
   if (auto v = m.get("rejected_consume"); v.IsDefined())
     p.rejected_consume = read_bool(src, v, "rejected_consume");
+  if (auto v = m.get("tpm_cost"); v.IsDefined())
+    p.tpm_cost = static_cast<models::provider::TpmCost>(
+        read_choice(src, v, "tpm_cost", {"input+max_tokens", "max"}));
   if (auto v = m.get("acceleration"); v.IsDefined()) p.acceleration = read_acceleration(src, v);
   if (auto v = m.get("overload"); v.IsDefined()) p.overload = read_overload(src, v);
   if (auto v = m.get("network_delay"); v.IsDefined())

@@ -94,9 +94,9 @@ TEST_CASE("a backfill started at full speed trips the acceleration limit, a stea
     return run_yaml(y).total;
   };
   // 2/s is 20% of rpm: under the 25% floor, never refused.
-  CHECK(at("2/s").r429[3] == 0);
+  CHECK(at("2/s").r429_of(models::LimitCause::kAcceleration) == 0);
   // 8/s from a cold start (80% at once) is refused as acceleration, not as rpm.
   const auto jump = at("8/s");
-  CHECK(jump.r429[3] > 0);
-  CHECK(jump.r429[0] == 0);
+  CHECK(jump.r429_of(models::LimitCause::kAcceleration) > 0);
+  CHECK(jump.r429_of(models::LimitCause::kRpm) == 0);
 }

@@ -28,7 +28,7 @@ TEST_CASE("uniform arrivals above the refill rate admit capacity + rate × time"
                           open_workload("[{for: 60s, rate: 5/s}]"));
   CHECK(s.total.arrived == 300);
   CHECK(s.total.attempts_ok == 119);
-  CHECK(s.total.r429[0] == 181);
+  CHECK(s.total.r429_of(models::LimitCause::kRpm) == 181);
   CHECK(s.total.r429_total() == 181);
   CHECK(s.total.requests(RequestOutcome::kGaveUp) == 181);
 }

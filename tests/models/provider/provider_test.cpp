@@ -130,3 +130,34 @@ TEST_CASE("a prefix below the model's minimum is not cached", "[provider]") {
   CHECK(r.input_tokens == 5000);
   CHECK(r.cache_write_tokens == 0);
 }
+
+TEST_CASE("a tpm budget counts input plus max_tokens, or the larger of the two", "[provider]") {
+  // tpm 6000 holds 6000 tokens at the start. Each request: 1000 input, max_tokens 500.
+  for (const auto& [rule, passes] : {std::pair{TpmCost::kSum, 4}, std::pair{TpmCost::kMax, 6}}) {
+    ProviderConfig c = one_model(Limits{.tpm = 6000});
+    c.tpm_cost = rule;
+    Provider p(c, 1);
+    int admitted = 0;
+    AttemptResult last;
+    for (int i = 0; i < 10; ++i) {
+      Request r = request(1000, 100, 500);
+      last = p.decide(kTimeZero, r).attempt.result;
+      admitted += last.outcome == AttemptOutcome::kOk;
+    }
+    CHECK(admitted == passes);  // 6000 / 1500 = 4, or 6000 / 1000 = 6
+    CHECK(last.cause == LimitCause::kTpm);
+  }
+}
+
+TEST_CASE("with rejected_consume a request refused for tokens still spends a request", "[provider]") {
+  ProviderConfig c = one_model(Limits{.rpm = 10, .tpm = 1000});
+  c.rejected_consume = true;
+  Provider p(c, 1);
+  Request r = request(1000, 1, 1);  // 1001 tokens: never fits a 1000-token budget
+  for (int i = 0; i < 4; ++i) {
+    const Decision d = p.decide(kTimeZero, r);
+    CHECK(d.attempt.result.cause == LimitCause::kTpm);
+    CHECK(d.attempt.debited[index(LimitCause::kRpm)] == 1);
+  }
+  CHECK(p.group(0).budget(LimitCause::kRpm)->remaining(kTimeZero) == 6);
+}
