@@ -49,13 +49,16 @@ struct BudgetHeader {
   Duration reset{0};       ///< how long until the budget is whole again
 };
 
-/// What the provider answered to one attempt (what the real response and its headers carry).
+/// The rate-limit headers of a response, per budget (rpm, itpm, otpm, tpm), as they stood after
+/// the decision. Kept apart from AttemptResult: only layers that read them pay for them.
+using RateLimitHeaders = std::array<BudgetHeader, kBudgetCount>;
+
+/// What the provider answered to one attempt (the response's status and retry-after).
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::kOk;
   LimitCause cause = LimitCause::kNone;  ///< for a 429: the budget that needs the longest wait
   bool never_fits = false;     ///< for a 429: the request exceeds a bucket's whole capacity
   Duration retry_after{0};     ///< for a 429: the retry-after header, whole seconds
-  std::array<BudgetHeader, kBudgetCount> headers{};  ///< per budget, after the decision
 };
 
 struct Request {

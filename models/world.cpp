@@ -101,6 +101,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
           prefix + ".client." + std::to_string(i) + "." + client::layer_kind(wc.client[i]);
       w->layers.push_back(client::make_layer(wc.client[i], *this, i, config_.seed, stream));
     }
+    for (const auto& layer : w->layers) keep_headers_ = keep_headers_ || layer->reads_headers();
     workloads_.push_back(std::move(w));
   }
 }
@@ -340,7 +341,12 @@ void World::send_attempt(client::Slot s) {
 
 void World::at_provider(client::Slot s) {
   Request& r = slab_[s];
-  const provider::Decision d = provider_.decide(sim_.now(), r);
+  RateLimitHeaders* headers = nullptr;
+  if (keep_headers_) {
+    if (s >= headers_.size()) headers_.resize(s + 1);
+    headers = &headers_[s];
+  }
+  const provider::Decision d = provider_.decide(sim_.now(), r, headers);
   r.last = d.attempt.result;
   for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d.attempt);
   Time back = sim_.now() + provider_.network_delay();

@@ -54,6 +54,9 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   Request& request(client::Slot s) override { return slab_[s]; }
   void pass_inward(client::Slot s, std::size_t from) override;
   void wake_at(Time at, client::Slot s, std::size_t layer) override;
+  const RateLimitHeaders* headers(client::Slot s) const override {
+    return keep_headers_ && s < headers_.size() ? &headers_[s] : nullptr;
+  }
 
  private:
   struct Workload;
@@ -82,6 +85,8 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   std::vector<WorldObserver*> observers_;
   RequestSlab slab_;
   std::uint64_t next_id_ = 0;
+  bool keep_headers_ = false;              ///< some layer reads rate-limit headers
+  std::vector<RateLimitHeaders> headers_;  ///< by slot, when kept
 
   /// A batch submitted to the Message Batches API.
   struct SubmittedBatch {

@@ -27,6 +27,9 @@ class LayerHost {
   /// Passes the request from layer `from` to the next layer inward, or sends an attempt when
   /// `from` is the innermost. Clears `parked`.
   virtual void pass_inward(Slot s, std::size_t from) = 0;
+  /// The rate-limit headers of the request's latest response, or null when no layer of the
+  /// world declared it reads them (ClientLayer::reads_headers).
+  virtual const RateLimitHeaders* headers(Slot s) const = 0;
   /// Parks the request in layer `layer` until `at`, then passes it inward from there.
   /// A request that ends meanwhile (deadline) is never woken.
   virtual void wake_at(Time at, Slot s, std::size_t layer) = 0;
@@ -53,6 +56,10 @@ class ClientLayer {
   /// waiting in this layer rather than passed inward. The layer forgets it; the host never
   /// wakes it again.
   virtual void abandon(Slot s, Request& r, bool parked_here) = 0;
+
+  /// Whether the layer reads responses' rate-limit headers (LayerHost::headers). The world keeps
+  /// them only if some layer does.
+  virtual bool reads_headers() const { return false; }
 };
 
 }  // namespace ratesim::models::client

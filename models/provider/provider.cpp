@@ -51,17 +51,18 @@ int Provider::split_prompt(Time now, Request& r) const {
   return space;
 }
 
-void Provider::fill_headers(Time now, LimitGroup& g, AttemptResult& result) {
+void Provider::fill_headers(Time now, LimitGroup& g, RateLimitHeaders* headers) {
+  if (!headers) return;
   for (std::size_t i = 0; i < kBudgetCount; ++i) {
     Limiter* l = g.budget(i);
     if (!l) continue;
-    result.headers[i] = BudgetHeader{.limit = l->limit(),
+    (*headers)[i] = BudgetHeader{.limit = l->limit(),
                                      .remaining = l->remaining(now),
                                      .reset = l->until_full(now)};
   }
 }
 
-Decision Provider::decide(Time now, Request& r) {
+Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
   Decision d;
   AttemptDecision& a = d.attempt;
   a.group = model_group_[r.model];
@@ -94,7 +95,7 @@ Decision Provider::decide(Time now, Request& r) {
     a.result.retry_after = retry_after_for(adm.wait);
     if (config_.rejected_consume && g.consume_rejected(now))
       a.debited[index(LimitCause::kRpm)] = 1;
-    fill_headers(now, g, a.result);
+    fill_headers(now, g, headers);
     return d;
   }
   if (AccelerationModel* acc = acceleration_[a.group].get()) {
@@ -103,7 +104,7 @@ Decision Provider::decide(Time now, Request& r) {
       a.result.outcome = AttemptOutcome::k429;
       a.result.cause = LimitCause::kAcceleration;
       a.result.retry_after = retry_after_for(wait);
-      fill_headers(now, g, a.result);
+      fill_headers(now, g, headers);
       return d;
     }
     acc->record(now, costs);
@@ -112,7 +113,7 @@ Decision Provider::decide(Time now, Request& r) {
   for (std::size_t i = 0; i < kBudgetCount; ++i)
     if (g.budget(i)) a.debited[i] = costs[i];
   a.result.outcome = AttemptOutcome::kOk;
-  fill_headers(now, g, a.result);
+  fill_headers(now, g, headers);
   a.billed = true;
   double write_multiplier = kCacheWrite5mMultiplier;
   if (space >= 0) {

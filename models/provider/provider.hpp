@@ -38,7 +38,8 @@ class Provider {
 
   /// Decides the attempt of `r` reaching the provider at `now`. Splits its prompt into uncached,
   /// cache-write and cache-read tokens first (r's token fields describe this attempt after).
-  Decision decide(Time now, Request& r);
+  /// When `headers` is given, fills it with the response's rate-limit headers (ok and 429).
+  Decision decide(Time now, Request& r, RateLimitHeaders* headers = nullptr);
   /// A batch request processed at `now`: splits its prompt against the cache and returns its
   /// charge at the batch discount. Uses no Messages budget.
   Charge batch_charge(Time now, Request& r);
@@ -61,7 +62,7 @@ class Provider {
   Duration network_delay() const { return config_.network_delay; }
 
  private:
-  void fill_headers(Time now, LimitGroup& g, AttemptResult& result);
+  static void fill_headers(Time now, LimitGroup& g, RateLimitHeaders* headers);
   /// Sets r's uncached / cache-write / cache-read tokens; returns the cache space or -1.
   int split_prompt(Time now, Request& r) const;
 

@@ -92,13 +92,19 @@ TEST_CASE("actual accounting needs one token of room and debits output at comple
 TEST_CASE("responses carry remaining and reset per budget", "[provider]") {
   Provider p(one_model(Limits{.rpm = 60, .itpm = 6000}), 1);
   Request r = request(1000, 10, 10);
-  const AttemptResult res = p.decide(kTimeZero, r).attempt.result;
-  CHECK(res.headers[0].limit == 60);
-  CHECK(res.headers[0].remaining == 59);
-  CHECK(res.headers[0].reset == 1s);
-  CHECK(res.headers[1].remaining == 5000);
-  CHECK(res.headers[1].reset == 10s);
-  CHECK(res.headers[2].limit == 0);  // no otpm budget
+  RateLimitHeaders h;
+  p.decide(kTimeZero, r, &h);
+  CHECK(h[0].limit == 60);
+  CHECK(h[0].remaining == 59);
+  CHECK(h[0].reset == 1s);
+  CHECK(h[1].remaining == 5000);
+  CHECK(h[1].reset == 10s);
+  CHECK(h[2].limit == 0);  // no otpm budget
+  // A 429 carries them too: five more requests of 1000 empty itpm, the sixth is refused.
+  for (int i = 0; i < 5; ++i) p.decide(kTimeZero, r);
+  REQUIRE(p.decide(kTimeZero, r, &h).attempt.result.outcome == AttemptOutcome::k429);
+  CHECK(h[1].remaining == 0);
+  CHECK(h[1].reset == 60s);
 }
 
 TEST_CASE("a cached prefix is written once, then read while it lives", "[provider]") {
