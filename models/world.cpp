@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "models/client/layer_factory.hpp"
+#include "models/traffic/key_chooser.hpp"
 #include "sim/kernel/ring_queue.hpp"
 
 namespace ratesim::models {
@@ -52,7 +53,7 @@ struct World::Workload {
   kernel::RandomStream sizes_rng;
   std::optional<traffic::ArrivalProcess> process;
   std::vector<std::unique_ptr<client::ClientLayer>> layers;
-  std::vector<double> key_cdf;  ///< cache key choice by Zipf: cumulative probabilities
+  std::optional<traffic::KeyChooser> keys;  ///< which cached prefix a request uses
   kernel::RingQueue<PendingDeadline> deadlines;
   bool deadline_scheduled = false;  ///< a kDeadline event is pending for deadlines.front()
   std::vector<client::Slot> batch_pending;  ///< batch workloads: collected, not yet submitted
@@ -79,7 +80,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .sizes_rng = kernel::RandomStream(config_.seed, prefix + ".sizes"),
         .process = std::nullopt,
         .layers = {},
-        .key_cdf = {},
+        .keys = std::nullopt,
         .deadlines = {},
         .batch_pending = {},
     });
@@ -87,14 +88,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
     if (wc.cache) {
       const auto index = static_cast<std::uint16_t>(workloads_.size());
       provider_.add_cache(index, wc.cache->ttl, wc.cache->keys);
-      if (wc.cache->choice == CacheConfig::Choice::kZipf) {
-        double total = 0;
-        for (std::uint32_t k = 1; k <= wc.cache->keys; ++k) {
-          total += 1.0 / std::pow(static_cast<double>(k), wc.cache->zipf_s);
-          w->key_cdf.push_back(total);
-        }
-        for (double& c : w->key_cdf) c /= total;
-      }
+      w->keys.emplace(*wc.cache);
     }
     for (std::size_t i = 0; i < wc.client.size(); ++i) {
       const std::string stream =
@@ -215,15 +209,7 @@ void World::arrive(std::uint16_t w, std::uint64_t count) {
     r.output_tokens = std::min(draw_tokens(wc.output_tokens, wl.sizes_rng), r.max_tokens);
     if (wc.cache) {
       r.cache_prefix = wc.cache->prefix_tokens;
-      if (wc.cache->keys > 1) {
-        const double u = wl.sizes_rng.uniform01();
-        r.cache_key = wl.key_cdf.empty()
-                          ? static_cast<std::uint32_t>(u * wc.cache->keys)
-                          : static_cast<std::uint32_t>(
-                                std::upper_bound(wl.key_cdf.begin(), wl.key_cdf.end(), u) -
-                                wl.key_cdf.begin());
-        r.cache_key = std::min(r.cache_key, wc.cache->keys - 1);
-      }
+      r.cache_key = wl.keys->pick(wl.sizes_rng);
     }
     if (wc.deadline) {
       r.deadline = r.arrival + *wc.deadline;

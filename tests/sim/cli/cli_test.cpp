@@ -136,3 +136,17 @@ TEST_CASE("validate --resolved prints the scenario with its preset expanded", "[
   CHECK(r.out.find("haiku-4-5: {limits: {rpm: 1234, itpm: 450000, otpm: 90000}}") != std::string::npos);
   CHECK(r.out.find("initial_load: 0.4") != std::string::npos);
 }
+
+TEST_CASE("requests that can never fit a budget are warned about", "[cli]") {
+  const fs::path file = fs::temp_directory_path() / "ratesim-never-fits.yaml";
+  {
+    std::ofstream f(file);
+    f << "name: nf\nduration: 1m\n" << ratesim::testing::provider_yaml("{itpm: 1000}")
+      << "workloads:\n  - {name: big, model: m, backlog: {count: 3}, input_tokens: 5000,"
+         " output_tokens: 1, max_tokens: 1}\n";
+  }
+  const Result r = run_binary("run " + file.string());
+  CHECK(r.code == 0);
+  CHECK(r.err.find("warning: workload 'big': 3 requests can never pass") == 0);
+  CHECK(r.out.find("requests that never fit: 3") != std::string::npos);
+}
