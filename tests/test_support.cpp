@@ -13,9 +13,10 @@ metrics::Summary run_yaml(const std::string& yaml) {
   return cli::run_scenario(scenario_from(yaml)).summary;
 }
 
-std::string load_error(const std::string& yaml) {
+std::string load_error(const std::string& yaml, const std::vector<std::string>& sets,
+                       const std::string& label) {
   try {
-    scenario_from(yaml);
+    scenario::load_scenario_text(yaml, label, sets);
   } catch (const scenario::InputError& e) {
     return e.what();
   }

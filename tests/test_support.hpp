@@ -15,8 +15,10 @@ namespace ratesim::testing {
 scenario::Scenario scenario_from(const std::string& yaml);
 /// Runs a scenario from YAML text and returns the summary.
 metrics::Summary run_yaml(const std::string& yaml);
-/// The message InputError gives for `yaml`, or "" if it loads.
-std::string load_error(const std::string& yaml);
+/// The message InputError gives for `yaml` (after the `--set` overrides `sets`), or "" if it
+/// loads. `label` stands for the file name.
+std::string load_error(const std::string& yaml, const std::vector<std::string>& sets = {},
+                       const std::string& label = "test.yaml");
 
 /// Records every call a world makes to its observers.
 struct Recorder : models::WorldObserver {

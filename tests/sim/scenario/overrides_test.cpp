@@ -21,14 +21,7 @@ const std::string kYaml = "name: t\nduration: 1h\n" + provider_yaml("{rpm: 60}")
                           "    max_tokens: 10\n"
                           "    client: [{semaphore: {limit: 4}}, {retry: {max_retries: 2}}]\n";
 
-std::string set_error(const std::string& assignment) {
-  try {
-    scenario::load_scenario_text(kYaml, "t.yaml", {assignment});
-  } catch (const scenario::InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string set_error(const std::string& assignment) { return load_error(kYaml, {assignment}); }
 }  // namespace
 
 TEST_CASE("set overrides change values by key, by list item name and by layer kind", "[scenario]") {
