@@ -31,6 +31,7 @@ struct WorkloadConfig {
   enum class Kind {
     kOpen,     ///< arrivals follow `traffic` whatever the provider does
     kBacklog,  ///< `backlog.count` requests ready at once
+    kUsers,    ///< a closed loop of `users.count` users
   };
 
   std::string name;
@@ -38,6 +39,7 @@ struct WorkloadConfig {
   Kind kind = Kind::kOpen;
   traffic::OpenTraffic traffic;  ///< kOpen
   traffic::Backlog backlog;      ///< kBacklog
+  traffic::Users users;          ///< kUsers
   kernel::Distribution input_tokens = kernel::Distribution::constant(1000);  ///< whole prompt
   kernel::Distribution output_tokens = kernel::Distribution::constant(200);  ///< before clipping
   kernel::Distribution max_tokens = kernel::Distribution::constant(1024);

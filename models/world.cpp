@@ -10,6 +10,8 @@
 #include "sim/kernel/ring_queue.hpp"
 
 namespace ratesim::models {
+using namespace std::chrono_literals;
+
 namespace {
 
 enum Kind : std::uint16_t {
@@ -20,6 +22,8 @@ enum Kind : std::uint16_t {
   kResponse,      // a = slot, b = key: an attempt's response reaches the client
   kWake,          // a = slot, b = generation << 32 | layer: a parked request moves on
   kDeadline,      // a = workload: the earliest pending deadline of the workload is due
+  kUserNext,      // a = workload: a user of a closed-loop workload sends its next request
+  kLayerTimer,    // a = workload, b = layer << 32 | token: a client layer's timer
   kBatchFlush,    // a = workload: submit what a batch workload has collected
   kBatchDone,     // a = batch id: a submitted batch has ended (all done, or 24 h)
 };
@@ -51,6 +55,7 @@ struct World::Workload {
   std::uint16_t model;
   kernel::RandomStream arrivals_rng;
   kernel::RandomStream sizes_rng;
+  kernel::RandomStream think_rng;
   std::optional<traffic::ArrivalProcess> process;
   std::vector<std::unique_ptr<client::ClientLayer>> layers;
   std::optional<traffic::KeyChooser> keys;  ///< which cached prefix a request uses
@@ -78,6 +83,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .model = static_cast<std::uint16_t>(model),
         .arrivals_rng = kernel::RandomStream(config_.seed, prefix + ".arrivals"),
         .sizes_rng = kernel::RandomStream(config_.seed, prefix + ".sizes"),
+        .think_rng = kernel::RandomStream(config_.seed, prefix + ".think"),
         .process = std::nullopt,
         .layers = {},
         .keys = std::nullopt,
@@ -93,7 +99,9 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
     for (std::size_t i = 0; i < wc.client.size(); ++i) {
       const std::string stream =
           prefix + ".client." + std::to_string(i) + "." + client::layer_kind(wc.client[i]);
-      w->layers.push_back(client::make_layer(wc.client[i], *this, i, config_.seed, stream));
+      w->layers.push_back(client::make_layer(wc.client[i], *this,
+                                             static_cast<std::uint16_t>(workloads_.size()), i,
+                                             config_.seed, stream));
     }
     for (const auto& layer : w->layers) keep_headers_ = keep_headers_ || layer->reads_headers();
     workloads_.push_back(std::move(w));
@@ -122,6 +130,10 @@ void World::start() {
       if (at <= horizon) sim_.schedule(at, handler_, kBatch, w, wc.backlog.count);
       continue;
     }
+    if (wc.kind == WorkloadConfig::Kind::kUsers) {
+      for (std::uint64_t u = 0; u < wc.users.count; ++u) schedule_user(w);
+      continue;
+    }
     schedule_next_arrival(w);
     const Duration cycle = wc.traffic.cycle();
     for (std::uint32_t rep = 0; rep < wc.traffic.repeat; ++rep) {
@@ -138,6 +150,16 @@ void World::schedule_next_arrival(std::uint16_t w) {
   const std::optional<Time> t = wl.process->next(wl.arrivals_rng);
   if (!t || *t > kernel::kTimeZero + config_.duration) return;
   sim_.schedule(std::max(*t, sim_.now()), handler_, kArrival, w);
+}
+
+void World::schedule_user(std::uint16_t w) {
+  Workload& wl = *workloads_[w];
+  // At least a millisecond of thought: a request that ends at once (a refusal with no network
+  // delay) must not let a user loop at one instant for ever.
+  const Duration think =
+      std::max<Duration>(kernel::from_seconds(wl.config->users.think.sample(wl.think_rng)), 1ms);
+  const Time at = sim_.now() + think;
+  if (at <= kernel::kTimeZero + config_.duration) sim_.schedule(at, handler_, kUserNext, w);
 }
 
 void World::handle(const kernel::Event& e) {
@@ -180,6 +202,12 @@ void World::handle(const kernel::Event& e) {
     }
     case kDeadline:
       expire_deadlines(static_cast<std::uint16_t>(e.a));
+      return;
+    case kLayerTimer:
+      workloads_[e.a]->layers[key_generation(e.b)]->on_timer(key_low(e.b));
+      return;
+    case kUserNext:
+      arrive(static_cast<std::uint16_t>(e.a), 1);
       return;
     case kBatchFlush:
       workloads_[e.a]->flush_scheduled = false;
@@ -315,6 +343,11 @@ void World::wake_at(Time at, client::Slot s, std::size_t layer) {
   sim_.schedule(at, handler_, kWake, s, key(slab_[s].generation, static_cast<std::uint32_t>(layer)));
 }
 
+void World::timer_at(Time at, std::uint16_t workload, std::size_t layer, std::uint32_t token) {
+  sim_.schedule(std::max(at, sim_.now()), handler_, kLayerTimer, workload,
+                key(static_cast<std::uint32_t>(layer), token));
+}
+
 void World::send_attempt(client::Slot s) {
   Request& r = slab_[s];
   ++r.attempts;
@@ -376,7 +409,7 @@ void World::expire_deadlines(std::uint16_t w) {
     const bool pending = r.live && !r.finished && r.generation == d.generation;
     if (pending && d.at > sim_.now()) break;
     wl.deadlines.pop_front();
-    if (pending) deadline(d.slot);
+    if (pending) end_early(d.slot, RequestOutcome::kTimedOut);
   }
   if (!wl.deadlines.empty()) {
     sim_.schedule(wl.deadlines.front().at, handler_, kDeadline, w);
@@ -384,7 +417,7 @@ void World::expire_deadlines(std::uint16_t w) {
   }
 }
 
-void World::deadline(client::Slot s) {
+void World::end_early(client::Slot s, RequestOutcome outcome) {
   Request& r = slab_[s];
   auto& layers = workloads_[r.workload]->layers;
   const bool parked = r.parked;
@@ -395,13 +428,14 @@ void World::deadline(client::Slot s) {
   if (r.attempts_out > 0) {
     for (WorldObserver* o : observers_) o->on_attempt_returned(sim_.now(), r);
   }
-  finish(s, RequestOutcome::kTimedOut);
+  finish(s, outcome);
 }
 
 void World::finish(client::Slot s, RequestOutcome outcome) {
   Request& r = slab_[s];
   r.finished = true;
   for (WorldObserver* o : observers_) o->on_request_done(sim_.now(), r, outcome);
+  if (workloads_[r.workload]->config->kind == WorkloadConfig::Kind::kUsers) schedule_user(r.workload);
   if (r.attempts_out == 0) slab_.release(s);
 }
 

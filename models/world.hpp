@@ -54,6 +54,8 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   Request& request(client::Slot s) override { return slab_[s]; }
   void pass_inward(client::Slot s, std::size_t from) override;
   void wake_at(Time at, client::Slot s, std::size_t layer) override;
+  void drop(client::Slot s) override { end_early(s, RequestOutcome::kDropped); }
+  void timer_at(Time at, std::uint16_t workload, std::size_t layer, std::uint32_t token) override;
   const RateLimitHeaders* headers(client::Slot s) const override {
     return keep_headers_ && s < headers_.size() ? &headers_[s] : nullptr;
   }
@@ -70,11 +72,14 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   void response(client::Slot s);
   void pass_outward(client::Slot s);
   void expire_deadlines(std::uint16_t w);
+  void schedule_user(std::uint16_t w);
   void batch_arrival(std::uint16_t w, client::Slot s);
   void flush_batches(std::uint16_t w);
   bool submit_batch(std::uint16_t w);
   void batch_done(std::uint32_t id);
-  void deadline(client::Slot s);
+  /// Ends a request before its attempts decided it (deadline, drop): every layer it is inside
+  /// forgets it, an attempt still out is left to finish at the provider.
+  void end_early(client::Slot s, RequestOutcome outcome);
   void finish(client::Slot s, RequestOutcome outcome);
 
   WorldConfig config_;

@@ -43,12 +43,22 @@ Duration backoff_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
   return d;
 }
 
-Duration retry_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
-                     const AttemptResult& result, kernel::RandomStream& rng) {
+std::optional<Duration> retry_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
+                                    const AttemptResult& result, kernel::RandomStream& rng) {
   const Duration ra = result.retry_after;
   if (ra > Duration{0}) {
-    if (c.retry_after == RetryAfterPolicy::kObey) return ra;
-    if (c.retry_after == RetryAfterPolicy::kObeyUpTo && ra <= c.retry_after_max) return ra;
+    switch (c.retry_after) {
+      case RetryAfterPolicy::kIgnore:
+        break;
+      case RetryAfterPolicy::kObey:
+        return ra;
+      case RetryAfterPolicy::kObeyUpTo:
+        if (ra <= c.retry_after_max) return ra;
+        break;
+      case RetryAfterPolicy::kObeyOrGiveUp:
+        if (ra <= c.retry_after_max) return ra;
+        return std::nullopt;
+    }
   }
   return backoff_delay(c, k, previous, rng);
 }

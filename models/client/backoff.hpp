@@ -2,6 +2,8 @@
 // "Exponential Backoff And Jitter" (AWS Architecture Blog, 2015) and the SDKs' formula.
 #pragma once
 
+#include <optional>
+
 #include "models/client/layer_config.hpp"
 #include "models/request.hpp"
 #include "sim/kernel/random_stream.hpp"
@@ -14,8 +16,9 @@ Duration backoff_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
                        kernel::RandomStream& rng);
 
 /// The delay before the next retry: the response's retry-after where the policy obeys it,
-/// otherwise backoff_delay().
-Duration retry_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
-                     const AttemptResult& result, kernel::RandomStream& rng);
+/// otherwise backoff_delay(). Nullopt: the policy says not to retry at all (retry-after longer
+/// than an kObeyOrGiveUp client accepts).
+std::optional<Duration> retry_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
+                                    const AttemptResult& result, kernel::RandomStream& rng);
 
 }  // namespace ratesim::models::client

@@ -33,6 +33,12 @@ class LayerHost {
   /// Parks the request in layer `layer` until `at`, then passes it inward from there.
   /// A request that ends meanwhile (deadline) is never woken.
   virtual void wake_at(Time at, Slot s, std::size_t layer) = 0;
+  /// Ends the request now as `dropped` (shed by a layer): every layer it is inside, the caller
+  /// included, gets abandon() (the caller with `parked_here` if it set `parked`).
+  virtual void drop(Slot s) = 0;
+  /// Calls on_timer(token) of layer `layer` of workload `workload` at `at` (for layers that act
+  /// on time, not on requests).
+  virtual void timer_at(Time at, std::uint16_t workload, std::size_t layer, std::uint32_t token) = 0;
 };
 
 enum class Verdict {
@@ -60,6 +66,9 @@ class ClientLayer {
   /// Whether the layer reads responses' rate-limit headers (LayerHost::headers). The world keeps
   /// them only if some layer does.
   virtual bool reads_headers() const { return false; }
+
+  /// A timer the layer set with LayerHost::timer_at is due.
+  virtual void on_timer(std::uint32_t /*token*/) {}
 };
 
 }  // namespace ratesim::models::client

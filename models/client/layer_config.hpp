@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -14,9 +15,41 @@ namespace ratesim::models::client {
 using kernel::Duration;
 using namespace std::chrono_literals;
 
-/// At most `limit` requests inside the layer at once; the rest wait in FIFO order.
+/// Which waiting request a full queue sheds.
+enum class DropPolicy {
+  kNewest,  ///< the one arriving (tail drop)
+  kOldest,  ///< the one that has waited longest (head drop)
+};
+
+/// At most `limit` requests inside the layer at once; the rest wait in FIFO order, at most
+/// `max_queue` of them when set (the excess is dropped).
 struct SemaphoreConfig {
   std::uint32_t limit = 1;
+  std::optional<std::uint32_t> max_queue;
+  DropPolicy drop = DropPolicy::kNewest;
+};
+
+/// A semaphore whose limit grows from `from` to `to` over `over`, counted from the first
+/// request that enters it.
+struct RampConfig {
+  enum class Shape {
+    kLinear,       ///< from + (to − from) · x
+    kExponential,  ///< from · (to / from)^x
+    kSteps,        ///< from + (to − from) · ⌊x · steps⌋ / steps
+  };
+  std::uint32_t from = 1;
+  std::uint32_t to = 8;
+  Duration over = 10min;
+  Shape shape = Shape::kLinear;
+  std::uint32_t steps = 4;  ///< kSteps only
+  std::optional<std::uint32_t> max_queue;
+  DropPolicy drop = DropPolicy::kNewest;
+};
+
+/// After a 429 passes through the layer, requests entering it wait until `pause` after that 429
+/// (the OpenAI cookbook's global pause).
+struct CooldownConfig {
+  Duration pause = 15s;
 };
 
 enum class Backoff {
@@ -33,9 +66,20 @@ enum class Jitter {
 };
 
 enum class RetryAfterPolicy {
-  kIgnore,   ///< always use the backoff
-  kObey,     ///< wait exactly retry-after when the response has one
-  kObeyUpTo, ///< wait exactly retry-after when it is at most `retry_after_max`, else the backoff
+  kIgnore,    ///< always use the backoff
+  kObey,      ///< wait exactly retry-after when the response has one
+  kObeyUpTo,  ///< wait exactly retry-after when it is at most `retry_after_max`, else the backoff
+  kObeyOrGiveUp,  ///< wait retry-after when at most `retry_after_max`; longer: do not retry
+};
+
+/// A client-wide retry quota (AWS SDK standard mode): a retry spends `retry_cost` (a timeout
+/// `timeout_cost`) and is not made when the quota is short; a success gives back what its
+/// request's last retry spent, or `success_refund` when it needed none.
+struct RetryQuota {
+  std::uint32_t capacity = 500;
+  std::uint32_t retry_cost = 5;
+  std::uint32_t timeout_cost = 10;
+  std::uint32_t success_refund = 1;
 };
 
 struct RetryConfig {
@@ -48,9 +92,10 @@ struct RetryConfig {
   Duration cap = 60s;
   Jitter jitter = Jitter::kFull;
   RetryAfterPolicy retry_after = RetryAfterPolicy::kObey;
-  Duration retry_after_max = 60s;  ///< kObeyUpTo only
+  Duration retry_after_max = 60s;  ///< kObeyUpTo and kObeyOrGiveUp
+  std::optional<RetryQuota> quota;
 };
 
-using LayerConfig = std::variant<SemaphoreConfig, RetryConfig>;
+using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig>;
 
 }  // namespace ratesim::models::client

@@ -1,5 +1,7 @@
 #include "models/client/layer_factory.hpp"
 
+#include "models/client/cooldown_layer.hpp"
+#include "models/client/ramp_layer.hpp"
 #include "models/client/retry_layer.hpp"
 #include "models/client/semaphore_layer.hpp"
 
@@ -14,8 +16,8 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 }  // namespace
 
 std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& host,
-                                        std::size_t index, std::uint64_t seed,
-                                        const std::string& stream_name) {
+                                        std::uint16_t workload, std::size_t index,
+                                        std::uint64_t seed, const std::string& stream_name) {
   return std::visit(
       Overloaded{
           [&](const SemaphoreConfig& c) -> std::unique_ptr<ClientLayer> {
@@ -25,13 +27,21 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
             return std::make_unique<RetryLayer>(c, host, index,
                                                 kernel::RandomStream(seed, stream_name));
           },
+          [&](const RampConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<RampLayer>(c, host, workload, index);
+          },
+          [&](const CooldownConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<CooldownLayer>(c, host, workload, index);
+          },
       },
       config);
 }
 
 std::string layer_kind(const LayerConfig& config) {
   return std::visit(Overloaded{[](const SemaphoreConfig&) { return std::string("semaphore"); },
-                               [](const RetryConfig&) { return std::string("retry"); }},
+                               [](const RetryConfig&) { return std::string("retry"); },
+                               [](const RampConfig&) { return std::string("ramp"); },
+                               [](const CooldownConfig&) { return std::string("cooldown"); }},
                     config);
 }
 

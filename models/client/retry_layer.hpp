@@ -27,6 +27,7 @@ class RetryLayer final : public ClientLayer {
   struct State {
     std::uint32_t retries = 0;  ///< retries this layer has made for the request
     Duration previous{0};       ///< the last delay, for decorrelated backoff
+    std::uint32_t spent = 0;    ///< quota its last retry spent
   };
   State& state(Slot s);
 
@@ -35,6 +36,11 @@ class RetryLayer final : public ClientLayer {
   std::size_t index_;
   kernel::RandomStream rng_;
   std::vector<State> state_;  ///< by slot; reset when a request enters
+  std::uint32_t quota_ = 0;   ///< what is left of the retry quota, when there is one
+
+ public:
+  /// What is left of the retry quota (tests).
+  std::uint32_t quota_left() const { return quota_; }
 };
 
 }  // namespace ratesim::models::client

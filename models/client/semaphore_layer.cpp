@@ -5,17 +5,30 @@
 namespace ratesim::models::client {
 
 SemaphoreLayer::SemaphoreLayer(const SemaphoreConfig& config, LayerHost& host, std::size_t index)
-    : limit_(config.limit), host_(host), index_(index) {}
+    : limit_(config.limit),
+      max_queue_(config.max_queue),
+      drop_(config.drop),
+      host_(host),
+      index_(index) {}
 
 void SemaphoreLayer::enter(Slot s, Request& r) {
-  if (in_use_ < limit_) {
+  if (in_use_ < limit_ && waiting_ == 0) {
     ++in_use_;
     host_.pass_inward(s, index_);
     return;
   }
+  // It waits; the waiting counter covers it until it is dropped or let in.
   r.parked = true;
-  queue_.push_back(Waiter{s, r.generation});
   ++waiting_;
+  if (max_queue_ && waiting_ > *max_queue_) {
+    if (drop_ == DropPolicy::kNewest) {
+      host_.drop(s);  // abandon(parked_here) takes it off the counter
+      return;
+    }
+    Slot oldest;
+    if (pop_waiter(oldest)) host_.drop(oldest);
+  }
+  queue_.push_back(Waiter{s, r.generation});
 }
 
 Verdict SemaphoreLayer::on_result(Slot, Request&) {
@@ -25,7 +38,7 @@ Verdict SemaphoreLayer::on_result(Slot, Request&) {
 
 void SemaphoreLayer::abandon(Slot, Request&, bool parked_here) {
   if (parked_here) {
-    // Its queue entry stays and is skipped when reached: the request will have ended.
+    // A queue entry, if any, stays and is skipped when reached: the request has ended.
     --waiting_;
     return;
   }
@@ -35,15 +48,32 @@ void SemaphoreLayer::abandon(Slot, Request&, bool parked_here) {
 void SemaphoreLayer::release() {
   assert(in_use_ > 0);
   --in_use_;
+  admit_waiting();
+}
+
+void SemaphoreLayer::set_limit(std::uint32_t limit) {
+  limit_ = limit;
+  admit_waiting();
+}
+
+bool SemaphoreLayer::pop_waiter(Slot& s) {
   while (!queue_.empty()) {
     const Waiter w = queue_.front();
     queue_.pop_front();
     const Request& r = host_.request(w.slot);
-    if (!r.live || r.generation != w.generation || r.finished) continue;  // abandoned
+    if (!r.live || r.generation != w.generation || r.finished) continue;  // ended while waiting
+    s = w.slot;
+    return true;
+  }
+  return false;
+}
+
+void SemaphoreLayer::admit_waiting() {
+  Slot s;
+  while (in_use_ < limit_ && waiting_ > 0 && pop_waiter(s)) {
     --waiting_;
     ++in_use_;
-    host_.pass_inward(w.slot, index_);
-    return;
+    host_.pass_inward(s, index_);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace ratesim::models::traffic {
 
@@ -10,6 +11,45 @@ Duration OpenTraffic::cycle() const {
   for (const Phase& p : phases) total += p.length;
   return total;
 }
+
+double integrated_rate(const Phase& p, double r0, double t) {
+  const double length = kernel::to_seconds(p.length);
+  switch (p.kind) {
+    case Phase::Kind::kRate:
+      return p.rate * t;
+    case Phase::Kind::kRampTo:
+      return r0 * t + 0.5 * (p.rate - r0) / length * t * t;
+    case Phase::Kind::kCount:
+      return static_cast<double>(p.count) * t / length;
+    case Phase::Kind::kPause:
+      return 0;
+    case Phase::Kind::kSine: {
+      const double w = 2 * std::numbers::pi / kernel::to_seconds(p.period);
+      return p.rate * t + p.amplitude / w * (1 - std::cos(w * t));
+    }
+  }
+  return 0;
+}
+
+namespace {
+
+/// The τ in [lo, hi] where the phase's integrated rate reaches `target` (it is non-decreasing):
+/// Newton steps, falling back to bisection when a step leaves the bracket.
+double solve_sine(const Phase& p, double target, double lo, double hi) {
+  const double w = 2 * std::numbers::pi / kernel::to_seconds(p.period);
+  double t = lo;
+  for (int i = 0; i < 100 && hi - lo > 1e-9; ++i) {
+    const double f = integrated_rate(p, 0, t) - target;
+    if (f < 0) lo = t;
+    else hi = t;
+    const double rate = p.rate + p.amplitude * std::sin(w * t);
+    const double next = rate > 0 ? t - f / rate : lo - 1;
+    t = next > lo && next < hi ? next : 0.5 * (lo + hi);
+  }
+  return t;
+}
+
+}  // namespace
 
 double expected_arrivals(const OpenTraffic& traffic, kernel::Duration horizon) {
   const double end = kernel::to_seconds(horizon);
@@ -42,6 +82,11 @@ double expected_arrivals(const OpenTraffic& traffic, kernel::Duration horizon) {
         case Phase::Kind::kPause:
           previous_rate = 0;
           break;
+        case Phase::Kind::kSine:
+          total += integrated_rate(p, 0, covered);
+          previous_rate = p.rate + p.amplitude * std::sin(2 * std::numbers::pi * length /
+                                                          kernel::to_seconds(p.period));
+          break;
       }
       t += length;
     }
@@ -65,6 +110,9 @@ double ArrivalProcess::start_rate(std::size_t i) const {
                                      : 0;
     case Phase::Kind::kPause:
       return 0;
+    case Phase::Kind::kSine:
+      return prev.rate + prev.amplitude * std::sin(2 * std::numbers::pi * kernel::to_seconds(prev.length) /
+                                                   kernel::to_seconds(prev.period));
   }
   return 0;
 }
@@ -107,6 +155,18 @@ std::optional<Time> ArrivalProcess::next(kernel::RandomStream& rng) {
           tau_ += (length - tau_) * (1.0 - std::pow(1.0 - u, 1.0 / static_cast<double>(left_)));
         }
         --left_;
+        return phase_start_ + kernel::from_seconds(tau_);
+      }
+      case Phase::Kind::kSine: {
+        if (need_ < 0) need_ = draw_need(rng);
+        const double target = integrated_rate(p, 0, tau_) + need_;
+        const double end = integrated_rate(p, 0, length);
+        if (target > end) {
+          need_ = target - end;
+          break;
+        }
+        tau_ = solve_sine(p, target, tau_, length);
+        need_ = -1;
         return phase_start_ + kernel::from_seconds(tau_);
       }
       case Phase::Kind::kRate:

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/kernel/distribution.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratesim::models::traffic {
@@ -16,12 +17,19 @@ struct Phase {
     kRampTo,  ///< rate moves linearly from the previous phase's rate to `rate`
     kCount,   ///< exactly `count` arrivals spread over `length`
     kPause,   ///< no arrivals for `length`
+    kSine,    ///< rate + amplitude · sin(2π t / period), t from the phase's start
   };
   Kind kind = Kind::kRate;
   Duration length{0};       ///< how long the phase lasts
   double rate = 0;          ///< per second: the rate (kRate) or the rate reached at the end (kRampTo)
   std::uint64_t count = 0;  ///< kCount only
+  double amplitude = 0;     ///< kSine: per second, at most `rate`
+  Duration period{0};       ///< kSine
 };
+
+/// The integrated rate of phase `p` from its start to `t` seconds into it (`r0`: the rate at
+/// its start, for ramps).
+double integrated_rate(const Phase& p, double r0, double t);
 
 /// `count` arrivals at once, `at` after the start of each repetition of the phase list.
 struct Burst {
@@ -42,6 +50,14 @@ struct OpenTraffic {
 
   /// Length of one repetition of the phase list.
   Duration cycle() const;
+};
+
+/// A closed loop: `count` users, each sending a request, waiting for it to end (whatever the
+/// outcome), thinking, and sending the next. Each user's first request comes after one think
+/// time, so users do not start in lockstep.
+struct Users {
+  std::uint64_t count = 1;
+  kernel::Distribution think = kernel::Distribution::constant(1);  ///< seconds, at least 1 ms
 };
 
 /// A backfill script: `count` requests all ready at `at`.

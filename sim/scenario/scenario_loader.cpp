@@ -276,13 +276,14 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
     MapReader m(src, item, "traffic phase");
     const YAML::Node length = m.get("for");
     const YAML::Node at = m.get("at");
-    const std::vector<std::string> shapes{"rate", "ramp_to", "count", "pause", "burst"};
+    const std::vector<std::string> shapes{"rate", "ramp_to", "count", "pause", "burst", "sine"};
     std::vector<std::string> given;
     for (const std::string& s : shapes)
       if (m.has(s)) given.push_back(s);
     m.finish();
     if (given.empty())
-      src.fail(item, "traffic phase needs one of 'rate', 'ramp_to', 'count', 'pause' or 'burst'");
+      src.fail(item, "traffic phase needs one of 'rate', 'ramp_to', 'count', 'pause', 'sine' or "
+                     "'burst'");
     if (given.size() > 1)
       src.fail(item, fmt::format("traffic phase has both '{}' and '{}': give one per phase",
                                  given[0], given[1]));
@@ -308,6 +309,18 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
     } else if (shape == "ramp_to") {
       p.kind = Phase::Kind::kRampTo;
       p.rate = read_rate(src, value, "ramp_to");
+    } else if (shape == "sine") {
+      MapReader sm(src, value, "sine phase");
+      p.kind = Phase::Kind::kSine;
+      p.rate = read_rate(src, sm.require("mean"), "mean");
+      const YAML::Node amplitude = sm.require("amplitude");
+      p.amplitude = read_rate(src, amplitude, "amplitude");
+      p.period = read_duration(src, sm.require("period"), "period", 1ms);
+      sm.finish();
+      if (p.amplitude > p.rate)
+        src.fail(amplitude, fmt::format("invalid rate {} for 'amplitude': expected at most the "
+                                        "mean, so the rate never goes below zero",
+                                        quote(amplitude)));
     } else if (shape == "count") {
       p.kind = Phase::Kind::kCount;
       p.count = static_cast<std::uint64_t>(read_integer(src, value, "count", 0, kMaxRequests));
@@ -321,10 +334,57 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
   return t;
 }
 
+/// The official clients' default retry behaviour (PROVIDERS.md).
+models::client::RetryConfig retry_preset(std::size_t which) {
+  using namespace models::client;
+  RetryConfig sdk;  // the Anthropic and OpenAI SDKs share the backoff
+  sdk.max_retries = 2;
+  sdk.backoff = Backoff::kExponential;
+  sdk.base = 500ms;
+  sdk.cap = 8s;
+  sdk.jitter = Jitter::kSdk;
+  sdk.retry_after = RetryAfterPolicy::kObeyUpTo;
+  sdk.retry_after_max = 60s;
+  switch (which) {
+    case 0:  // anthropic-python: retry-after obeyed only when 0 < value <= 60 s
+      return sdk;
+    case 1:  // anthropic-typescript: since v0.79 any retry-after is obeyed
+      sdk.retry_after = RetryAfterPolicy::kObey;
+      return sdk;
+    case 2:  // openai-python since v2.52: obeyed up to 120 s; longer: no retry at all
+      sdk.retry_after = RetryAfterPolicy::kObeyOrGiveUp;
+      sdk.retry_after_max = 120s;
+      return sdk;
+    case 3:  // openai-python before v2.52: like Anthropic's, up to 60 s
+      return sdk;
+    case 4: {  // aws-standard: 3 attempts, U · min(2^(attempt-1), 20) s, a retry quota
+      RetryConfig aws;
+      aws.max_retries = 2;
+      aws.backoff = Backoff::kExponential;
+      aws.base = 1s;
+      aws.cap = 20s;
+      aws.jitter = Jitter::kFull;
+      aws.retry_after = RetryAfterPolicy::kIgnore;
+      aws.quota = RetryQuota{};
+      return aws;
+    }
+    default: {  // none
+      RetryConfig none;
+      none.max_retries = 0;
+      return none;
+    }
+  }
+}
+
+const std::vector<std::string> kRetryPresets{"anthropic-python",      "anthropic-typescript",
+                                             "openai-python",         "openai-python-legacy",
+                                             "aws-standard",          "none"};
+
 models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
   using namespace models::client;
   MapReader m(src, n.IsNull() ? YAML::Node(YAML::NodeType::Map) : n, "retry layer");
   RetryConfig c;
+  if (auto v = m.get("preset"); v.IsDefined()) c = retry_preset(read_choice(src, v, "preset", kRetryPresets));
   if (auto v = m.get("on"); v.IsDefined()) {
     if (!v.IsSequence())
       src.fail(v, fmt::format("invalid value {} for 'on': expected a list of 429, 529, timeout",
@@ -369,12 +429,19 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
 }
 
 std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n) {
-  const std::vector<std::string> kinds{"semaphore", "retry"};
+  const std::vector<std::string> kinds{"semaphore", "ramp", "retry", "cooldown"};
   if (!n.IsSequence())
     src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
                             quote(n)));
   std::vector<models::client::LayerConfig> layers;
+  auto read_queue = [&](MapReader& m, std::optional<std::uint32_t>& max_queue,
+                        models::client::DropPolicy& drop) {
+    if (auto v = m.get("max_queue"); v.IsDefined())
+      max_queue = static_cast<std::uint32_t>(read_integer(src, v, "max_queue", 0, 1'000'000'000));
+    if (auto v = m.get("drop"); v.IsDefined())
+      drop = static_cast<models::client::DropPolicy>(read_choice(src, v, "drop", {"newest", "oldest"}));
+  };
   for (const auto& item : n) {
     if (!item.IsMap() || item.size() != 1)
       src.fail(item, fmt::format("invalid client layer {}: expected one key naming the layer, "
@@ -385,14 +452,39 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
     const std::string kind = key.Scalar();
     if (kind == "semaphore") {
       MapReader m(src, body, "semaphore layer");
-      layers.emplace_back(models::client::SemaphoreConfig{
-          .limit = static_cast<std::uint32_t>(
-              read_integer(src, m.require("limit"), "limit", 1, 1'000'000'000))});
+      models::client::SemaphoreConfig c{.limit = static_cast<std::uint32_t>(
+                                            read_integer(src, m.require("limit"), "limit", 1, 1'000'000'000))};
+      read_queue(m, c.max_queue, c.drop);
       m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "ramp") {
+      MapReader m(src, body, "ramp layer");
+      models::client::RampConfig c;
+      c.from = static_cast<std::uint32_t>(read_integer(src, m.require("from"), "from", 1, 1'000'000'000));
+      const YAML::Node to = m.require("to");
+      c.to = static_cast<std::uint32_t>(read_integer(src, to, "to", 1, 1'000'000'000));
+      if (c.to < c.from)
+        src.fail(to, fmt::format("invalid value {} for 'to': expected at least 'from' ({})", quote(to), c.from));
+      c.over = read_duration(src, m.require("over"), "over", 1ms);
+      if (auto v = m.get("shape"); v.IsDefined())
+        c.shape = static_cast<models::client::RampConfig::Shape>(
+            read_choice(src, v, "shape", {"linear", "exponential", "steps"}));
+      if (auto v = m.get("steps"); v.IsDefined())
+        c.steps = static_cast<std::uint32_t>(read_integer(src, v, "steps", 1, 1'000'000));
+      read_queue(m, c.max_queue, c.drop);
+      m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "cooldown") {
+      MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "cooldown layer");
+      models::client::CooldownConfig c;
+      if (auto v = m.get("pause"); v.IsDefined()) c.pause = read_duration(src, v, "pause", 1ms);
+      m.finish();
+      layers.emplace_back(c);
     } else if (kind == "retry") {
       layers.emplace_back(read_retry(src, body));
     } else {
-      src.fail(key, fmt::format("unknown client layer '{}': expected one of semaphore, retry{}",
+      src.fail(key, fmt::format("unknown client layer '{}': expected one of semaphore, ramp, "
+                                "retry, cooldown{}",
                                 kind, did_you_mean(kind, kinds)));
     }
   }
@@ -437,11 +529,12 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
 
   const YAML::Node traffic = m.get("traffic");
   const YAML::Node backlog = m.get("backlog");
+  const YAML::Node users = m.get("users");
   const YAML::Node arrivals = m.get("arrivals");
   const YAML::Node repeat = m.get("repeat");
-  if (traffic.IsDefined() == backlog.IsDefined())
-    src.fail(n, fmt::format("workload '{}' needs exactly one of 'traffic' (open arrivals) or "
-                            "'backlog' (requests ready at once)",
+  if (traffic.IsDefined() + backlog.IsDefined() + users.IsDefined() != 1)
+    src.fail(n, fmt::format("workload '{}' needs exactly one of 'traffic' (open arrivals), "
+                            "'backlog' (requests ready at once) or 'users' (a closed loop)",
                             w.name));
   if (traffic.IsDefined()) {
     w.kind = WorkloadConfig::Kind::kOpen;
@@ -461,8 +554,16 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
                                         format_duration(b.at), format_duration(cycle)));
     }
   } else {
-    if (arrivals.IsDefined()) src.fail(arrivals, "'arrivals' applies to 'traffic', not 'backlog'");
-    if (repeat.IsDefined()) src.fail(repeat, "'repeat' applies to 'traffic', not 'backlog'");
+    if (arrivals.IsDefined()) src.fail(arrivals, "'arrivals' applies to 'traffic' only");
+    if (repeat.IsDefined()) src.fail(repeat, "'repeat' applies to 'traffic' only");
+  }
+  if (users.IsDefined()) {
+    w.kind = WorkloadConfig::Kind::kUsers;
+    MapReader u(src, users, "users");
+    w.users.count = static_cast<std::uint64_t>(read_integer(src, u.require("count"), "count", 1, 10'000'000));
+    w.users.think = read_distribution(src, u.require("think"), "think", Quantity::kSeconds);
+    u.finish();
+  } else if (backlog.IsDefined()) {
     w.kind = WorkloadConfig::Kind::kBacklog;
     MapReader b(src, backlog, "backlog");
     w.backlog.count = static_cast<std::uint64_t>(

@@ -1,6 +1,7 @@
 #include "models/traffic/arrival_process.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -88,4 +89,20 @@ TEST_CASE("expected arrivals integrate the rate up to the horizon", "[traffic]")
   CHECK(expected_arrivals(t, 1h) == Approx(134));
   // Cut at 15 s: 20, plus the ramp's first half (2 → 4/s over 5 s: 15), plus the burst.
   CHECK(expected_arrivals(t, 15s) == Approx(20 + 15 + 7));
+}
+
+TEST_CASE("a sine phase places arrivals where its integrated rate is whole", "[traffic]") {
+  // mean 2/s, amplitude 1/s, period 20 s, for 40 s: two whole periods, Λ(40) = 80 arrivals.
+  OpenTraffic t{.phases = {{.kind = Phase::Kind::kSine, .length = 40s, .rate = 2, .amplitude = 1,
+                            .period = 20s}},
+                .arrivals = Arrivals::kUniform};
+  const auto ts = times(t);
+  REQUIRE(ts.size() == 80);
+  const Phase& p = t.phases[0];
+  for (std::size_t k = 0; k < ts.size(); ++k)
+    CHECK(integrated_rate(p, 0, ts[k]) == Approx(k + 1.0).margin(1e-5));
+  // More arrivals in the first half-period (rate above the mean) than the second.
+  const auto first = std::count_if(ts.begin(), ts.end(), [](double x) { return x < 10; });
+  CHECK(first == 26);  // Λ(10) = 20 + 20/π ≈ 26.4
+  CHECK(expected_arrivals(t, 1h) == Approx(80));
 }

@@ -108,15 +108,15 @@ TEST_CASE("scenario errors name the place, the value and what was expected", "[s
         "test.yaml:31:100: invalid value 'partial' for 'jitter': expected one of none, full, equal "
         "or sdk");
   CHECK(load_error(with("- semaphore: {limit: 16}", "- semaphor: {limit: 16}")) ==
-        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, retry (did "
-        "you mean 'semaphore'?)");
+        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, ramp, retry, "
+        "cooldown (did you mean 'semaphore'?)");
   CHECK(load_error(with("    model: small\n", "")) ==
         "test.yaml:18:5: missing key 'model' in workload 'chat'");
   CHECK(load_error(with("uniform: [80, 400]", "uniform: [400, 80]")) ==
         "test.yaml:26:30: invalid range for 'output_tokens.uniform': high 80 is below low 400");
   CHECK(load_error(with("backlog: {count: 2000, at: 20m}", "traffic: [{for: 1m, rate: 1}]\n    backlog: {count: 2000}")) ==
-        "test.yaml:32:5: workload 'backfill' needs exactly one of 'traffic' (open arrivals) or "
-        "'backlog' (requests ready at once)");
+        "test.yaml:32:5: workload 'backfill' needs exactly one of 'traffic' (open arrivals), "
+        "'backlog' (requests ready at once) or 'users' (a closed loop)");
   CHECK(load_error(with("{at: 5m, burst: 100}", "{for: 5m, burst: 100}")) ==
         "test.yaml:24:15: a burst phase happens at one instant: give 'at', not 'for'");
   CHECK(load_error(with("{for: 10m, rate: 2/s}", "{for: 10m, rate: 2/s, count: 5}")) ==
