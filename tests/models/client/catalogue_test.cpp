@@ -1,0 +1,184 @@
+// The client layers of the catalogue, each against a hand-worked case or its reference's
+// formula.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "models/client/backoff.hpp"
+#include "models/client/ramp_layer.hpp"
+#include "test_support.hpp"
+
+using namespace ratesim;
+using namespace ratesim::testing;
+using namespace std::chrono_literals;
+using models::RequestOutcome;
+
+namespace {
+
+// A provider that never limits, with 10 s of service per request: requests hold their slots.
+std::string slow(const std::string& workload) {
+  return "name: c\nduration: 2h\nprovider:\n  models:\n    m:\n      limits: {rpm: 1000000}\n"
+         "      price: {input: 1, output: 1}\n      latency: {ttft: 10s, output_tps: 1000000000}\n"
+         "workloads:\n" + workload;
+}
+
+/// Attempts in flight over time, sampled at each send.
+struct InFlight : Recorder {
+  std::vector<std::pair<double, int>> samples;
+  void on_attempt_sent(models::Time now, const models::Request& r) override {
+    Recorder::on_attempt_sent(now, r);
+    samples.emplace_back(kernel::to_seconds(now), in_flight);
+  }
+};
+
+struct NullHost final : models::client::LayerHost {
+  models::Time now() const override { return {}; }
+  models::Request& request(models::client::Slot) override { return r; }
+  void pass_inward(models::client::Slot, std::size_t) override {}
+  void wake_at(models::Time, models::client::Slot, std::size_t) override {}
+  void drop(models::client::Slot) override {}
+  void timer_at(models::Time, std::uint16_t, std::size_t, std::uint32_t) override {}
+  const models::RateLimitHeaders* headers(models::client::Slot) const override { return nullptr; }
+  models::Request r;
+};
+
+}  // namespace
+
+TEST_CASE("a ramp's limit follows its shape", "[client]") {
+  NullHost host;
+  using Shape = models::client::RampConfig::Shape;
+  const models::client::RampLayer linear({.from = 2, .to = 32, .over = 60min}, host, 0, 0);
+  CHECK(linear.limit_after(0min) == 2);
+  CHECK(linear.limit_after(30min) == 17);
+  CHECK(linear.limit_after(60min) == 32);
+  CHECK(linear.limit_after(5h) == 32);
+  const models::client::RampLayer exp({.from = 2, .to = 32, .over = 60min, .shape = Shape::kExponential},
+                                      host, 0, 0);
+  CHECK(exp.limit_after(15min) == 4);  // 2 · 16^(1/4)
+  CHECK(exp.limit_after(30min) == 8);
+  const models::client::RampLayer steps({.from = 2, .to = 32, .over = 60min, .shape = Shape::kSteps,
+                                         .steps = 3},
+                                        host, 0, 0);
+  CHECK(steps.limit_after(19min) == 2);
+  CHECK(steps.limit_after(20min) == 12);
+  CHECK(steps.limit_after(59min) == 22);
+}
+
+TEST_CASE("a ramp lets more requests through as its limit grows", "[client]") {
+  InFlight rec;
+  run_with(scenario_from(slow("  - {name: w, model: m, backlog: {count: 1000, at: 1m}, input_tokens: 1,"
+                              " output_tokens: 1, max_tokens: 1,"
+                              " client: [{ramp: {from: 1, to: 10, over: 9m}}]}\n")),
+           rec);
+  // One slot at first (from the first request, at 1 m), one more each minute.
+  int early = 0, late = 0;
+  for (const auto& [t, n] : rec.samples) {
+    if (t < 2 * 60) early = std::max(early, n);
+    if (t > 11 * 60) late = std::max(late, n);
+  }
+  CHECK(early == 1);
+  CHECK(late == 10);
+  CHECK(rec.max_in_flight == 10);
+}
+
+TEST_CASE("a full queue drops the newest or the oldest waiter", "[client]") {
+  // One slot, room for two waiters; five requests at once: the first is served, two wait,
+  // two are dropped.
+  for (const auto& [policy, served] : {std::pair{"newest", std::vector<std::uint64_t>{0, 1, 2}},
+                                       std::pair{"oldest", std::vector<std::uint64_t>{0, 3, 4}}}) {
+    INFO("drop " << policy);
+    Recorder rec;
+    run_with(scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 5}, input_tokens: 1,"
+                                            " output_tokens: 1, max_tokens: 1,"
+                                            " client: [{semaphore: {limit: 1, max_queue: 2, drop: ") +
+                                policy + "}}]}\n")),
+             rec);
+    std::vector<std::uint64_t> sent;
+    for (const auto& s : rec.sends) sent.push_back(s.id);
+    CHECK(sent == served);
+    int dropped = 0;
+    for (const auto& d : rec.done) dropped += d.outcome == RequestOutcome::kDropped;
+    CHECK(dropped == 2);
+  }
+}
+
+TEST_CASE("cooldown holds new attempts until the pause after a 429 has passed", "[client]") {
+  // rpm 60 with burst 1 s: one request per second passes. Requests every 0.5 s through
+  // [retry, cooldown]: the first (0.5 s) takes the only token, the second (1.0 s) gets a 429
+  // (the next token comes at 1.5 s), so nothing is sent again before 1.0 + 15 = 16 s.
+  Recorder rec;
+  run_with(scenario_from(
+               "name: c\nduration: 20s\n" + provider_yaml("{rpm: 60}", "  burst: 1s\n") +
+               "workloads:\n  - {name: w, model: m, arrivals: uniform, traffic: [{for: 20s, rate: 2/s}],"
+               " input_tokens: 1, output_tokens: 1, max_tokens: 1, client: [{retry: {preset: none}},"
+               " {cooldown: {pause: 15s}}]}\n"),
+           rec);
+  std::vector<double> times;
+  for (const auto& s : rec.sends) times.push_back(s.t);
+  REQUIRE(times.size() >= 3);
+  CHECK(times[0] == 0.5);
+  CHECK(times[1] == 1.0);   // refused for rpm
+  CHECK(times[2] == 16.0);  // everything that arrived meanwhile waited for 1.0 + 15 s
+}
+
+TEST_CASE("each SDK preset's delays stay inside its formula for each retry", "[client]") {
+  using namespace models::client;
+  const models::AttemptResult no_header{.outcome = models::AttemptOutcome::k529};
+  for (const char* name : {"anthropic-python", "anthropic-typescript", "openai-python",
+                           "openai-python-legacy"}) {
+    INFO(name);
+    const auto s = scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
+                                                  " output_tokens: 1, max_tokens: 1,"
+                                                  " client: [{retry: {preset: ") + name + "}}]}\n"));
+    const auto& c = std::get<RetryConfig>(s.world.workloads[0].client[0]);
+    CHECK(c.max_retries == 2);
+    kernel::RandomStream rng(5, name);
+    for (std::uint32_t k = 0; k < 2; ++k) {
+      const double d = std::min(0.5 * std::pow(2.0, k), 8.0);  // min(0.5 · 2^k, 8)
+      for (int i = 0; i < 1000; ++i) {
+        const double x = kernel::to_seconds(*retry_delay(c, k, c.base, no_header, rng));
+        REQUIRE(x >= 0.75 * d - 1e-6);  // jitter only shortens, by at most a quarter
+        REQUIRE(x <= d + 1e-6);
+      }
+    }
+  }
+}
+
+TEST_CASE("SDK presets follow their retry-after rules", "[client]") {
+  using namespace models::client;
+  auto preset = [](const char* name) {
+    const auto s = scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
+                                                  " output_tokens: 1, max_tokens: 1,"
+                                                  " client: [{retry: {preset: ") + name + "}}]}\n"));
+    return std::get<RetryConfig>(s.world.workloads[0].client[0]);
+  };
+  kernel::RandomStream rng(1);
+  const models::AttemptResult ra30{.outcome = models::AttemptOutcome::k429, .retry_after = 30s};
+  const models::AttemptResult ra90{.outcome = models::AttemptOutcome::k429, .retry_after = 90s};
+  const models::AttemptResult ra200{.outcome = models::AttemptOutcome::k429, .retry_after = 200s};
+  // Anthropic Python: obeyed up to 60 s, else the (shorter) backoff.
+  CHECK(retry_delay(preset("anthropic-python"), 0, 500ms, ra30, rng) == 30s);
+  CHECK(*retry_delay(preset("anthropic-python"), 0, 500ms, ra90, rng) <= 500ms);
+  // Anthropic TypeScript: any value obeyed.
+  CHECK(retry_delay(preset("anthropic-typescript"), 0, 500ms, ra200, rng) == 200s);
+  // OpenAI Python: obeyed up to 120 s; longer means no retry at all.
+  CHECK(retry_delay(preset("openai-python"), 0, 500ms, ra90, rng) == 90s);
+  CHECK_FALSE(retry_delay(preset("openai-python"), 0, 500ms, ra200, rng).has_value());
+  // Before v2.52 it behaved like Anthropic's.
+  CHECK(*retry_delay(preset("openai-python-legacy"), 0, 500ms, ra90, rng) <= 500ms);
+  // AWS standard: U · min(2^k, 20) s, retry-after ignored.
+  const RetryConfig aws = preset("aws-standard");
+  for (std::uint32_t k = 0; k < 6; ++k)
+    for (int i = 0; i < 200; ++i)
+      REQUIRE(kernel::to_seconds(*retry_delay(aws, k, aws.base, ra30, rng)) <=
+              std::min(std::pow(2.0, k), 20.0) + 1e-6);
+}
+
+TEST_CASE("the AWS retry quota stops retries when it runs short", "[client]") {
+  // Every request is refused (never fits). Each retry costs 5 of 500: 100 retries, then none.
+  const auto s = run_yaml(
+      "name: q\nduration: 1h\n" + provider_yaml("{itpm: 10}") +
+      "workloads:\n  - {name: w, model: m, backlog: {count: 300}, input_tokens: 100, output_tokens: 1,"
+      " max_tokens: 1, client: [{retry: {preset: aws-standard}}]}\n");
+  CHECK(s.total.attempts == 300 + 100);
+  CHECK(s.total.requests(RequestOutcome::kGaveUp) == 300);
+}
