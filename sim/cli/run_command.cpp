@@ -51,11 +51,12 @@ void print_warnings(const metrics::Summary& s) {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description visible(kRunUsage);
-  std::string seed_text, interval_text, out_dir;
+  std::string seed_text, interval_text, out_dir, variant;
   std::vector<std::string> sets;
   visible.add_options()
       ("help,h", "show this help")
       ("seed", po::value(&seed_text), "override the scenario's seed (a whole number)")
+      ("variant", po::value(&variant), "run the scenario's variant NAME (from its variants:) instead of the base")
       ("set", po::value(&sets)->composing(),
        "override one value: PATH=VALUE, e.g. --set workloads.chat.deadline=30s (repeatable)")
       ("out", po::value(&out_dir), "write summary.json, timeseries.csv and limits.csv into this folder")
@@ -95,7 +96,8 @@ int run_command(const std::vector<std::string>& args) {
     seed = static_cast<std::uint64_t>(*v);
   }
 
-  scenario::Scenario s = scenario::load_scenario_file(file, sets);
+  scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(file, sets)
+                                         : scenario::load_scenario_variant(file, variant, sets);
   if (seed) s.world.seed = *seed;
 
   RunOptions options{.interval = *interval, .timeseries = nullptr};
@@ -121,7 +123,8 @@ int run_command(const std::vector<std::string>& args) {
   if (vm.count("json")) {
     std::cout << report::summary_json_text(result.summary);
   } else {
-    std::cout << fmt::format("{} · seed {} · {} simulated · {} events in {:.2f} s\n\n", s.name,
+    std::cout << fmt::format("{}{} · seed {} · {} simulated · {} events in {:.2f} s\n\n", s.name,
+                             s.variant.empty() ? "" : " (" + s.variant + ")",
                              s.world.seed, describe_duration(result.summary.duration_s),
                              report::with_separators(result.events), result.wall_seconds);
     std::cout << report::summary_table(result.summary);

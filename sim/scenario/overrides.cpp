@@ -53,6 +53,41 @@ std::vector<std::string> names_in(const YAML::Node& n) {
 
 }  // namespace
 
+std::string apply_path(YAML::Node root, const std::string& path, const YAML::Node& value) {
+  const std::vector<std::string> segments = split_path(path);
+  YAML::Node node = root;
+  std::string walked;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    const bool last = i + 1 == segments.size();
+    const std::string here = walked.empty() ? seg : walked + "." + seg;
+    if (seg.empty()) return fmt::format("empty segment in path '{}'", path);
+    if (node.IsSequence()) {
+      YAML::Node item = select_item(node, seg);
+      if (!item.IsDefined())
+        return fmt::format("no item '{}' in '{}'{}", seg, walked, did_you_mean(seg, names_in(node)));
+      if (last) {
+        item = value;
+        break;
+      }
+      node.reset(item);
+    } else if (node.IsMap() || node.IsNull()) {
+      if (last) {
+        node[seg] = value;
+        break;
+      }
+      YAML::Node child = node[seg];
+      if (!child.IsDefined() || child.IsNull())
+        return fmt::format("no key '{}' in the scenario{}", here, did_you_mean(seg, names_in(node)));
+      node.reset(child);
+    } else {
+      return fmt::format("'{}' is a single value; it has no '{}'", walked, seg);
+    }
+    walked = here;
+  }
+  return "";
+}
+
 void apply_set(YAML::Node root, const std::string& assignment, Source& src) {
   const std::string label = "--set " + assignment;
   const std::size_t eq = assignment.find('=');
@@ -71,39 +106,8 @@ void apply_set(YAML::Node root, const std::string& assignment, Source& src) {
   }
   if (!value.IsDefined() || value.IsNull()) value = YAML::Node(text.empty() ? "" : text);
 
-  const std::vector<std::string> segments = split_path(path);
-  YAML::Node node = root;
-  std::string walked;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    const std::string& seg = segments[i];
-    const bool last = i + 1 == segments.size();
-    const std::string here = walked.empty() ? seg : walked + "." + seg;
-    if (seg.empty()) throw InputError(label, 0, 0, fmt::format("empty segment in path '{}'", path));
-    if (node.IsSequence()) {
-      YAML::Node item = select_item(node, seg);
-      if (!item.IsDefined())
-        throw InputError(label, 0, 0,
-                         fmt::format("no item '{}' in '{}'{}", seg, walked, did_you_mean(seg, names_in(node))));
-      if (last) {
-        item = value;
-        break;
-      }
-      node.reset(item);
-    } else if (node.IsMap() || node.IsNull()) {
-      if (last) {
-        node[seg] = value;
-        break;
-      }
-      YAML::Node child = node[seg];
-      if (!child.IsDefined() || child.IsNull())
-        throw InputError(label, 0, 0,
-                         fmt::format("no key '{}' in the scenario{}", here, did_you_mean(seg, names_in(node))));
-      node.reset(child);
-    } else {
-      throw InputError(label, 0, 0, fmt::format("'{}' is a single value; it has no '{}'", walked, seg));
-    }
-    walked = here;
-  }
+  if (const std::string problem = apply_path(root, path, value); !problem.empty())
+    throw InputError(label, 0, 0, problem);
   src.add_override(value, label, value_column);
 }
 

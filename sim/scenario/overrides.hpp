@@ -18,4 +18,8 @@ namespace ratesim::scenario {
 /// them point into the argument. Throws InputError (labelled "--set") on a bad path or value.
 void apply_set(YAML::Node root, const std::string& assignment, Source& src);
 
+/// Sets the node at `path` in `root` to `value`. Returns "" or what is wrong with the path
+/// ("no key 'x' in the scenario (did you mean ...)").
+std::string apply_path(YAML::Node root, const std::string& path, const YAML::Node& value);
+
 }  // namespace ratesim::scenario

@@ -619,7 +619,22 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
   s.world.duration = read_duration(src, m.require("duration"), "duration", 1us);
   s.world.provider = read_provider(src, m.require("provider"));
   const YAML::Node workloads = m.require("workloads");
+  const YAML::Node variants = m.get("variants");
   m.finish();
+  if (variants.IsDefined()) {
+    if (!variants.IsMap())
+      src.fail(variants, fmt::format("invalid value {} for 'variants': expected a mapping from "
+                                     "variant names to overrides (PATH: VALUE)",
+                                     quote(variants)));
+    for (const auto& kv : variants) {
+      const std::string name = read_name(src, kv.first, "variant name");
+      if (!kv.second.IsMap() || kv.second.size() == 0)
+        src.fail(kv.second, fmt::format("invalid value {} for variant '{}': expected a mapping of "
+                                        "overrides, e.g. {{workloads.chat.deadline: 30s}}",
+                                        quote(kv.second), name));
+      s.variants.push_back(name);
+    }
+  }
   if (!workloads.IsSequence() || workloads.size() == 0)
     src.fail(workloads, fmt::format("invalid value {} for 'workloads': expected a list of "
                                     "workloads",
@@ -728,10 +743,54 @@ std::string read_text(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+/// Lays variant `name`'s overrides on a fresh parse of `text` and reads the result.
+Scenario read_variant(const std::string& text, const std::string& label,
+                      const std::vector<std::string>& sets, const YAML::Node& overrides,
+                      const std::string& name) {
+  Source src(label);
+  YAML::Node root = prepare(text, src, sets);
+  for (const auto& kv : overrides) {
+    const std::string path = read_string(src, kv.first, "variant path");
+    if (const std::string problem = apply_path(root, path, kv.second); !problem.empty())
+      src.fail(kv.first, fmt::format("in variant '{}': {}", name, problem));
+  }
+  Scenario s = read_checked(src, root);
+  s.variant = name;
+  return s;
+}
+
+YAML::Node variant_overrides(const YAML::Node& root, const std::string& name) {
+  const YAML::Node variants = child(root, "variants");
+  return variants.IsMap() ? child(variants, name) : YAML::Node(YAML::NodeType::Undefined);
+}
+
+}  // namespace
+
 Scenario load_scenario_text(const std::string& text, const std::string& label,
                             const std::vector<std::string>& sets) {
   Source src(label);
-  return read_checked(src, prepare(text, src, sets));
+  const YAML::Node root = prepare(text, src, sets);
+  Scenario s = read_checked(src, root);
+  // Nothing runs until every variant is valid too.
+  for (const std::string& name : s.variants)
+    read_variant(text, label, sets, variant_overrides(root, name), name);
+  return s;
+}
+
+Scenario load_scenario_variant(const std::string& path, const std::string& variant,
+                               const std::vector<std::string>& sets) {
+  const std::string text = read_text(path);
+  Source src(path);
+  const YAML::Node root = prepare(text, src, sets);
+  const Scenario base = read_checked(src, root);
+  if (std::find(base.variants.begin(), base.variants.end(), variant) == base.variants.end())
+    throw InputError(path, 0, 0,
+                     fmt::format("no variant '{}'{}: the scenario has {}", variant,
+                                 did_you_mean(variant, base.variants),
+                                 base.variants.empty() ? "none" : fmt::format("{}", fmt::join(base.variants, ", "))));
+  return read_variant(text, path, sets, variant_overrides(root, variant), variant);
 }
 
 std::string resolved_scenario_yaml(const std::string& path, const std::vector<std::string>& sets) {

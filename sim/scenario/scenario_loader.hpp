@@ -17,6 +17,11 @@ Scenario load_scenario_file(const std::string& path, const std::vector<std::stri
 std::string resolved_scenario_yaml(const std::string& path,
                                    const std::vector<std::string>& sets = {});
 
+/// The scenario at `path` with the overrides of its variant `variant` applied (DESIGN §3
+/// `variants:`). Throws InputError for an unknown variant.
+Scenario load_scenario_variant(const std::string& path, const std::string& variant,
+                               const std::vector<std::string>& sets = {});
+
 /// The same for scenario text; `label` stands for the file name in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& label,
                             const std::vector<std::string>& sets = {});

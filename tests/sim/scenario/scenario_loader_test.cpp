@@ -245,3 +245,32 @@ TEST_CASE("provider mistakes are reported where they were made", "[scenario]") {
         "differ from those of its group settings; set them once, under "
         "provider.groups.haiku-4-5.limits");
 }
+
+TEST_CASE("variants are validated and loaded as overrides of the base", "[scenario]") {
+  const std::string yaml = kBase + R"(variants:
+  tight:
+    workloads.chat.deadline: 10s
+    workloads.backfill.max_tokens: 300
+)";
+  const auto base = scenario_from(yaml);
+  REQUIRE(base.variants == std::vector<std::string>{"tight"});
+  CHECK(load_error(kBase + "variants:\n  bad:\n    workloads.chat.deadline: soon\n") ==
+        "test.yaml:40:30: invalid duration 'soon' for 'deadline': expected a duration: a number "
+        "of seconds or numbers with units (us, ms, s, m, h, d), e.g. 250ms, 2s, 1h30m");
+  CHECK(load_error(kBase + "variants:\n  bad:\n    workloads.caht.deadline: 1s\n") ==
+        "test.yaml:40:5: in variant 'bad': no item 'caht' in 'workloads' (did you mean 'chat'?)");
+}
+
+TEST_CASE("a variant runs with its overrides", "[scenario]") {
+  const auto s = scenario::load_scenario_variant(source_path("scenarios/backfill.yaml"), "workers-8");
+  CHECK(s.variant == "workers-8");
+  REQUIRE(s.world.workloads[0].client.size() == 2);
+  CHECK(std::get<models::client::SemaphoreConfig>(s.world.workloads[0].client[0]).limit == 8);
+  try {
+    scenario::load_scenario_variant(source_path("scenarios/backfill.yaml"), "workers-9");
+    FAIL("expected an error");
+  } catch (const scenario::InputError& e) {
+    CHECK(e.message() == "no variant 'workers-9' (did you mean 'workers-8'?): the scenario has "
+                         "workers-8, ramp");
+  }
+}
