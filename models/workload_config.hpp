@@ -32,6 +32,7 @@ struct WorkloadConfig {
     kOpen,     ///< arrivals follow `traffic` whatever the provider does
     kBacklog,  ///< `backlog.count` requests ready at once
     kUsers,    ///< a closed loop of `users.count` users
+    kTrace,    ///< recorded requests replayed
   };
 
   std::string name;
@@ -40,6 +41,7 @@ struct WorkloadConfig {
   traffic::OpenTraffic traffic;  ///< kOpen
   traffic::Backlog backlog;      ///< kBacklog
   traffic::Users users;          ///< kUsers
+  traffic::Trace trace;          ///< kTrace
   kernel::Distribution input_tokens = kernel::Distribution::constant(1000);  ///< whole prompt
   kernel::Distribution output_tokens = kernel::Distribution::constant(200);  ///< before clipping
   kernel::Distribution max_tokens = kernel::Distribution::constant(1024);

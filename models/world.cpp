@@ -23,6 +23,7 @@ enum Kind : std::uint16_t {
   kWake,          // a = slot, b = generation << 32 | layer: a parked request moves on
   kDeadline,      // a = workload: the earliest pending deadline of the workload is due
   kUserNext,      // a = workload: a user of a closed-loop workload sends its next request
+  kTraceNext,     // a = workload: the next record of a trace is due
   kLayerTimer,    // a = workload, b = layer << 32 | token: a client layer's timer
   kBatchFlush,    // a = workload: submit what a batch workload has collected
   kBatchDone,     // a = batch id: a submitted batch has ended (all done, or 24 h)
@@ -59,6 +60,8 @@ struct World::Workload {
   std::optional<traffic::ArrivalProcess> process;
   std::vector<std::unique_ptr<client::ClientLayer>> layers;
   std::optional<traffic::KeyChooser> keys;  ///< which cached prefix a request uses
+  std::size_t trace_next = 0;               ///< the next record of a trace workload
+  std::vector<std::uint16_t> trace_models;  ///< provider model index per trace model name
   kernel::RingQueue<PendingDeadline> deadlines;
   bool deadline_scheduled = false;  ///< a kDeadline event is pending for deadlines.front()
   std::vector<client::Slot> batch_pending;  ///< batch workloads: collected, not yet submitted
@@ -87,10 +90,14 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .process = std::nullopt,
         .layers = {},
         .keys = std::nullopt,
+        .trace_next = 0,
+        .trace_models = {},
         .deadlines = {},
         .batch_pending = {},
     });
     if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic);
+    for (const std::string& m : wc.trace.models)
+      w->trace_models.push_back(static_cast<std::uint16_t>(provider_.model_index(m)));
     if (wc.cache) {
       const auto index = static_cast<std::uint16_t>(workloads_.size());
       provider_.add_cache(index, wc.cache->ttl, wc.cache->keys);
@@ -128,6 +135,11 @@ void World::start() {
     if (wc.kind == WorkloadConfig::Kind::kBacklog) {
       const Time at = kernel::kTimeZero + wc.backlog.at;
       if (at <= horizon) sim_.schedule(at, handler_, kBatch, w, wc.backlog.count);
+      continue;
+    }
+    if (wc.kind == WorkloadConfig::Kind::kTrace) {
+      if (!wc.trace.records.empty() && kernel::kTimeZero + wc.trace.records[0].at <= horizon)
+        sim_.schedule(kernel::kTimeZero + wc.trace.records[0].at, handler_, kTraceNext, w);
       continue;
     }
     if (wc.kind == WorkloadConfig::Kind::kUsers) {
@@ -209,6 +221,9 @@ void World::handle(const kernel::Event& e) {
     case kUserNext:
       arrive(static_cast<std::uint16_t>(e.a), 1);
       return;
+    case kTraceNext:
+      replay(static_cast<std::uint16_t>(e.a));
+      return;
     case kBatchFlush:
       workloads_[e.a]->flush_scheduled = false;
       flush_batches(static_cast<std::uint16_t>(e.a));
@@ -221,7 +236,25 @@ void World::handle(const kernel::Event& e) {
   }
 }
 
-void World::arrive(std::uint16_t w, std::uint64_t count) {
+void World::replay(std::uint16_t w) {
+  Workload& wl = *workloads_[w];
+  const traffic::Trace& trace = wl.config->trace;
+  // Every record due now (several may share a time), then the next one's event.
+  while (wl.trace_next < trace.records.size() &&
+         kernel::kTimeZero + trace.records[wl.trace_next].at <= sim_.now()) {
+    const traffic::TraceRecord& rec = trace.records[wl.trace_next++];
+    const double scale = trace.rate_scale;
+    auto copies = static_cast<std::uint64_t>(scale);
+    if (scale != std::floor(scale) && wl.arrivals_rng.uniform01() < scale - std::floor(scale)) ++copies;
+    arrive(w, copies, &rec);
+  }
+  if (wl.trace_next < trace.records.size()) {
+    const Time next = kernel::kTimeZero + trace.records[wl.trace_next].at;
+    if (next <= kernel::kTimeZero + config_.duration) sim_.schedule(next, handler_, kTraceNext, w);
+  }
+}
+
+void World::arrive(std::uint16_t w, std::uint64_t count, const traffic::TraceRecord* rec) {
   Workload& wl = *workloads_[w];
   const WorkloadConfig& wc = *wl.config;
   for (std::uint64_t i = 0; i < count; ++i) {
@@ -231,12 +264,19 @@ void World::arrive(std::uint16_t w, std::uint64_t count) {
     r.workload = w;
     r.model = wl.model;
     r.arrival = sim_.now();
-    r.prompt = draw_tokens(wc.input_tokens, wl.sizes_rng);
+    if (rec) {
+      r.prompt = rec->input_tokens;
+      r.max_tokens = rec->max_tokens ? rec->max_tokens : draw_tokens(wc.max_tokens, wl.sizes_rng);
+      r.output_tokens = std::min(rec->output_tokens, r.max_tokens);
+      if (!wl.trace_models.empty()) r.model = wl.trace_models[rec->model];
+    } else {
+      r.prompt = draw_tokens(wc.input_tokens, wl.sizes_rng);
+      r.max_tokens = draw_tokens(wc.max_tokens, wl.sizes_rng);
+      r.output_tokens = std::min(draw_tokens(wc.output_tokens, wl.sizes_rng), r.max_tokens);
+    }
     r.input_tokens = r.prompt;
-    r.max_tokens = draw_tokens(wc.max_tokens, wl.sizes_rng);
-    r.output_tokens = std::min(draw_tokens(wc.output_tokens, wl.sizes_rng), r.max_tokens);
     if (wc.cache) {
-      r.cache_prefix = wc.cache->prefix_tokens;
+      r.cache_prefix = rec && rec->cached_tokens ? rec->cached_tokens : wc.cache->prefix_tokens;
       r.cache_key = wl.keys->pick(wl.sizes_rng);
     }
     if (wc.deadline) {

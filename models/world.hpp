@@ -64,7 +64,9 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   struct Workload;
 
   void start();
-  void arrive(std::uint16_t w, std::uint64_t count);
+  /// `count` requests of workload `w` arrive now; sizes from `rec` when replaying a trace.
+  void arrive(std::uint16_t w, std::uint64_t count, const traffic::TraceRecord* rec = nullptr);
+  void replay(std::uint16_t w);
   void schedule_next_arrival(std::uint16_t w);
   void enter_layer(client::Slot s, std::size_t layer);
   void send_attempt(client::Slot s);

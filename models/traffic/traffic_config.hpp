@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/kernel/distribution.hpp"
@@ -58,6 +59,24 @@ struct OpenTraffic {
 struct Users {
   std::uint64_t count = 1;
   kernel::Distribution think = kernel::Distribution::constant(1);  ///< seconds, at least 1 ms
+};
+
+/// One recorded request of a trace.
+struct TraceRecord {
+  Duration at{0};               ///< when it arrived, after time_scale
+  std::uint32_t input_tokens = 0;
+  std::uint32_t output_tokens = 0;
+  std::uint32_t max_tokens = 0;     ///< 0: the workload's max_tokens
+  std::uint32_t cached_tokens = 0;  ///< a cacheable prefix of the prompt
+  std::uint16_t model = 0;          ///< index into Trace::models; 0 with an empty list: the workload's
+};
+
+/// A replayed trace: recorded requests in time order. Each record stands for `rate_scale`
+/// requests on average (⌊rate_scale⌋, plus one more with the fractional part's probability).
+struct Trace {
+  std::vector<TraceRecord> records;
+  std::vector<std::string> models;  ///< model names used by the `model` column, if present
+  double rate_scale = 1;
 };
 
 /// A backfill script: `count` requests all ready at `at`.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "sim/scenario/node_reader.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/presets.hpp"
+#include "sim/scenario/trace_reader.hpp"
 #include "sim/scenario/units.hpp"
 #include "models/traffic/arrival_process.hpp"
 
@@ -530,11 +532,13 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
   const YAML::Node traffic = m.get("traffic");
   const YAML::Node backlog = m.get("backlog");
   const YAML::Node users = m.get("users");
+  const YAML::Node trace = m.get("trace");
   const YAML::Node arrivals = m.get("arrivals");
   const YAML::Node repeat = m.get("repeat");
-  if (traffic.IsDefined() + backlog.IsDefined() + users.IsDefined() != 1)
+  if (traffic.IsDefined() + backlog.IsDefined() + users.IsDefined() + trace.IsDefined() != 1)
     src.fail(n, fmt::format("workload '{}' needs exactly one of 'traffic' (open arrivals), "
-                            "'backlog' (requests ready at once) or 'users' (a closed loop)",
+                            "'backlog' (requests ready at once), 'users' (a closed loop) or "
+                            "'trace' (recorded requests)",
                             w.name));
   if (traffic.IsDefined()) {
     w.kind = WorkloadConfig::Kind::kOpen;
@@ -557,6 +561,31 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
     if (arrivals.IsDefined()) src.fail(arrivals, "'arrivals' applies to 'traffic' only");
     if (repeat.IsDefined()) src.fail(repeat, "'repeat' applies to 'traffic' only");
   }
+  if (trace.IsDefined()) {
+    w.kind = WorkloadConfig::Kind::kTrace;
+    MapReader t(src, trace, "trace");
+    const YAML::Node file = t.require("file");
+    double time_scale = 1;
+    if (auto v = t.get("time_scale"); v.IsDefined()) time_scale = read_number(src, v, "time_scale", 0);
+    if (auto v = t.get("rate_scale"); v.IsDefined()) w.trace.rate_scale = read_number(src, v, "rate_scale", 0);
+    t.finish();
+    // Relative paths are resolved from the scenario file's folder.
+    std::filesystem::path path = read_string(src, file, "file");
+    if (path.is_relative()) path = std::filesystem::path(src.file()).parent_path() / path;
+    if (!std::filesystem::exists(path))
+      src.fail(file, fmt::format("cannot open trace file '{}': no such file", path.string()));
+    const double rate_scale = w.trace.rate_scale;
+    w.trace = read_trace(path.string(), time_scale);
+    w.trace.rate_scale = rate_scale;
+    for (const std::string& model_name : w.trace.models) {
+      if (p.models.end() == std::find_if(p.models.begin(), p.models.end(),
+                                         [&](const auto& md) { return md.name == model_name; }))
+        src.fail(file, fmt::format("trace '{}' names model '{}', which the provider does not define",
+                                   path.string(), model_name));
+    }
+    if (w.trace.records.size() * std::max(1.0, rate_scale) > static_cast<double>(kMaxRequests))
+      src.fail(file, "the trace would bring more than 1e10 requests");
+  }
   if (users.IsDefined()) {
     w.kind = WorkloadConfig::Kind::kUsers;
     MapReader u(src, users, "users");
@@ -571,13 +600,24 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
     if (auto at = b.get("at"); at.IsDefined()) w.backlog.at = read_duration(src, at, "at");
     b.finish();
   }
-  w.input_tokens = read_distribution(src, m.require("input_tokens"), "input_tokens",
-                                     Quantity::kTokens);
-  w.output_tokens = read_distribution(src, m.require("output_tokens"), "output_tokens",
-                                      Quantity::kTokens);
-  w.max_tokens =
-      read_distribution(src, m.require("max_tokens"), "max_tokens", Quantity::kTokens);
+  // A trace brings its own sizes; max_tokens is needed unless its column is there.
+  const bool traced = w.kind == WorkloadConfig::Kind::kTrace;
+  auto sizes = [&](const char* key) { return traced ? m.get(key) : m.require(key); };
+  if (auto v = sizes("input_tokens"); v.IsDefined())
+    w.input_tokens = read_distribution(src, v, "input_tokens", Quantity::kTokens);
+  if (auto v = sizes("output_tokens"); v.IsDefined())
+    w.output_tokens = read_distribution(src, v, "output_tokens", Quantity::kTokens);
+  const bool trace_has_max = traced && std::all_of(w.trace.records.begin(), w.trace.records.end(),
+                                                   [](const auto& r) { return r.max_tokens > 0; });
+  if (auto v = trace_has_max ? m.get("max_tokens") : m.require("max_tokens"); v.IsDefined())
+    w.max_tokens = read_distribution(src, v, "max_tokens", Quantity::kTokens);
   if (auto c = m.get("cache"); c.IsDefined()) w.cache = read_cache(src, c, w.name);
+  // A trace's cached_tokens column needs a cache to read and write: 5-minute entries, one key,
+  // unless the workload says otherwise.
+  if (traced && !w.cache &&
+      std::any_of(w.trace.records.begin(), w.trace.records.end(),
+                  [](const auto& r) { return r.cached_tokens > 0; }))
+    w.cache = models::CacheConfig{};
   const YAML::Node deadline = m.get("deadline");
   const YAML::Node client = m.get("client");
   if (deadline.IsDefined()) w.deadline = read_duration(src, deadline, "deadline", 1us);
@@ -647,7 +687,8 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
         src.fail(w["name"], fmt::format("duplicate workload name '{}'", wc.name));
     const double expected = wc.kind == WorkloadConfig::Kind::kOpen
                                 ? models::traffic::expected_arrivals(wc.traffic, s.world.duration)
-                                : static_cast<double>(wc.backlog.count);
+                            : wc.kind == WorkloadConfig::Kind::kBacklog ? static_cast<double>(wc.backlog.count)
+                                                                        : 0.0;
     if (expected > static_cast<double>(kMaxRequests))
       src.fail(w, fmt::format("workload '{}' would bring about {:.3g} requests within the horizon; "
                               "one run simulates at most {:.0e}: check its rates and counts",

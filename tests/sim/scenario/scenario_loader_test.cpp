@@ -116,7 +116,8 @@ TEST_CASE("scenario errors name the place, the value and what was expected", "[s
         "test.yaml:26:30: invalid range for 'output_tokens.uniform': high 80 is below low 400");
   CHECK(load_error(with("backlog: {count: 2000, at: 20m}", "traffic: [{for: 1m, rate: 1}]\n    backlog: {count: 2000}")) ==
         "test.yaml:32:5: workload 'backfill' needs exactly one of 'traffic' (open arrivals), "
-        "'backlog' (requests ready at once) or 'users' (a closed loop)");
+        "'backlog' (requests ready at once), 'users' (a closed loop) or 'trace' (recorded "
+        "requests)");
   CHECK(load_error(with("{at: 5m, burst: 100}", "{for: 5m, burst: 100}")) ==
         "test.yaml:24:15: a burst phase happens at one instant: give 'at', not 'for'");
   CHECK(load_error(with("{for: 10m, rate: 2/s}", "{for: 10m, rate: 2/s, count: 5}")) ==
