@@ -46,6 +46,35 @@ struct RampConfig {
   DropPolicy drop = DropPolicy::kNewest;
 };
 
+/// Client-side adaptive throttling (Google SRE book, "Handling Overload"): a request entering
+/// the layer is refused locally (dropped) with probability max(0, (requests − k·accepts) /
+/// (requests + 1)) over the last `window`.
+struct ThrottleConfig {
+  double k = 2.0;
+  Duration window = 2min;
+};
+
+/// A circuit breaker (resilience4j defaults): closed until at least `window` results are known
+/// and `failure_rate` of the last `window` failed; then open (requests dropped) for `open_for`;
+/// then half-open, letting `probes` requests through and closing or opening again on their
+/// failure rate.
+struct BreakerConfig {
+  double failure_rate = 0.5;
+  std::uint32_t window = 100;
+  Duration open_for = 60s;
+  std::uint32_t probes = 10;
+};
+
+/// Client-side token buckets (the OpenAI cookbook's approach): a request waits until every
+/// bucket has room for its estimated cost — 1 request; its prompt (itpm); its max_tokens (otpm);
+/// prompt + max_tokens (tpm) — then takes it; nothing is refunded. Each bucket holds `burst`
+/// of its limit × `headroom`.
+struct PaceConfig {
+  std::optional<std::int64_t> rpm, itpm, otpm, tpm;
+  Duration burst = 60s;
+  double headroom = 1.0;
+};
+
 /// After a 429 passes through the layer, requests entering it wait until `pause` after that 429
 /// (the OpenAI cookbook's global pause).
 struct CooldownConfig {
@@ -96,6 +125,7 @@ struct RetryConfig {
   std::optional<RetryQuota> quota;
 };
 
-using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig>;
+using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,
+                                 ThrottleConfig, BreakerConfig, PaceConfig>;
 
 }  // namespace ratesim::models::client

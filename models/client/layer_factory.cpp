@@ -1,6 +1,9 @@
 #include "models/client/layer_factory.hpp"
 
+#include "models/client/breaker_layer.hpp"
 #include "models/client/cooldown_layer.hpp"
+#include "models/client/pace_layer.hpp"
+#include "models/client/throttle_layer.hpp"
 #include "models/client/ramp_layer.hpp"
 #include "models/client/retry_layer.hpp"
 #include "models/client/semaphore_layer.hpp"
@@ -33,6 +36,16 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
           [&](const CooldownConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<CooldownLayer>(c, host, workload, index);
           },
+          [&](const ThrottleConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<ThrottleLayer>(c, host, index,
+                                                   kernel::RandomStream(seed, stream_name));
+          },
+          [&](const BreakerConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<BreakerLayer>(c, host, index);
+          },
+          [&](const PaceConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<PaceLayer>(c, host, workload, index);
+          },
       },
       config);
 }
@@ -41,7 +54,10 @@ std::string layer_kind(const LayerConfig& config) {
   return std::visit(Overloaded{[](const SemaphoreConfig&) { return std::string("semaphore"); },
                                [](const RetryConfig&) { return std::string("retry"); },
                                [](const RampConfig&) { return std::string("ramp"); },
-                               [](const CooldownConfig&) { return std::string("cooldown"); }},
+                               [](const CooldownConfig&) { return std::string("cooldown"); },
+                               [](const ThrottleConfig&) { return std::string("throttle"); },
+                               [](const BreakerConfig&) { return std::string("breaker"); },
+                               [](const PaceConfig&) { return std::string("pace"); }},
                     config);
 }
 

@@ -431,7 +431,7 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
 }
 
 std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n) {
-  const std::vector<std::string> kinds{"semaphore", "ramp", "retry", "cooldown"};
+  const std::vector<std::string> kinds{"semaphore", "ramp", "pace", "retry", "cooldown", "throttle", "breaker"};
   if (!n.IsSequence())
     src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
@@ -482,12 +482,51 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (auto v = m.get("pause"); v.IsDefined()) c.pause = read_duration(src, v, "pause", 1ms);
       m.finish();
       layers.emplace_back(c);
+    } else if (kind == "throttle") {
+      MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "throttle layer");
+      models::client::ThrottleConfig c;
+      if (auto v = m.get("k"); v.IsDefined()) c.k = read_number(src, v, "k", 0);
+      if (auto v = m.get("window"); v.IsDefined()) c.window = read_duration(src, v, "window", 1s);
+      m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "breaker") {
+      MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "breaker layer");
+      models::client::BreakerConfig c;
+      if (auto v = m.get("failure_rate"); v.IsDefined()) {
+        c.failure_rate = read_number(src, v, "failure_rate", 0);
+        if (c.failure_rate > 1)
+          src.fail(v, fmt::format("invalid value {} for 'failure_rate': expected a share from 0 to 1", quote(v)));
+      }
+      if (auto v = m.get("window"); v.IsDefined())
+        c.window = static_cast<std::uint32_t>(read_integer(src, v, "window", 1, 1'000'000));
+      if (auto v = m.get("open_for"); v.IsDefined()) c.open_for = read_duration(src, v, "open_for", 1ms);
+      if (auto v = m.get("probes"); v.IsDefined())
+        c.probes = static_cast<std::uint32_t>(read_integer(src, v, "probes", 1, 1'000'000));
+      m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "pace") {
+      MapReader m(src, body, "pace layer");
+      models::client::PaceConfig c;
+      constexpr std::int64_t kMaxLimit = 1'000'000'000;
+      if (auto v = m.get("rpm"); v.IsDefined()) c.rpm = read_integer(src, v, "rpm", 1, kMaxLimit);
+      if (auto v = m.get("itpm"); v.IsDefined()) c.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
+      if (auto v = m.get("otpm"); v.IsDefined()) c.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
+      if (auto v = m.get("tpm"); v.IsDefined()) c.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
+      if (auto v = m.get("burst"); v.IsDefined()) c.burst = read_duration(src, v, "burst", 1ms, 1h);
+      if (auto v = m.get("headroom"); v.IsDefined()) {
+        c.headroom = read_number(src, v, "headroom", 0);
+        if (c.headroom <= 0 || c.headroom > 1)
+          src.fail(v, fmt::format("invalid value {} for 'headroom': expected a share above 0, at most 1", quote(v)));
+      }
+      m.finish();
+      if (!c.rpm && !c.itpm && !c.otpm && !c.tpm)
+        src.fail(body, "a pace layer needs at least one of rpm, itpm, otpm, tpm");
+      layers.emplace_back(c);
     } else if (kind == "retry") {
       layers.emplace_back(read_retry(src, body));
     } else {
-      src.fail(key, fmt::format("unknown client layer '{}': expected one of semaphore, ramp, "
-                                "retry, cooldown{}",
-                                kind, did_you_mean(kind, kinds)));
+      src.fail(key, fmt::format("unknown client layer '{}': expected one of {}{}", kind,
+                                fmt::join(kinds, ", "), did_you_mean(kind, kinds)));
     }
   }
   if (layers.size() > 200) src.fail(n, "too many client layers (at most 200)");

@@ -5,6 +5,7 @@
 
 #include "models/client/backoff.hpp"
 #include "models/client/ramp_layer.hpp"
+#include "models/client/throttle_layer.hpp"
 #include "test_support.hpp"
 
 using namespace ratesim;
@@ -181,4 +182,79 @@ TEST_CASE("the AWS retry quota stops retries when it runs short", "[client]") {
       " max_tokens: 1, client: [{retry: {preset: aws-standard}}]}\n");
   CHECK(s.total.attempts == 300 + 100);
   CHECK(s.total.requests(RequestOutcome::kGaveUp) == 300);
+}
+
+namespace {
+// Requests of 1,000 input tokens against an itpm of 100 never fit: every attempt is an
+// immediate 429, so only the client layers decide what happens.
+std::string refused(const std::string& traffic, const std::string& client, const std::string& duration = "2m") {
+  return "name: r\nduration: " + duration + "\n" + provider_yaml("{itpm: 100}") +
+         "workloads:\n  - {name: w, model: m, arrivals: uniform, traffic: " + traffic +
+         ", input_tokens: 1000, output_tokens: 1, max_tokens: 1, client: " + client + "}\n";
+}
+}  // namespace
+
+TEST_CASE("a window count forgets what is older than its window", "[client]") {
+  models::client::WindowCount w(10s);
+  w.add(kernel::kTimeZero + 1s, 3);
+  w.add(kernel::kTimeZero + 5s, 2);
+  CHECK(w.total(kernel::kTimeZero + 9s) == 5);
+  CHECK(w.total(kernel::kTimeZero + 11s) == 2);  // the second 1 has left the window
+  CHECK(w.total(kernel::kTimeZero + 1h) == 0);
+}
+
+TEST_CASE("throttling refuses locally as accepts fall behind requests", "[client]") {
+  // Nothing is ever accepted: the n-th request (from 0) goes with probability 1/(n + 1), so
+  // the attempts that reach the provider number about H(1000) ≈ 7.49 (variance ≈ 5.85).
+  const auto s = run_yaml(refused("[{for: 100s, count: 1000}]", "[{throttle: {}}]"));
+  CHECK(std::abs(static_cast<double>(s.total.attempts) - 7.485) < 5 * std::sqrt(5.85));
+  CHECK(s.total.requests(RequestOutcome::kDropped) == 1000 - s.total.attempts);
+  // A healthy backend that answers in 10 s: until the first answers come back there are no
+  // accepts, so most early requests are refused, and the few let through bring few accepts: the
+  // throttle opens up only gradually (about 100 s here). Once it has, accepts keep
+  // (requests − 2·accepts) below zero and nothing more is refused in the remaining minutes.
+  Recorder rec;
+  run_with(scenario_from(slow("  - {name: w, model: m, traffic: [{for: 10m, rate: 2/s}], input_tokens: 1,"
+                              " output_tokens: 1, max_tokens: 1, client: [{throttle: {}}]}\n")),
+           rec);
+  double last_refusal = 0;
+  int refusals = 0;
+  for (const auto& d : rec.done)
+    if (d.outcome == RequestOutcome::kDropped) {
+      last_refusal = std::max(last_refusal, d.t);
+      ++refusals;
+    }
+  CHECK(refusals > 0);
+  CHECK(last_refusal < 180);
+}
+
+TEST_CASE("a breaker opens after a window of failures and probes when half-open", "[client]") {
+  // One request a second, every attempt refused at once. The 10th failure (10 s) opens it
+  // for 30 s; at 40 s two probes go and fail, so it opens again until 71 s, and so on.
+  Recorder rec;
+  run_with(scenario_from(refused("[{for: 75s, rate: 1/s}]",
+                                 "[{breaker: {window: 10, open_for: 30s, probes: 2}}]", "75s")),
+           rec);
+  std::vector<double> times;
+  for (const auto& s : rec.sends) times.push_back(s.t);
+  CHECK(times == std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 41, 71, 72});
+}
+
+TEST_CASE("pacing sends a backlog at its buckets' rate", "[client]") {
+  // rpm 60 with a 10 s burst: 10 at once, then one a second. Halved headroom: 5, then one
+  // every 2 s.
+  for (const auto& [client, expected] :
+       {std::pair{"[{pace: {rpm: 60, burst: 10s}}]",
+                  std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5}},
+        std::pair{"[{pace: {rpm: 60, burst: 10s, headroom: 0.5}}]",
+                  std::vector<double>{0, 0, 0, 0, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}}}) {
+    INFO(client);
+    Recorder rec;
+    run_with(scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 15}, input_tokens: 1,"
+                                            " output_tokens: 1, max_tokens: 1, client: ") + client + "}\n")),
+             rec);
+    std::vector<double> times;
+    for (const auto& s : rec.sends) times.push_back(s.t);
+    CHECK(times == expected);
+  }
 }

@@ -108,8 +108,8 @@ TEST_CASE("scenario errors name the place, the value and what was expected", "[s
         "test.yaml:31:100: invalid value 'partial' for 'jitter': expected one of none, full, equal "
         "or sdk");
   CHECK(load_error(with("- semaphore: {limit: 16}", "- semaphor: {limit: 16}")) ==
-        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, ramp, retry, "
-        "cooldown (did you mean 'semaphore'?)");
+        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, ramp, pace, "
+        "retry, cooldown, throttle, breaker (did you mean 'semaphore'?)");
   CHECK(load_error(with("    model: small\n", "")) ==
         "test.yaml:18:5: missing key 'model' in workload 'chat'");
   CHECK(load_error(with("uniform: [80, 400]", "uniform: [400, 80]")) ==
