@@ -76,6 +76,7 @@ struct Request {
   std::uint32_t output_tokens = 0;      ///< actual output, already clipped to max_tokens
   Time arrival{};
   Time first_send = kernel::kNever;
+  Time last_send = kernel::kNever;  ///< when the latest attempt left the client
   Time deadline = kernel::kNever;
   std::uint32_t attempts = 0;       ///< attempts sent so far
   std::uint8_t attempts_out = 0;    ///< attempts sent whose response has not come back

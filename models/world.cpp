@@ -393,6 +393,7 @@ void World::send_attempt(client::Slot s) {
   ++r.attempts;
   ++r.attempts_out;
   if (r.first_send == kernel::kNever) r.first_send = sim_.now();
+  r.last_send = sim_.now();
   for (WorldObserver* o : observers_) o->on_attempt_sent(sim_.now(), r);
   sim_.schedule(sim_.now() + provider_.network_delay(), handler_, kAtProvider, s,
                 key(r.generation, r.attempts));

@@ -75,6 +75,27 @@ struct PaceConfig {
   double headroom = 1.0;
 };
 
+/// An adaptive concurrency limit: a semaphore whose limit follows the responses.
+struct AdaptiveConfig {
+  enum class Algorithm {
+    kAimd,       ///< +1 when at least half the limit is in use, × backoff on a drop
+    kCubic,      ///< CUBIC window: C (t − K)^3 + W_max, × beta on a drop
+    kVegas,      ///< delay-based: queue = limit (1 − rtt_noload / rtt)
+    kGradient2,  ///< delay-based: gradient of long-term over current RTT
+  };
+  Algorithm algorithm = Algorithm::kAimd;
+  double initial = 20;
+  double min = 20;
+  double max = 200;
+  double backoff = 0.9;   ///< aimd: multiplier on a drop
+  double cubic_c = 0.4;   ///< cubic
+  double cubic_beta = 0.7;
+  double smoothing = 0.2;     ///< gradient2
+  double queue_size = 4;      ///< gradient2
+  std::uint32_t long_window = 600;  ///< gradient2: samples in the long-term RTT average
+  std::uint32_t probe_multiplier = 30;  ///< vegas: re-measure the no-load RTT this often
+};
+
 /// After a 429 passes through the layer, requests entering it wait until `pause` after that 429
 /// (the OpenAI cookbook's global pause).
 struct CooldownConfig {
@@ -126,6 +147,6 @@ struct RetryConfig {
 };
 
 using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,
-                                 ThrottleConfig, BreakerConfig, PaceConfig>;
+                                 ThrottleConfig, BreakerConfig, PaceConfig, AdaptiveConfig>;
 
 }  // namespace ratesim::models::client

@@ -1,5 +1,6 @@
 #include "models/client/layer_factory.hpp"
 
+#include "models/client/adaptive_layer.hpp"
 #include "models/client/breaker_layer.hpp"
 #include "models/client/cooldown_layer.hpp"
 #include "models/client/pace_layer.hpp"
@@ -46,6 +47,10 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
           [&](const PaceConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<PaceLayer>(c, host, workload, index);
           },
+          [&](const AdaptiveConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<AdaptiveLayer>(c, host, index,
+                                                   kernel::RandomStream(seed, stream_name));
+          },
       },
       config);
 }
@@ -57,7 +62,8 @@ std::string layer_kind(const LayerConfig& config) {
                                [](const CooldownConfig&) { return std::string("cooldown"); },
                                [](const ThrottleConfig&) { return std::string("throttle"); },
                                [](const BreakerConfig&) { return std::string("breaker"); },
-                               [](const PaceConfig&) { return std::string("pace"); }},
+                               [](const PaceConfig&) { return std::string("pace"); },
+                               [](const AdaptiveConfig&) { return std::string("adaptive"); }},
                     config);
 }
 

@@ -431,7 +431,8 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
 }
 
 std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n) {
-  const std::vector<std::string> kinds{"semaphore", "ramp", "pace", "retry", "cooldown", "throttle", "breaker"};
+  const std::vector<std::string> kinds{"semaphore", "ramp", "adaptive", "pace",   "retry",
+                                       "cooldown",  "throttle", "breaker"};
   if (!n.IsSequence())
     src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
@@ -503,6 +504,32 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (auto v = m.get("probes"); v.IsDefined())
         c.probes = static_cast<std::uint32_t>(read_integer(src, v, "probes", 1, 1'000'000));
       m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "adaptive") {
+      MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "adaptive layer");
+      models::client::AdaptiveConfig c;
+      if (auto v = m.get("algorithm"); v.IsDefined())
+        c.algorithm = static_cast<models::client::AdaptiveConfig::Algorithm>(
+            read_choice(src, v, "algorithm", {"aimd", "cubic", "vegas", "gradient2"}));
+      if (c.algorithm == models::client::AdaptiveConfig::Algorithm::kVegas) {
+        c.min = 1;
+        c.max = 1000;  // Netflix's Vegas defaults
+      }
+      if (auto v = m.get("initial"); v.IsDefined()) c.initial = read_number(src, v, "initial", 1);
+      if (auto v = m.get("min"); v.IsDefined()) c.min = read_number(src, v, "min", 1);
+      if (auto v = m.get("max"); v.IsDefined()) c.max = read_number(src, v, "max", 1);
+      if (auto v = m.get("backoff"); v.IsDefined()) c.backoff = read_number(src, v, "backoff", 0.01);
+      if (auto v = m.get("c"); v.IsDefined()) c.cubic_c = read_number(src, v, "c", 0.001);
+      if (auto v = m.get("beta"); v.IsDefined()) c.cubic_beta = read_number(src, v, "beta", 0.01);
+      if (auto v = m.get("smoothing"); v.IsDefined()) c.smoothing = read_number(src, v, "smoothing", 0);
+      if (auto v = m.get("queue_size"); v.IsDefined()) c.queue_size = read_number(src, v, "queue_size", 0);
+      if (auto v = m.get("long_window"); v.IsDefined())
+        c.long_window = static_cast<std::uint32_t>(read_integer(src, v, "long_window", 1, 1'000'000));
+      if (auto v = m.get("probe_multiplier"); v.IsDefined())
+        c.probe_multiplier = static_cast<std::uint32_t>(read_integer(src, v, "probe_multiplier", 1, 1'000'000));
+      m.finish();
+      if (c.max < c.min) src.fail(body, "adaptive layer: 'max' is below 'min'");
+      c.initial = std::clamp(c.initial, c.min, c.max);
       layers.emplace_back(c);
     } else if (kind == "pace") {
       MapReader m(src, body, "pace layer");

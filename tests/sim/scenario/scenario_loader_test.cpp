@@ -108,8 +108,8 @@ TEST_CASE("scenario errors name the place, the value and what was expected", "[s
         "test.yaml:31:100: invalid value 'partial' for 'jitter': expected one of none, full, equal "
         "or sdk");
   CHECK(load_error(with("- semaphore: {limit: 16}", "- semaphor: {limit: 16}")) ==
-        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, ramp, pace, "
-        "retry, cooldown, throttle, breaker (did you mean 'semaphore'?)");
+        "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, ramp, adaptive, "
+        "pace, retry, cooldown, throttle, breaker (did you mean 'semaphore'?)");
   CHECK(load_error(with("    model: small\n", "")) ==
         "test.yaml:18:5: missing key 'model' in workload 'chat'");
   CHECK(load_error(with("uniform: [80, 400]", "uniform: [400, 80]")) ==
@@ -272,6 +272,6 @@ TEST_CASE("a variant runs with its overrides", "[scenario]") {
     FAIL("expected an error");
   } catch (const scenario::InputError& e) {
     CHECK(e.message() == "no variant 'workers-9' (did you mean 'workers-8'?): the scenario has "
-                         "workers-8, ramp");
+                         "workers-8, ramp, aimd");
   }
 }
