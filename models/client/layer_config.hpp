@@ -75,6 +75,18 @@ struct PaceConfig {
   double headroom = 1.0;
 };
 
+/// Picks the model of each request: the first rule that matches its prompt size, else a draw by
+/// weight, else the workload's model; on a 429 a request may move once to a fallback model.
+struct RouteConfig {
+  struct Rule {
+    std::uint32_t max_input_tokens = 0;  ///< matches prompts of at most this many tokens
+    std::uint16_t model = 0;             ///< provider model index
+  };
+  std::vector<Rule> rules;
+  std::vector<std::pair<std::uint16_t, double>> weights;  ///< provider model index, weight
+  std::optional<std::uint16_t> fallback;  ///< model to resend to after a 429
+};
+
 /// An adaptive concurrency limit: a semaphore whose limit follows the responses.
 struct AdaptiveConfig {
   enum class Algorithm {
@@ -147,6 +159,7 @@ struct RetryConfig {
 };
 
 using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,
-                                 ThrottleConfig, BreakerConfig, PaceConfig, AdaptiveConfig>;
+                                 ThrottleConfig, BreakerConfig, PaceConfig, AdaptiveConfig,
+                                 RouteConfig>;
 
 }  // namespace ratesim::models::client

@@ -7,6 +7,7 @@
 #include "models/client/throttle_layer.hpp"
 #include "models/client/ramp_layer.hpp"
 #include "models/client/retry_layer.hpp"
+#include "models/client/route_layer.hpp"
 #include "models/client/semaphore_layer.hpp"
 
 namespace ratesim::models::client {
@@ -47,6 +48,9 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
           [&](const PaceConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<PaceLayer>(c, host, workload, index);
           },
+          [&](const RouteConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<RouteLayer>(c, host, index, kernel::RandomStream(seed, stream_name));
+          },
           [&](const AdaptiveConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<AdaptiveLayer>(c, host, index,
                                                    kernel::RandomStream(seed, stream_name));
@@ -63,7 +67,8 @@ std::string layer_kind(const LayerConfig& config) {
                                [](const ThrottleConfig&) { return std::string("throttle"); },
                                [](const BreakerConfig&) { return std::string("breaker"); },
                                [](const PaceConfig&) { return std::string("pace"); },
-                               [](const AdaptiveConfig&) { return std::string("adaptive"); }},
+                               [](const AdaptiveConfig&) { return std::string("adaptive"); },
+                               [](const RouteConfig&) { return std::string("route"); }},
                     config);
 }
 

@@ -21,13 +21,24 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   kernel::Simulation sim;
   sim.reserve(1024);
   models::World world(s.world, sim);
-  // The groups the workloads' models draw on, in the provider's order.
+  // The groups the workloads' models can draw on — declared, routed to or named by a trace — in
+  // the provider's order.
+  std::vector<bool> reachable(world.provider().group_count(), false);
+  auto reach = [&](std::size_t model) { reachable[world.provider().group_of(model)] = true; };
+  for (const auto& w : s.world.workloads) {
+    reach(static_cast<std::size_t>(world.provider().model_index(w.model)));
+    for (const std::string& m : w.trace.models) reach(static_cast<std::size_t>(world.provider().model_index(m)));
+    for (const auto& layer : w.client) {
+      if (const auto* route = std::get_if<models::client::RouteConfig>(&layer)) {
+        for (const auto& rule : route->rules) reach(rule.model);
+        for (const auto& [model, weight] : route->weights) reach(model);
+        if (route->fallback) reach(*route->fallback);
+      }
+    }
+  }
   std::vector<metrics::GroupInfo> groups;
   for (std::uint32_t g = 0; g < world.provider().group_count(); ++g) {
-    bool used = false;
-    for (const auto& w : s.world.workloads)
-      used = used || world.provider().group_of(static_cast<std::size_t>(world.provider().model_index(w.model))) == g;
-    if (!used) continue;
+    if (!reachable[g]) continue;
     const auto& limits = s.world.provider.groups[g].limits;
     groups.push_back(metrics::GroupInfo{.index = g,
                                         .name = s.world.provider.groups[g].name,

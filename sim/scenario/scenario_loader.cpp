@@ -430,9 +430,10 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
   return c;
 }
 
-std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n) {
-  const std::vector<std::string> kinds{"semaphore", "ramp", "adaptive", "pace",   "retry",
-                                       "cooldown",  "throttle", "breaker"};
+std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n,
+                                                     const ProviderConfig& provider) {
+  const std::vector<std::string> kinds{"semaphore", "ramp",     "adaptive", "pace", "retry",
+                                       "cooldown",  "throttle", "breaker",  "route"};
   if (!n.IsSequence())
     src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
@@ -503,6 +504,45 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (auto v = m.get("open_for"); v.IsDefined()) c.open_for = read_duration(src, v, "open_for", 1ms);
       if (auto v = m.get("probes"); v.IsDefined())
         c.probes = static_cast<std::uint32_t>(read_integer(src, v, "probes", 1, 1'000'000));
+      m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "route") {
+      MapReader m(src, body, "route layer");
+      models::client::RouteConfig c;
+      std::vector<std::string> names;
+      for (const auto& md : provider.models) names.push_back(md.name);
+      auto model_of = [&](const YAML::Node& v) {
+        const std::string name = read_string(src, v, "model");
+        const auto it = std::find(names.begin(), names.end(), name);
+        if (it == names.end())
+          src.fail(v, fmt::format("unknown model '{}'{}: the provider defines {}", name,
+                                  did_you_mean(name, names), fmt::join(names, ", ")));
+        return static_cast<std::uint16_t>(it - names.begin());
+      };
+      if (auto v = m.get("rules"); v.IsDefined()) {
+        if (!v.IsSequence())
+          src.fail(v, fmt::format("invalid value {} for 'rules': expected a list of "
+                                  "{{max_input_tokens, model}}", quote(v)));
+        for (const auto& item : v) {
+          MapReader rm(src, item, "route rule");
+          c.rules.push_back({.max_input_tokens = static_cast<std::uint32_t>(
+                                 read_integer(src, rm.require("max_input_tokens"), "max_input_tokens", 1, 4'000'000'000)),
+                             .model = model_of(rm.require("model"))});
+          rm.finish();
+        }
+      }
+      if (auto v = m.get("weights"); v.IsDefined()) {
+        if (!v.IsMap() || v.size() == 0)
+          src.fail(v, fmt::format("invalid value {} for 'weights': expected a mapping from models to "
+                                  "weights", quote(v)));
+        double total = 0;
+        for (const auto& kv : v) {
+          c.weights.emplace_back(model_of(kv.first), read_number(src, kv.second, "weight", 0));
+          total += c.weights.back().second;
+        }
+        if (total <= 0) src.fail(v, "route weights must not all be 0");
+      }
+      if (auto v = m.get("fallback"); v.IsDefined()) c.fallback = model_of(v);
       m.finish();
       layers.emplace_back(c);
     } else if (kind == "adaptive") {
@@ -687,7 +727,7 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
   const YAML::Node deadline = m.get("deadline");
   const YAML::Node client = m.get("client");
   if (deadline.IsDefined()) w.deadline = read_duration(src, deadline, "deadline", 1us);
-  if (client.IsDefined()) w.client = read_client(src, client);
+  if (client.IsDefined()) w.client = read_client(src, client, p);
   const YAML::Node api = m.get("api");
   const YAML::Node batch = m.get("batch");
   const bool batch_api = api.IsDefined() && read_choice(src, api, "api", {"messages", "batch"}) == 1;

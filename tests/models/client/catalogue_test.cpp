@@ -258,3 +258,46 @@ TEST_CASE("pacing sends a backlog at its buckets' rate", "[client]") {
     CHECK(times == expected);
   }
 }
+
+namespace {
+// Two models in separate groups: "big" takes one request a second, "small" plenty.
+std::string two_models(const std::string& workload) {
+  return "name: r\nduration: 1m\nprovider:\n  burst: 1s\n  models:\n"
+         "    big: {limits: {rpm: 60}, price: {input: 10, output: 10}, latency: {ttft: 1s, output_tps: 1000000}}\n"
+         "    small: {limits: {rpm: 600000}, price: {input: 1, output: 1}, latency: {ttft: 1s, output_tps: 1000000}}\n"
+         "workloads:\n" + workload;
+}
+/// Requests admitted by a group over the run: its net rpm use.
+double admitted(const metrics::Summary& s, const std::string& group) {
+  for (const auto& g : s.groups)
+    if (g.name == group) return g.budgets[0].mean_util * g.budgets[0].limit * (60.0 / 60);
+  return -1;
+}
+}  // namespace
+
+TEST_CASE("route sends small prompts by rule and falls back on a 429", "[client]") {
+  // Ten requests at once to "big": one passes, nine get a 429 and move to "small".
+  const auto fb = run_yaml(two_models(
+      "  - {name: w, model: big, backlog: {count: 10}, input_tokens: 500, output_tokens: 1, max_tokens: 1,"
+      " client: [{route: {fallback: small}}]}\n"));
+  CHECK(fb.total.requests(RequestOutcome::kOk) == 10);
+  CHECK(admitted(fb, "big") == Approx(1));
+  CHECK(admitted(fb, "small") == Approx(9));
+  CHECK(fb.groups[0].budgets[0].r429 == 9);
+  // Prompts of at most 100 tokens go to "small" by rule; the rest stay on "big".
+  const auto rules = run_yaml(two_models(
+      "  - {name: w, model: big, arrivals: uniform, traffic: [{for: 40s, rate: 1/s}],"
+      " input_tokens: {empirical: {values: [50, 500]}}, output_tokens: 1, max_tokens: 1,"
+      " client: [{route: {rules: [{max_input_tokens: 100, model: small}]}}]}\n"));
+  CHECK(admitted(rules, "small") + admitted(rules, "big") == Approx(40));
+  CHECK(rules.total.cost_input == Approx((admitted(rules, "small") * 50 * 1 + admitted(rules, "big") * 500 * 10) * 1e-6));
+}
+
+TEST_CASE("route weights split requests in proportion", "[client]") {
+  const auto s = run_yaml(two_models(
+      "  - {name: w, model: big, arrivals: uniform, traffic: [{for: 60s, rate: 100/s}], input_tokens: 1,"
+      " output_tokens: 1, max_tokens: 1, client: [{route: {weights: {small: 3, big: 1}}}]}\n"));
+  const double n = static_cast<double>(s.total.arrived);
+  const double small = admitted(s, "small");
+  CHECK(std::abs(small - 0.75 * n) < 5 * std::sqrt(n * 0.75 * 0.25));
+}
