@@ -55,6 +55,7 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   void pass_inward(client::Slot s, std::size_t from) override;
   void wake_at(Time at, client::Slot s, std::size_t layer) override;
   void drop(client::Slot s) override { end_early(s, RequestOutcome::kDropped); }
+  void give_up(client::Slot s) override { end_early(s, RequestOutcome::kGaveUp); }
   void timer_at(Time at, std::uint16_t workload, std::size_t layer, std::uint32_t token) override;
   const RateLimitHeaders* headers(client::Slot s) const override {
     return keep_headers_ && s < headers_.size() ? &headers_[s] : nullptr;

@@ -36,6 +36,8 @@ class LayerHost {
   /// Ends the request now as `dropped` (shed by a layer): every layer it is inside, the caller
   /// included, gets abandon() (the caller with `parked_here` if it set `parked`).
   virtual void drop(Slot s) = 0;
+  /// Ends the request now as `gave_up` (a layer refuses to let it retry), like drop().
+  virtual void give_up(Slot s) = 0;
   /// Calls on_timer(token) of layer `layer` of workload `workload` at `at` (for layers that act
   /// on time, not on requests).
   virtual void timer_at(Time at, std::uint16_t workload, std::size_t layer, std::uint32_t token) = 0;

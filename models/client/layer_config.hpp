@@ -73,6 +73,16 @@ struct PaceConfig {
   std::optional<std::int64_t> rpm, itpm, otpm, tpm;
   Duration burst = 60s;
   double headroom = 1.0;
+  bool retries_first = false;  ///< retries wait in a queue served before new requests (cookbook)
+};
+
+/// A retry budget (Finagle): within the last `ttl`, retries may number at most
+/// `ratio` × requests + `min_per_s` × ttl. Placed inside a retry layer, it meters the retries
+/// that re-enter it; a retry over budget ends its request as gave_up.
+struct RetryBudgetConfig {
+  double ratio = 0.2;
+  double min_per_s = 10;
+  Duration ttl = 10s;
 };
 
 /// Picks the model of each request: the first rule that matches its prompt size, else a draw by
@@ -160,6 +170,6 @@ struct RetryConfig {
 
 using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,
                                  ThrottleConfig, BreakerConfig, PaceConfig, AdaptiveConfig,
-                                 RouteConfig>;
+                                 RouteConfig, RetryBudgetConfig>;
 
 }  // namespace ratesim::models::client

@@ -6,6 +6,7 @@
 #include "models/client/pace_layer.hpp"
 #include "models/client/throttle_layer.hpp"
 #include "models/client/ramp_layer.hpp"
+#include "models/client/retry_budget_layer.hpp"
 #include "models/client/retry_layer.hpp"
 #include "models/client/route_layer.hpp"
 #include "models/client/semaphore_layer.hpp"
@@ -48,6 +49,9 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
           [&](const PaceConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<PaceLayer>(c, host, workload, index);
           },
+          [&](const RetryBudgetConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<RetryBudgetLayer>(c, host, index);
+          },
           [&](const RouteConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<RouteLayer>(c, host, index, kernel::RandomStream(seed, stream_name));
           },
@@ -68,7 +72,8 @@ std::string layer_kind(const LayerConfig& config) {
                                [](const BreakerConfig&) { return std::string("breaker"); },
                                [](const PaceConfig&) { return std::string("pace"); },
                                [](const AdaptiveConfig&) { return std::string("adaptive"); },
-                               [](const RouteConfig&) { return std::string("route"); }},
+                               [](const RouteConfig&) { return std::string("route"); },
+                               [](const RetryBudgetConfig&) { return std::string("retry_budget"); }},
                     config);
 }
 

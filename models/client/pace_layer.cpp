@@ -7,7 +7,7 @@ namespace ratesim::models::client {
 
 PaceLayer::PaceLayer(const PaceConfig& config, LayerHost& host, std::uint16_t workload,
                      std::size_t index)
-    : host_(host), workload_(workload), index_(index) {
+    : host_(host), workload_(workload), index_(index), retries_first_(config.retries_first) {
   const std::array<std::optional<std::int64_t>, 4> limits{config.rpm, config.itpm, config.otpm,
                                                           config.tpm};
   for (std::size_t i = 0; i < limits.size(); ++i) {
@@ -33,7 +33,7 @@ Duration PaceLayer::wait(const Costs& c) {
 
 void PaceLayer::enter(Slot s, Request& r) {
   r.parked = true;
-  waiting_.push_back(Waiter{s, r.generation});
+  (retries_first_ && r.attempts > 0 ? retries_ : waiting_).push_back(Waiter{s, r.generation});
   release();
 }
 
@@ -43,17 +43,19 @@ void PaceLayer::on_timer(std::uint32_t) {
 }
 
 void PaceLayer::release() {
-  while (!waiting_.empty()) {
-    const Waiter w = waiting_.front();
+  for (;;) {
+    kernel::RingQueue<Waiter>& queue = retries_.empty() ? waiting_ : retries_;
+    if (queue.empty()) return;
+    const Waiter w = queue.front();
     Request& r = host_.request(w.slot);
     if (!r.live || r.generation != w.generation || r.finished) {  // ended while waiting
-      waiting_.pop_front();
+      queue.pop_front();
       continue;
     }
     const Costs c = costs(r);
     const Duration d = wait(c);
     if (d == Duration::max()) {  // larger than a whole bucket: it could never go
-      waiting_.pop_front();
+      queue.pop_front();
       host_.drop(w.slot);
       continue;
     }
@@ -66,7 +68,7 @@ void PaceLayer::release() {
     }
     for (std::size_t i = 0; i < buckets_.size(); ++i)
       if (buckets_[i]) buckets_[i]->take(host_.now(), c[i]);
-    waiting_.pop_front();
+    queue.pop_front();
     host_.pass_inward(w.slot, index_);
   }
 }

@@ -42,6 +42,8 @@ class PaceLayer final : public ClientLayer {
   std::size_t index_;
   std::array<std::unique_ptr<provider::TokenBucket>, 4> buckets_;  ///< rpm, itpm, otpm, tpm
   kernel::RingQueue<Waiter> waiting_;
+  kernel::RingQueue<Waiter> retries_;  ///< retries_first: served before waiting_
+  bool retries_first_;
   bool timer_set_ = false;
 };
 

@@ -370,6 +370,7 @@ models::client::RetryConfig retry_preset(std::size_t which) {
       aws.quota = RetryQuota{};
       return aws;
     }
+    case 5:  // cookbook: expanded into layers by read_client; never reached
     default: {  // none
       RetryConfig none;
       none.max_retries = 0;
@@ -380,7 +381,8 @@ models::client::RetryConfig retry_preset(std::size_t which) {
 
 const std::vector<std::string> kRetryPresets{"anthropic-python",      "anthropic-typescript",
                                              "openai-python",         "openai-python-legacy",
-                                             "aws-standard",          "none"};
+                                             "aws-standard",          "cookbook",
+                                             "none"};
 
 models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
   using namespace models::client;
@@ -432,8 +434,9 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
 
 std::vector<models::client::LayerConfig> read_client(const Source& src, const YAML::Node& n,
                                                      const ProviderConfig& provider) {
-  const std::vector<std::string> kinds{"semaphore", "ramp",     "adaptive", "pace", "retry",
-                                       "cooldown",  "throttle", "breaker",  "route"};
+  const std::vector<std::string> kinds{"semaphore", "ramp",     "adaptive", "pace",
+                                       "retry",     "retry_budget", "cooldown", "throttle",
+                                       "breaker",   "route"};
   if (!n.IsSequence())
     src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
@@ -504,6 +507,20 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (auto v = m.get("open_for"); v.IsDefined()) c.open_for = read_duration(src, v, "open_for", 1ms);
       if (auto v = m.get("probes"); v.IsDefined())
         c.probes = static_cast<std::uint32_t>(read_integer(src, v, "probes", 1, 1'000'000));
+      m.finish();
+      layers.emplace_back(c);
+    } else if (kind == "retry_budget") {
+      const bool after_retry = std::any_of(layers.begin(), layers.end(), [](const auto& l) {
+        return std::holds_alternative<models::client::RetryConfig>(l);
+      });
+      if (!after_retry)
+        src.fail(key, "a retry_budget layer meters the retries that re-enter it: put it after (inside) "
+                      "a retry layer, e.g. [{retry: {}}, {retry_budget: {}}]");
+      MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "retry_budget layer");
+      models::client::RetryBudgetConfig c;
+      if (auto v = m.get("ratio"); v.IsDefined()) c.ratio = read_number(src, v, "ratio", 0);
+      if (auto v = m.get("min_per_s"); v.IsDefined()) c.min_per_s = read_number(src, v, "min_per_s", 0);
+      if (auto v = m.get("ttl"); v.IsDefined()) c.ttl = read_duration(src, v, "ttl", 1s);
       m.finish();
       layers.emplace_back(c);
     } else if (kind == "route") {
@@ -580,6 +597,7 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (auto v = m.get("otpm"); v.IsDefined()) c.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
       if (auto v = m.get("tpm"); v.IsDefined()) c.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
       if (auto v = m.get("burst"); v.IsDefined()) c.burst = read_duration(src, v, "burst", 1ms, 1h);
+      if (auto v = m.get("retries_first"); v.IsDefined()) c.retries_first = read_bool(src, v, "retries_first");
       if (auto v = m.get("headroom"); v.IsDefined()) {
         c.headroom = read_number(src, v, "headroom", 0);
         if (c.headroom <= 0 || c.headroom > 1)
@@ -589,6 +607,23 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (!c.rpm && !c.itpm && !c.otpm && !c.tpm)
         src.fail(body, "a pace layer needs at least one of rpm, itpm, otpm, tpm");
       layers.emplace_back(c);
+    } else if (kind == "retry" && body.IsMap() && body["preset"] && body["preset"].IsScalar() &&
+               body["preset"].Scalar() == "cookbook") {
+      // The OpenAI cookbook's parallel processor: failed requests go to a retry queue served
+      // first, up to 5 attempts, no backoff; every dispatch pauses until 15 s after the latest
+      // rate-limit error; request and token buckets of 1,500 RPM and 125,000 TPM.
+      YAML::Node rest(YAML::NodeType::Map);
+      for (const auto& kv : body)
+        if (kv.first.Scalar() != "preset") rest[kv.first.Scalar()] = kv.second;
+      models::client::RetryConfig retry = read_retry(src, rest);
+      if (!rest["max_retries"]) retry.max_retries = 4;
+      if (!rest["backoff"]) retry.backoff = models::client::Backoff::kConstant;
+      if (!rest["base"]) retry.base = 0s;
+      if (!rest["jitter"]) retry.jitter = models::client::Jitter::kNone;
+      if (!rest["honor_retry_after"]) retry.retry_after = models::client::RetryAfterPolicy::kIgnore;
+      layers.emplace_back(retry);
+      layers.emplace_back(models::client::CooldownConfig{.pause = 15s});
+      layers.emplace_back(models::client::PaceConfig{.rpm = 1500, .tpm = 125000, .retries_first = true});
     } else if (kind == "retry") {
       layers.emplace_back(read_retry(src, body));
     } else {

@@ -21,6 +21,7 @@ struct ClockHost final : LayerHost {
   void pass_inward(Slot s, std::size_t) override { requests[s].last_send = t; }
   void wake_at(Time, Slot, std::size_t) override {}
   void drop(Slot) override {}
+  void give_up(Slot) override {}
   void timer_at(Time, std::uint16_t, std::size_t, std::uint32_t) override {}
   const RateLimitHeaders* headers(Slot) const override { return nullptr; }
 };

@@ -37,6 +37,7 @@ struct NullHost final : models::client::LayerHost {
   void pass_inward(models::client::Slot, std::size_t) override {}
   void wake_at(models::Time, models::client::Slot, std::size_t) override {}
   void drop(models::client::Slot) override {}
+  void give_up(models::client::Slot) override {}
   void timer_at(models::Time, std::uint16_t, std::size_t, std::uint32_t) override {}
   const models::RateLimitHeaders* headers(models::client::Slot) const override { return nullptr; }
   models::Request r;
@@ -300,4 +301,57 @@ TEST_CASE("route weights split requests in proportion", "[client]") {
   const double n = static_cast<double>(s.total.arrived);
   const double small = admitted(s, "small");
   CHECK(std::abs(small - 0.75 * n) < 5 * std::sqrt(n * 0.75 * 0.25));
+}
+
+TEST_CASE("a retry budget allows retries up to its share of recent requests", "[client]") {
+  // Ten requests at once, all refused; each may retry 5 times, 100 ms apart. The budget
+  // (ratio 0.5, no reserve) allows 0.5 × 10 = 5 retries in its 10 s window: 15 attempts.
+  const auto s = run_yaml(refused("[{at: 0s, burst: 10}]",
+                                  "[{retry: {backoff: constant, base: 100ms, jitter: none, max_retries: 5,"
+                                  " honor_retry_after: false}}, {retry_budget: {ratio: 0.5, min_per_s: 0, ttl: 10s}}]",
+                                  "5s"));
+  CHECK(s.total.attempts == 15);
+  CHECK(s.total.requests(RequestOutcome::kGaveUp) == 10);
+  CHECK(load_error(refused("[{at: 0s, burst: 1}]", "[{retry_budget: {}}, {retry: {}}]")) ==
+        "test.yaml:10:138: a retry_budget layer meters the retries that re-enter it: put it after "
+        "(inside) a retry layer, e.g. [{retry: {}}, {retry_budget: {}}]");
+}
+
+TEST_CASE("the cookbook preset is a retry queue, a 15 s pause and two client buckets", "[client]") {
+  const auto s = scenario_from(slow("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
+                                    " output_tokens: 1, max_tokens: 1, client: [{retry: {preset: cookbook}}]}\n"));
+  const auto& layers = s.world.workloads[0].client;
+  REQUIRE(layers.size() == 3);
+  const auto& retry = std::get<models::client::RetryConfig>(layers[0]);
+  CHECK(retry.max_retries == 4);  // 5 attempts
+  CHECK(retry.base == 0s);
+  CHECK(retry.retry_after == models::client::RetryAfterPolicy::kIgnore);
+  CHECK(std::get<models::client::CooldownConfig>(layers[1]).pause == 15s);
+  const auto& pace = std::get<models::client::PaceConfig>(layers[2]);
+  CHECK(pace.rpm == 1500);
+  CHECK(pace.tpm == 125000);
+  CHECK(pace.retries_first);
+}
+
+TEST_CASE("with retries served first a retry overtakes waiting new requests", "[client]") {
+  // A pace of one request a second (burst 1 s); every attempt is refused at once (the requests
+  // never fit) and retried once with no delay. Five requests at once: in arrival order the
+  // retries queue behind the new requests; served first, each retry goes right after its failure.
+  Recorder rec;
+  run_with(scenario_from(refused("[{at: 0s, burst: 5}]",
+                                 "[{retry: {backoff: constant, base: 0s, jitter: none, max_retries: 1,"
+                                 " honor_retry_after: false}}, {pace: {rpm: 60, burst: 1s}}]", "10s")),
+           rec);
+  std::vector<std::uint64_t> order_fifo;
+  for (const auto& s : rec.sends) order_fifo.push_back(s.id);
+  Recorder rec2;
+  auto sc = scenario_from(refused("[{at: 0s, burst: 5}]",
+                                  "[{retry: {backoff: constant, base: 0s, jitter: none, max_retries: 1,"
+                                  " honor_retry_after: false}}, {pace: {rpm: 60, burst: 1s}}]", "10s"));
+  std::get<models::client::PaceConfig>(sc.world.workloads[0].client[1]).retries_first = true;
+  run_with(sc, rec2);
+  std::vector<std::uint64_t> order_first;
+  for (const auto& s : rec2.sends) order_first.push_back(s.id);
+  CHECK(order_fifo == std::vector<std::uint64_t>{0, 1, 2, 3, 4, 0, 1, 2, 3, 4});
+  CHECK(order_first == std::vector<std::uint64_t>{0, 0, 1, 1, 2, 2, 3, 3, 4, 4});
 }
