@@ -436,7 +436,7 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
                                                      const ProviderConfig& provider) {
   const std::vector<std::string> kinds{"semaphore", "ramp",     "adaptive", "pace",
                                        "retry",     "retry_budget", "cooldown", "throttle",
-                                       "breaker",   "route"};
+                                       "breaker",   "queue",    "route"};
   if (!n.IsSequence())
     src.fail(n, fmt::format("invalid value {} for 'client': expected a list of layers, outermost "
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
@@ -449,7 +449,18 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
     if (auto v = m.get("drop"); v.IsDefined())
       drop = static_cast<models::client::DropPolicy>(read_choice(src, v, "drop", {"newest", "oldest"}));
   };
+  // A `queue` layer bounds the waiting room of the gate right after it.
+  struct PendingQueue {
+    std::uint32_t max;
+    models::client::DropPolicy drop;
+    YAML::Node at;
+  };
+  std::optional<PendingQueue> queue;
   for (const auto& item : n) {
+    if (queue && !(item.IsMap() && item.size() == 1 &&
+                   (item.begin()->first.Scalar() == "semaphore" || item.begin()->first.Scalar() == "ramp")))
+      src.fail(queue->at, "a queue layer bounds the waiting room of the gate after it: put a "
+                          "semaphore or ramp right after it");
     if (!item.IsMap() || item.size() != 1)
       src.fail(item, fmt::format("invalid client layer {}: expected one key naming the layer, "
                                  "e.g. {{semaphore: {{limit: 8}}}}",
@@ -463,7 +474,21 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
                                             read_integer(src, m.require("limit"), "limit", 1, 1'000'000'000))};
       read_queue(m, c.max_queue, c.drop);
       m.finish();
+      if (queue) {
+        c.max_queue = queue->max;
+        c.drop = queue->drop;
+        queue.reset();
+      }
       layers.emplace_back(c);
+    } else if (kind == "queue") {
+      MapReader m(src, body, "queue layer");
+      PendingQueue q{.max = static_cast<std::uint32_t>(read_integer(src, m.require("max"), "max", 0, 1'000'000'000)),
+                     .drop = models::client::DropPolicy::kNewest,
+                     .at = key};
+      if (auto v = m.get("drop"); v.IsDefined())
+        q.drop = static_cast<models::client::DropPolicy>(read_choice(src, v, "drop", {"newest", "oldest"}));
+      m.finish();
+      queue = q;
     } else if (kind == "ramp") {
       MapReader m(src, body, "ramp layer");
       models::client::RampConfig c;
@@ -480,6 +505,11 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
         c.steps = static_cast<std::uint32_t>(read_integer(src, v, "steps", 1, 1'000'000));
       read_queue(m, c.max_queue, c.drop);
       m.finish();
+      if (queue) {
+        c.max_queue = queue->max;
+        c.drop = queue->drop;
+        queue.reset();
+      }
       layers.emplace_back(c);
     } else if (kind == "cooldown") {
       MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "cooldown layer");
@@ -631,6 +661,9 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
                                 fmt::join(kinds, ", "), did_you_mean(kind, kinds)));
     }
   }
+  if (queue)
+    src.fail(queue->at, "a queue layer bounds the waiting room of the gate after it: put a "
+                        "semaphore or ramp right after it");
   if (layers.size() > 200) src.fail(n, "too many client layers (at most 200)");
   return layers;
 }

@@ -355,3 +355,15 @@ TEST_CASE("with retries served first a retry overtakes waiting new requests", "[
   CHECK(order_fifo == std::vector<std::uint64_t>{0, 1, 2, 3, 4, 0, 1, 2, 3, 4});
   CHECK(order_first == std::vector<std::uint64_t>{0, 0, 1, 1, 2, 2, 3, 3, 4, 4});
 }
+
+TEST_CASE("a queue layer bounds the waiting room of the gate after it", "[client]") {
+  const auto s = scenario_from(slow("  - {name: w, model: m, backlog: {count: 5}, input_tokens: 1, output_tokens: 1,"
+                                    " max_tokens: 1, client: [{queue: {max: 2, drop: oldest}}, {semaphore: {limit: 1}}]}\n"));
+  const auto& gate = std::get<models::client::SemaphoreConfig>(s.world.workloads[0].client.at(0));
+  CHECK(gate.max_queue == 2u);
+  CHECK(gate.drop == models::client::DropPolicy::kOldest);
+  CHECK(load_error(slow("  - {name: w, model: m, backlog: {count: 5}, input_tokens: 1, output_tokens: 1,"
+                        " max_tokens: 1, client: [{queue: {max: 2}}, {retry: {}}]}\n")) ==
+        "test.yaml:10:106: a queue layer bounds the waiting room of the gate after it: put a "
+        "semaphore or ramp right after it");
+}

@@ -109,7 +109,8 @@ TEST_CASE("scenario errors name the place, the value and what was expected", "[s
         "or sdk");
   CHECK(load_error(with("- semaphore: {limit: 16}", "- semaphor: {limit: 16}")) ==
         "test.yaml:30:9: unknown client layer 'semaphor': expected one of semaphore, ramp, adaptive, "
-        "pace, retry, retry_budget, cooldown, throttle, breaker, route (did you mean 'semaphore'?)");
+        "pace, retry, retry_budget, cooldown, throttle, breaker, queue, route (did you mean "
+        "'semaphore'?)");
   CHECK(load_error(with("    model: small\n", "")) ==
         "test.yaml:18:5: missing key 'model' in workload 'chat'");
   CHECK(load_error(with("uniform: [80, 400]", "uniform: [400, 80]")) ==
