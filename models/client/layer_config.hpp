@@ -76,6 +76,18 @@ struct PaceConfig {
   bool retries_first = false;  ///< retries wait in a queue served before new requests (cookbook)
 };
 
+/// The AWS SDK's adaptive-mode client rate limiter: off until the first throttle (429); then a
+/// token bucket whose rate follows CUBIC — on a throttle W_max = the rate in use, K =
+/// (W_max (1 − β)/C)^(1/3), rate × β; after it C (t − t_throttle − K)^3 + W_max — never below
+/// `min_rate`, never above twice the measured send rate (smoothed over 0.5 s buckets, weight
+/// 0.8 on the newest). `retry: {preset: aws-adaptive}` puts it inside AWS standard retries.
+struct AwsRateConfig {
+  double c = 0.4;
+  double beta = 0.7;
+  double min_rate = 0.5;   ///< per second
+  double smoothing = 0.8;  ///< weight of the newest send-rate bucket
+};
+
 /// A retry budget (Finagle): within the last `ttl`, retries may number at most
 /// `ratio` × requests + `min_per_s` × ttl. Placed inside a retry layer, it meters the retries
 /// that re-enter it; a retry over budget ends its request as gave_up.
@@ -170,6 +182,6 @@ struct RetryConfig {
 
 using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,
                                  ThrottleConfig, BreakerConfig, PaceConfig, AdaptiveConfig,
-                                 RouteConfig, RetryBudgetConfig>;
+                                 RouteConfig, RetryBudgetConfig, AwsRateConfig>;
 
 }  // namespace ratesim::models::client

@@ -1,6 +1,7 @@
 #include "models/client/layer_factory.hpp"
 
 #include "models/client/adaptive_layer.hpp"
+#include "models/client/aws_rate_layer.hpp"
 #include "models/client/breaker_layer.hpp"
 #include "models/client/cooldown_layer.hpp"
 #include "models/client/pace_layer.hpp"
@@ -49,6 +50,9 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
           [&](const PaceConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<PaceLayer>(c, host, workload, index);
           },
+          [&](const AwsRateConfig& c) -> std::unique_ptr<ClientLayer> {
+            return std::make_unique<AwsRateLayer>(c, host, workload, index);
+          },
           [&](const RetryBudgetConfig& c) -> std::unique_ptr<ClientLayer> {
             return std::make_unique<RetryBudgetLayer>(c, host, index);
           },
@@ -73,7 +77,8 @@ std::string layer_kind(const LayerConfig& config) {
                                [](const PaceConfig&) { return std::string("pace"); },
                                [](const AdaptiveConfig&) { return std::string("adaptive"); },
                                [](const RouteConfig&) { return std::string("route"); },
-                               [](const RetryBudgetConfig&) { return std::string("retry_budget"); }},
+                               [](const RetryBudgetConfig&) { return std::string("retry_budget"); },
+                               [](const AwsRateConfig&) { return std::string("aws_rate"); }},
                     config);
 }
 

@@ -382,7 +382,7 @@ models::client::RetryConfig retry_preset(std::size_t which) {
 const std::vector<std::string> kRetryPresets{"anthropic-python",      "anthropic-typescript",
                                              "openai-python",         "openai-python-legacy",
                                              "aws-standard",          "cookbook",
-                                             "none"};
+                                             "none",                  "aws-adaptive"};
 
 models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
   using namespace models::client;
@@ -654,6 +654,15 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       layers.emplace_back(retry);
       layers.emplace_back(models::client::CooldownConfig{.pause = 15s});
       layers.emplace_back(models::client::PaceConfig{.rpm = 1500, .tpm = 125000, .retries_first = true});
+    } else if (kind == "retry" && body.IsMap() && body["preset"] && body["preset"].IsScalar() &&
+               body["preset"].Scalar() == "aws-adaptive") {
+      // AWS adaptive mode: standard mode's retries around the CUBIC client rate limiter.
+      YAML::Node rest(YAML::NodeType::Map);
+      rest["preset"] = "aws-standard";
+      for (const auto& kv : body)
+        if (kv.first.Scalar() != "preset") rest[kv.first.Scalar()] = kv.second;
+      layers.emplace_back(read_retry(src, rest));
+      layers.emplace_back(models::client::AwsRateConfig{});
     } else if (kind == "retry") {
       layers.emplace_back(read_retry(src, body));
     } else {

@@ -1,4 +1,6 @@
 #include "models/client/adaptive_layer.hpp"
+#include "models/client/aws_rate_layer.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -112,4 +114,40 @@ TEST_CASE("gradient2 shrinks when the RTT rises above its long-term average", "[
   const double lng = 1 + (2 - 1) * 2.0 / 601;
   const double next = before * (lng / 2) + 4;
   CHECK(layer.estimate() == Approx(before * 0.8 + next * 0.2));
+}
+
+TEST_CASE("AWS adaptive mode starts its bucket at the first throttle and follows CUBIC", "[client]") {
+  ClockHost host;
+  AwsRateLayer layer({}, host, 0, 0);
+  // Ten sends in the first half second, one more at 0.5 s: measured rate 10 / 0.5 s × 0.8 = 16/s.
+  for (int i = 0; i <= 10; ++i) {
+    host.t = kernel::kTimeZero + 50ms * i;
+    host.requests[i].live = true;
+    layer.enter(static_cast<Slot>(i), host.requests[i]);
+  }
+  CHECK_FALSE(layer.enabled());
+  CHECK(layer.measured_rate() == Approx(16));
+  // A throttle at 0.5 s: W_max = 16, rate 16 × 0.7 = 11.2/s.
+  host.requests[0].last.outcome = AttemptOutcome::k429;
+  layer.on_result(0, host.requests[0]);
+  CHECK(layer.enabled());
+  CHECK(layer.fill_rate() == Approx(11.2));
+  // K = (16 · 0.3 / 0.4)^(1/3) later, the curve is back at W_max.
+  host.t = kernel::kTimeZero + 500ms + kernel::from_seconds(std::cbrt(12.0));
+  host.requests[1].last.outcome = AttemptOutcome::kOk;
+  layer.on_result(1, host.requests[1]);
+  CHECK(layer.fill_rate() == Approx(16).margin(1e-3));
+}
+
+TEST_CASE("AWS adaptive mode sends fewer doomed attempts than standard mode", "[client]") {
+  auto run = [](const char* preset) {
+    return testing::run_yaml(
+        "name: a\nduration: 5m\n" + testing::provider_yaml("{rpm: 300}", "  burst: 1s\n") +
+        "workloads:\n  - {name: w, model: m, arrivals: uniform, traffic: [{for: 5m, rate: 10/s}],"
+        " input_tokens: 1, output_tokens: 1, max_tokens: 1, client: [{retry: {preset: " +
+        std::string(preset) + "}}]}\n");
+  };
+  const auto standard = run("aws-standard");
+  const auto adaptive = run("aws-adaptive");
+  CHECK(adaptive.total.r429_total() < standard.total.r429_total() / 2);
 }
