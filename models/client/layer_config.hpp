@@ -74,6 +74,10 @@ struct PaceConfig {
   Duration burst = 60s;
   double headroom = 1.0;
   bool retries_first = false;  ///< retries wait in a queue served before new requests (cookbook)
+  /// Optional ramp: the buckets' rates start at `ramp_from` of their limits and grow linearly to
+  /// the whole limit over `ramp_over`, from the first request.
+  double ramp_from = 1.0;
+  Duration ramp_over{0};
 };
 
 /// The AWS SDK's adaptive-mode client rate limiter: off until the first throttle (429); then a

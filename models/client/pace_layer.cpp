@@ -7,7 +7,12 @@ namespace ratesim::models::client {
 
 PaceLayer::PaceLayer(const PaceConfig& config, LayerHost& host, std::uint16_t workload,
                      std::size_t index)
-    : host_(host), workload_(workload), index_(index), retries_first_(config.retries_first) {
+    : host_(host),
+      workload_(workload),
+      index_(index),
+      retries_first_(config.retries_first),
+      ramp_from_(config.ramp_from),
+      ramp_over_(config.ramp_over) {
   const std::array<std::optional<std::int64_t>, 4> limits{config.rpm, config.itpm, config.otpm,
                                                           config.tpm};
   for (std::size_t i = 0; i < limits.size(); ++i) {
@@ -18,10 +23,18 @@ PaceLayer::PaceLayer(const PaceConfig& config, LayerHost& host, std::uint16_t wo
   }
 }
 
-PaceLayer::Costs PaceLayer::costs(const Request& r) {
+PaceLayer::Costs PaceLayer::costs(const Request& r) const {
   const auto prompt = static_cast<std::int64_t>(r.prompt);
   const auto max_tokens = static_cast<std::int64_t>(r.max_tokens);
-  return {1, prompt, max_tokens, prompt + max_tokens};
+  Costs c{1, prompt, max_tokens, prompt + max_tokens};
+  if (ramp_over_.count() > 0) {
+    // A share f of the limits is the same as costs of 1/f: the buckets refill f times slower
+    // relative to what requests take.
+    const double x = std::min(1.0, kernel::to_seconds(host_.now() - start_) / kernel::to_seconds(ramp_over_));
+    const double f = ramp_from_ + (1 - ramp_from_) * x;
+    for (auto& v : c) v = static_cast<std::int64_t>(std::ceil(static_cast<double>(v) / f));
+  }
+  return c;
 }
 
 Duration PaceLayer::wait(const Costs& c) {
@@ -32,6 +45,10 @@ Duration PaceLayer::wait(const Costs& c) {
 }
 
 void PaceLayer::enter(Slot s, Request& r) {
+  if (!started_) {
+    started_ = true;
+    start_ = host_.now();
+  }
   r.parked = true;
   (retries_first_ && r.attempts > 0 ? retries_ : waiting_).push_back(Waiter{s, r.generation});
   release();
@@ -54,6 +71,14 @@ void PaceLayer::release() {
     }
     const Costs c = costs(r);
     const Duration d = wait(c);
+    if (d == Duration::max() && ramp_over_.count() > 0 && host_.now() < start_ + ramp_over_) {
+      // Too large for the ramp's reduced share now: it fits once the ramp is over.
+      if (!timer_set_) {
+        host_.timer_at(start_ + ramp_over_, workload_, index_, 0);
+        timer_set_ = true;
+      }
+      return;
+    }
     if (d == Duration::max()) {  // larger than a whole bucket: it could never go
       queue.pop_front();
       host_.drop(w.slot);

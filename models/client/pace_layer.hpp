@@ -26,7 +26,8 @@ class PaceLayer final : public ClientLayer {
 
  private:
   using Costs = std::array<std::int64_t, 4>;
-  static Costs costs(const Request& r);
+  /// The request's costs, scaled up by 1 / (the ramp's share of the limits now).
+  Costs costs(const Request& r) const;
   /// How long until `c` fits every bucket (0: now).
   Duration wait(const Costs& c);
   /// Lets waiting requests go while they fit; sets a timer for the first that does not.
@@ -44,6 +45,10 @@ class PaceLayer final : public ClientLayer {
   kernel::RingQueue<Waiter> waiting_;
   kernel::RingQueue<Waiter> retries_;  ///< retries_first: served before waiting_
   bool retries_first_;
+  double ramp_from_;
+  Duration ramp_over_;
+  bool started_ = false;
+  Time start_{};
   bool timer_set_ = false;
 };
 

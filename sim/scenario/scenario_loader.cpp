@@ -628,6 +628,15 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (auto v = m.get("tpm"); v.IsDefined()) c.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
       if (auto v = m.get("burst"); v.IsDefined()) c.burst = read_duration(src, v, "burst", 1ms, 1h);
       if (auto v = m.get("retries_first"); v.IsDefined()) c.retries_first = read_bool(src, v, "retries_first");
+      if (auto v = m.get("ramp"); v.IsDefined()) {
+        MapReader rm(src, v, "pace ramp");
+        const YAML::Node from = rm.require("from");
+        c.ramp_from = read_number(src, from, "from", 0);
+        if (c.ramp_from <= 0 || c.ramp_from > 1)
+          src.fail(from, fmt::format("invalid value {} for 'from': expected a share of the limits above 0, at most 1", quote(from)));
+        c.ramp_over = read_duration(src, rm.require("over"), "over", 1ms);
+        rm.finish();
+      }
       if (auto v = m.get("headroom"); v.IsDefined()) {
         c.headroom = read_number(src, v, "headroom", 0);
         if (c.headroom <= 0 || c.headroom > 1)

@@ -367,3 +367,18 @@ TEST_CASE("a queue layer bounds the waiting room of the gate after it", "[client
         "test.yaml:10:106: a queue layer bounds the waiting room of the gate after it: put a "
         "semaphore or ramp right after it");
 }
+
+TEST_CASE("a pace ramp starts at a share of the limits and reaches the whole", "[client]") {
+  // rpm 60, burst 1 s (one at a time), ramp from 0.5 over 20 s: at first a request costs 2
+  // tokens (one every 2 s); after 20 s it costs 1 (one a second).
+  Recorder rec;
+  run_with(scenario_from(slow("  - {name: w, model: m, backlog: {count: 30}, input_tokens: 1,"
+                              " output_tokens: 1, max_tokens: 1,"
+                              " client: [{pace: {rpm: 60, burst: 2s, ramp: {from: 0.5, over: 20s}}}]}\n")),
+           rec);
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < rec.sends.size(); ++i) gaps.push_back(rec.sends[i].t - rec.sends[i - 1].t);
+  REQUIRE(gaps.size() == 29);
+  CHECK(gaps[1] > 1.5);           // early: about 2 s apart
+  CHECK(gaps.back() == Approx(1.0));  // late: 1 s apart
+}
