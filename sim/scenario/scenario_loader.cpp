@@ -442,13 +442,7 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
                             "first, e.g. [{{semaphore: {{limit: 8}}}}, {{retry: {{}}}}]",
                             quote(n)));
   std::vector<models::client::LayerConfig> layers;
-  auto read_queue = [&](MapReader& m, std::optional<std::uint32_t>& max_queue,
-                        models::client::DropPolicy& drop) {
-    if (auto v = m.get("max_queue"); v.IsDefined())
-      max_queue = static_cast<std::uint32_t>(read_integer(src, v, "max_queue", 0, 1'000'000'000));
-    if (auto v = m.get("drop"); v.IsDefined())
-      drop = static_cast<models::client::DropPolicy>(read_choice(src, v, "drop", {"newest", "oldest"}));
-  };
+
   // A `queue` layer bounds the waiting room of the gate right after it.
   struct PendingQueue {
     std::uint32_t max;
@@ -456,6 +450,19 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
     YAML::Node at;
   };
   std::optional<PendingQueue> queue;
+  // A gate's waiting room: its own max_queue and drop, or those of the queue layer before it.
+  auto read_waiting_room = [&](MapReader& m, std::optional<std::uint32_t>& max_queue,
+                               models::client::DropPolicy& drop) {
+    if (auto v = m.get("max_queue"); v.IsDefined())
+      max_queue = static_cast<std::uint32_t>(read_integer(src, v, "max_queue", 0, 1'000'000'000));
+    if (auto v = m.get("drop"); v.IsDefined())
+      drop = static_cast<models::client::DropPolicy>(read_choice(src, v, "drop", {"newest", "oldest"}));
+    if (queue) {
+      max_queue = queue->max;
+      drop = queue->drop;
+      queue.reset();
+    }
+  };
   for (const auto& item : n) {
     if (queue && !(item.IsMap() && item.size() == 1 &&
                    (item.begin()->first.Scalar() == "semaphore" || item.begin()->first.Scalar() == "ramp")))
@@ -472,13 +479,8 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       MapReader m(src, body, "semaphore layer");
       models::client::SemaphoreConfig c{.limit = static_cast<std::uint32_t>(
                                             read_integer(src, m.require("limit"), "limit", 1, 1'000'000'000))};
-      read_queue(m, c.max_queue, c.drop);
+      read_waiting_room(m, c.max_queue, c.drop);
       m.finish();
-      if (queue) {
-        c.max_queue = queue->max;
-        c.drop = queue->drop;
-        queue.reset();
-      }
       layers.emplace_back(c);
     } else if (kind == "queue") {
       MapReader m(src, body, "queue layer");
@@ -503,13 +505,8 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
             read_choice(src, v, "shape", {"linear", "exponential", "steps"}));
       if (auto v = m.get("steps"); v.IsDefined())
         c.steps = static_cast<std::uint32_t>(read_integer(src, v, "steps", 1, 1'000'000));
-      read_queue(m, c.max_queue, c.drop);
+      read_waiting_room(m, c.max_queue, c.drop);
       m.finish();
-      if (queue) {
-        c.max_queue = queue->max;
-        c.drop = queue->drop;
-        queue.reset();
-      }
       layers.emplace_back(c);
     } else if (kind == "cooldown") {
       MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "cooldown layer");
