@@ -122,6 +122,24 @@ std::string read_string(const Source& src, const YAML::Node& n, const std::strin
   return n.Scalar();
 }
 
+namespace {
+bool valid_name(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+std::string read_name(const Source& src, const YAML::Node& n, const std::string& field) {
+  const std::string s = read_string(src, n, field);
+  if (!valid_name(s))
+    src.fail(n, fmt::format("invalid name '{}' for '{}': expected letters, digits, '-' and '_' only",
+                            s, field));
+  return s;
+}
+
+
 double read_number(const Source& src, const YAML::Node& n, const std::string& field, double min) {
   const auto v = n.IsScalar() ? parse_number(n.Scalar()) : std::nullopt;
   if (!v || *v < min)

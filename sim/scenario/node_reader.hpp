@@ -89,6 +89,13 @@ inline constexpr std::int64_t kMaxInteger = std::int64_t{1} << 53;
 /// Longest duration accepted anywhere: keeps every sum of times far from overflow.
 inline constexpr kernel::Duration kMaxDuration = std::chrono::hours(24 * 365);
 
+/// The most requests one run may bring. At about a microsecond each this is hours of work; more
+/// is almost surely a typo in a rate, and would look like a hang.
+inline constexpr std::int64_t kMaxRequests = 10'000'000'000;
+
+/// A name usable in paths and CSV files: letters, digits, '-' and '_'.
+std::string read_name(const Source& src, const YAML::Node& n, const std::string& field);
+
 std::int64_t read_integer(const Source& src, const YAML::Node& n, const std::string& field,
                           std::int64_t min, std::int64_t max = kMaxInteger);
 bool read_bool(const Source& src, const YAML::Node& n, const std::string& field);

@@ -1,0 +1,246 @@
+#include "sim/scenario/provider_reader.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "sim/scenario/did_you_mean.hpp"
+#include "sim/scenario/input_error.hpp"
+#include "sim/scenario/node_reader.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace ratesim::scenario {
+
+using models::provider::ProviderConfig;
+using kernel::Duration;
+using namespace std::chrono_literals;
+
+namespace {
+
+models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
+                                     const std::string& owner) {
+  MapReader m(src, n, "limits of " + owner);
+  models::provider::Limits l;
+  // A billion per minute is far above any published tier and keeps bucket arithmetic exact.
+  constexpr std::int64_t kMaxLimit = 1'000'000'000;
+  if (auto v = m.get("rpm"); v.IsDefined()) l.rpm = read_integer(src, v, "rpm", 1, kMaxLimit);
+  if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
+  if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
+  if (auto v = m.get("tpm"); v.IsDefined()) l.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
+  m.finish();
+  if (!l.rpm && !l.itpm && !l.otpm && !l.tpm)
+    src.fail(n, fmt::format("limits of {} name no budget: expected at least one of rpm, itpm, "
+                            "otpm, tpm",
+                            owner));
+  return l;
+}
+
+models::provider::LimiterKind read_limiter(const Source& src, const YAML::Node& n) {
+  return static_cast<models::provider::LimiterKind>(
+      read_choice(src, n, "limiter", {"token-bucket", "sliding-window", "fixed-window"}));
+}
+
+models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
+                                   std::optional<models::provider::Limits>& limits,
+                                   YAML::Node& limits_node) {
+  MapReader m(src, n, "model '" + name + "'");
+  models::provider::Model model{.name = name, .group = name, .price = {}, .latency = {}, .cache = {}};
+  if (auto g = m.get("group"); g.IsDefined()) model.group = read_name(src, g, "group");
+  if (auto l = m.get("limits"); l.IsDefined()) {
+    limits = read_limits(src, l, "model '" + name + "'");
+    limits_node.reset(l);
+  }
+  {
+    MapReader p(src, m.require("price"), "price of model '" + name + "'");
+    model.price.input = read_number(src, p.require("input"), "price.input", 0);
+    model.price.output = read_number(src, p.require("output"), "price.output", 0);
+    p.finish();
+  }
+  {
+    MapReader lat(src, m.require("latency"), "latency of model '" + name + "'");
+    model.latency.ttft = read_distribution(src, lat.require("ttft"), "ttft", Quantity::kSeconds);
+    model.latency.output_tps =
+        read_distribution(src, lat.require("output_tps"), "output_tps", Quantity::kPerSecond);
+    if (auto pf = lat.get("prefill_tps"); pf.IsDefined())
+      model.latency.prefill_tps = read_distribution(src, pf, "prefill_tps", Quantity::kPerSecond);
+    lat.finish();
+  }
+  if (auto c = m.get("cache"); c.IsDefined()) {
+    MapReader cm(src, c, "cache policy of model '" + name + "'");
+    if (auto v = cm.get("min_tokens"); v.IsDefined())
+      model.cache.min_tokens = static_cast<std::uint32_t>(read_integer(src, v, "min_tokens", 0, 1'000'000'000));
+    if (auto v = cm.get("reads_count"); v.IsDefined())
+      model.cache.reads_count = read_bool(src, v, "reads_count");
+    cm.finish();
+  }
+  m.finish();
+  return model;
+}
+
+bool same_limits(const models::provider::Limits& a, const models::provider::Limits& b) {
+  return a.in_order() == b.in_order();
+}
+
+models::provider::Acceleration read_acceleration(const Source& src, const YAML::Node& n) {
+  models::provider::Acceleration a;
+  if (n.IsScalar() && n.Scalar() == "off") return a;
+  MapReader m(src, n.IsNull() ? YAML::Node(YAML::NodeType::Map) : n, "acceleration");
+  a.enabled = true;
+  if (auto v = m.get("floor"); v.IsDefined()) a.floor = read_number(src, v, "floor", 0);
+  if (auto v = m.get("max_ratio"); v.IsDefined()) a.max_ratio = read_number(src, v, "max_ratio", 0);
+  if (auto v = m.get("short_window"); v.IsDefined())
+    a.short_window = read_duration(src, v, "short_window", 1ms);
+  if (auto v = m.get("baseline_window"); v.IsDefined())
+    a.baseline_window = read_duration(src, v, "baseline_window", 1ms);
+  if (auto v = m.get("initial_load"); v.IsDefined())
+    a.initial_load = read_number(src, v, "initial_load", 0);
+  m.finish();
+  return a;
+}
+
+double read_probability(const Source& src, const YAML::Node& n, const std::string& field) {
+  const double p = read_number(src, n, field, 0);
+  if (p > 1)
+    src.fail(n, fmt::format("invalid value {} for '{}': expected a probability from 0 to 1",
+                            quote(n), field));
+  return p;
+}
+
+models::provider::Overload read_overload(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "overload");
+  models::provider::Overload o;
+  if (auto v = m.get("rate"); v.IsDefined()) o.rate = read_probability(src, v, "rate");
+  if (auto v = m.get("incidents"); v.IsDefined()) {
+    if (!v.IsSequence())
+      src.fail(v, fmt::format("invalid value {} for 'incidents': expected a list of "
+                              "{{at, for, rate}}",
+                              quote(v)));
+    for (const auto& item : v) {
+      MapReader im(src, item, "overload incident");
+      o.incidents.push_back({.at = read_duration(src, im.require("at"), "at"),
+                             .length = read_duration(src, im.require("for"), "for", 1us),
+                             .rate = read_probability(src, im.require("rate"), "rate")});
+      im.finish();
+    }
+  }
+  m.finish();
+  return o;
+}
+
+}  // namespace
+
+ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "provider");
+  ProviderConfig p;
+  m.get("preset");  // already merged in by the caller
+  models::provider::LimiterKind limiter = models::provider::LimiterKind::kTokenBucket;
+  Duration burst = 60s;
+  if (auto v = m.get("limiter"); v.IsDefined()) limiter = read_limiter(src, v);
+  if (auto v = m.get("burst"); v.IsDefined()) burst = read_duration(src, v, "burst", 1ms, 1h);
+  if (auto v = m.get("otpm_accounting"); v.IsDefined())
+    p.otpm_accounting = static_cast<models::provider::OtpmAccounting>(
+        read_choice(src, v, "otpm_accounting", {"reserve", "actual"}));
+  if (auto v = m.get("rejected_consume"); v.IsDefined())
+    p.rejected_consume = read_bool(src, v, "rejected_consume");
+  if (auto v = m.get("tpm_cost"); v.IsDefined())
+    p.tpm_cost = static_cast<models::provider::TpmCost>(
+        read_choice(src, v, "tpm_cost", {"input+max_tokens", "max"}));
+  if (auto v = m.get("acceleration"); v.IsDefined()) p.acceleration = read_acceleration(src, v);
+  if (auto v = m.get("overload"); v.IsDefined()) p.overload = read_overload(src, v);
+  if (auto v = m.get("network_delay"); v.IsDefined())
+    p.network_delay = read_duration(src, v, "network_delay");
+  if (auto v = m.get("batch"); v.IsDefined()) {
+    MapReader b(src, v, "batch limits");
+    if (auto q = b.get("queue_limit"); q.IsDefined())
+      p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
+    if (auto t = b.get("processing_time"); t.IsDefined())
+      p.batch_processing = read_distribution(src, t, "processing_time", Quantity::kSeconds);
+    b.finish();
+  }
+  const YAML::Node groups_node = m.get("groups");
+  const YAML::Node models_node = m.require("models");
+  m.finish();
+
+  if (!models_node.IsMap() || models_node.size() == 0)
+    src.fail(models_node, fmt::format("invalid value {} for 'models': expected a mapping from "
+                                      "model names to their limits, price and latency",
+                                      quote(models_node)));
+  struct GroupSeen {
+    models::provider::Group group;
+    bool has_limits = false;
+    std::string limits_from;  ///< "group settings" or "model 'x'"
+    YAML::Node at;            ///< where a missing-limits error points
+    bool has_at = false;
+    bool used = false;
+  };
+  std::map<std::string, GroupSeen> seen;
+  std::vector<std::string> group_order;
+  auto group = [&](const std::string& name) -> GroupSeen& {
+    if (!seen.count(name)) {
+      group_order.push_back(name);
+      seen[name].group = models::provider::Group{.name = name, .limits = {}, .limiter = limiter, .burst = burst};
+    }
+    return seen[name];
+  };
+  if (groups_node.IsDefined()) {
+    if (!groups_node.IsMap())
+      src.fail(groups_node, fmt::format("invalid value {} for 'groups': expected a mapping from "
+                                        "group names to their limits and limiter",
+                                        quote(groups_node)));
+    for (const auto& kv : groups_node) {
+      const std::string name = read_name(src, kv.first, "group name");
+      GroupSeen& g = group(name);
+      MapReader gm(src, kv.second, "group '" + name + "'");
+      if (auto v = gm.get("limits"); v.IsDefined()) {
+        g.group.limits = read_limits(src, v, "group '" + name + "'");
+        g.has_limits = true;
+        g.limits_from = "its group settings";
+      }
+      if (auto v = gm.get("limiter"); v.IsDefined()) g.group.limiter = read_limiter(src, v);
+      if (auto v = gm.get("burst"); v.IsDefined()) g.group.burst = read_duration(src, v, "burst", 1ms, 1h);
+      gm.finish();
+      g.at.reset(kv.first);
+      g.has_at = true;
+    }
+  }
+  for (const auto& kv : models_node) {
+    const std::string name = read_name(src, kv.first, "model name");
+    std::optional<models::provider::Limits> limits;
+    YAML::Node limits_node;
+    p.models.push_back(read_model(src, name, kv.second, limits, limits_node));
+    GroupSeen& g = group(p.models.back().group);
+    g.used = true;
+    if (limits) {
+      if (g.has_limits && !same_limits(g.group.limits, *limits))
+        src.fail(limits_node, fmt::format("model '{}' gives limits for group '{}' that differ from "
+                                          "those of {}; set them once, under "
+                                          "provider.groups.{}.limits",
+                                          name, g.group.name, g.limits_from, g.group.name));
+      g.group.limits = *limits;
+      g.has_limits = true;
+      g.limits_from = "model '" + name + "'";
+    }
+    if (!g.has_at) {
+      g.at.reset(kv.first);
+      g.has_at = true;
+    }
+  }
+  for (const std::string& name : group_order) {
+    const GroupSeen& g = seen[name];
+    if (!g.used) continue;  // a preset's group none of whose models is kept
+    if (!g.has_limits)
+      src.fail(g.at, fmt::format("group '{}' has no limits: give 'limits: {{rpm, itpm, otpm}}' on "
+                                 "one of its models or under provider.groups.{}",
+                                 name, name));
+    p.groups.push_back(g.group);
+  }
+  return p;
+}
+
+
+}  // namespace ratesim::scenario
