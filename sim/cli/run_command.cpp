@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "sim/cli/runner.hpp"
+#include "sim/metrics/diagnosis.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/number_format.hpp"
@@ -37,14 +38,7 @@ std::string describe_duration(double seconds) {
 }
 
 void print_warnings(const metrics::Summary& s) {
-  for (const auto& w : s.workloads) {
-    if (w.never_fits > 0)
-      std::cerr << fmt::format(
-          "warning: workload '{}': {} requests can never pass: their cost exceeds a whole bucket "
-          "of the group's budget, so every attempt gets a 429 (raise 'burst' or the limit, or "
-          "shrink the requests)\n",
-          w.name, report::with_separators(w.never_fits));
-  }
+  for (const std::string& w : metrics::diagnose(s).warnings) std::cerr << "warning: " << w << "\n";
 }
 
 }  // namespace

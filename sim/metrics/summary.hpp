@@ -71,6 +71,7 @@ struct GroupSummary {
   std::string name;
   std::vector<BudgetSummary> budgets;  ///< the group's budgets, in the order rpm, itpm, otpm, tpm
   std::uint64_t r429_acceleration = 0;
+  double first_acceleration_s = -1;  ///< when an acceleration 429 first came; -1: never
   std::uint64_t never_fits = 0;  ///< requests that exceed a whole budget
 };
 

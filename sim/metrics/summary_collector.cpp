@@ -81,6 +81,7 @@ void SummaryCollector::on_attempt_decided(models::Time now, const models::Reques
     if (result.outcome == models::AttemptOutcome::k429) {
       if (result.cause == models::LimitCause::kAcceleration) {
         ++g->r429_acceleration;
+        g->first_acceleration = std::min(g->first_acceleration, now);
       } else if (result.cause < models::LimitCause::kAcceleration) {
         BudgetUse& u = g->budgets[static_cast<std::size_t>(result.cause)];
         ++u.r429;
@@ -158,7 +159,12 @@ Summary SummaryCollector::summary() const {
   const double minutes = kernel::to_seconds(horizon_) / 60.0;
   const double interval_minutes = kernel::to_seconds(interval_) / 60.0;
   for (const GroupAccumulator& g : groups_) {
-    GroupSummary gs{.name = g.info.name, .budgets = {}, .r429_acceleration = g.r429_acceleration,
+    GroupSummary gs{.name = g.info.name,
+                    .budgets = {},
+                    .r429_acceleration = g.r429_acceleration,
+                    .first_acceleration_s = g.first_acceleration == kernel::kNever
+                                                ? -1
+                                                : kernel::to_seconds(g.first_acceleration),
                     .never_fits = g.never_fits};
     for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
       const std::int64_t limit = g.info.limits[b];

@@ -60,6 +60,7 @@ class SummaryCollector final : public models::WorldObserver {
     GroupInfo info;
     std::array<BudgetUse, models::kBudgetCount> budgets;
     std::uint64_t r429_acceleration = 0;
+    models::Time first_acceleration = kernel::kNever;
     std::uint64_t never_fits = 0;
   };
   GroupAccumulator* group(std::uint32_t index);

@@ -1,5 +1,6 @@
 #include "sim/report/summary_json.hpp"
 
+#include "sim/metrics/diagnosis.hpp"
 #include "sim/report/number_format.hpp"
 
 namespace ratesim::report {
@@ -77,9 +78,23 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
                                      {"r429", b.r429}};
     gs[g.name] = ordered_json{{"budgets", std::move(budgets)},
                               {"r429_acceleration", g.r429_acceleration},
+                              {"first_acceleration_s", g.first_acceleration_s < 0
+                                                           ? ordered_json(nullptr)
+                                                           : ordered_json(r(g.first_acceleration_s))},
                               {"never_fits", g.never_fits}};
   }
   j["groups"] = std::move(gs);
+  const metrics::Diagnosis d = metrics::diagnose(s);
+  ordered_json diagnosis;
+  diagnosis["first_limit"] =
+      d.first_at_s < 0 ? ordered_json(nullptr)
+                       : ordered_json{{"group", d.first_group}, {"budget", d.first_budget}, {"at_s", r(d.first_at_s)}};
+  ordered_json causes = ordered_json::array();
+  for (const auto& c : d.causes)
+    causes.push_back(ordered_json{{"cause", c.cause}, {"count", c.count}, {"share", r(c.share)}, {"cure", c.cure}});
+  diagnosis["causes"] = std::move(causes);
+  diagnosis["warnings"] = d.warnings;
+  j["diagnosis"] = std::move(diagnosis);
   return j;
 }
 

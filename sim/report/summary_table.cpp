@@ -6,6 +6,7 @@
 #include <functional>
 #include <vector>
 
+#include "sim/metrics/diagnosis.hpp"
 #include "sim/report/number_format.hpp"
 
 namespace ratesim::report {
@@ -116,6 +117,18 @@ std::string group_table(const metrics::GroupSummary& g) {
   return out;
 }
 
+std::string diagnosis_text(const metrics::Diagnosis& d) {
+  std::string out = "\ndiagnosis\n";
+  if (d.first_at_s < 0 && d.causes.empty()) return out + "  no request was refused\n";
+  if (d.first_at_s >= 0)
+    out += fmt::format("  first limit hit: {} {} at {} s\n", d.first_group, d.first_budget,
+                       with_separators(d.first_at_s, 1));
+  for (const auto& c : d.causes)
+    out += fmt::format("  {:<13}{:>9} ({:>3.0f}%)  cure: {}\n", c.cause == "529" ? "529" : "429 " + c.cause,
+                       with_separators(c.count), 100 * c.share, c.cure);
+  return out;
+}
+
 }  // namespace
 
 std::string summary_table(const metrics::Summary& s) {
@@ -168,6 +181,7 @@ std::string summary_table(const metrics::Summary& s) {
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
   std::string out = t.render();
   for (const auto& g : s.groups) out += group_table(g);
+  out += diagnosis_text(metrics::diagnose(s));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // End-to-end cases worked by hand: whole scenarios whose results follow from arithmetic.
 #include <catch2/catch.hpp>
 
+#include "sim/metrics/diagnosis.hpp"
 #include "test_support.hpp"
 
 using namespace ratesim;
@@ -86,4 +87,20 @@ TEST_CASE("the group summary reports use, the first 429 and its count per budget
   CHECK(rpm.mean_util == Approx(119.0 / 60));  // 119 requests in one minute of a 60/min budget
   // The first 10 s admit 49: 49 / (60 per minute × 1/6 minute).
   CHECK(rpm.peak_util == Approx(4.9));
+}
+
+TEST_CASE("the diagnosis names the first limit hit and the cure for each cause", "[world]") {
+  // The saturated rpm case: the first 429 at 15 s, all 181 refusals for rpm.
+  const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}") +
+                          open_workload("[{for: 60s, rate: 5/s}]"));
+  const auto d = metrics::diagnose(s);
+  CHECK(d.first_group == "m");
+  CHECK(d.first_budget == "rpm");
+  CHECK(d.first_at_s == 15.0);
+  REQUIRE(d.causes.size() == 1);
+  CHECK(d.causes[0].cause == "rpm");
+  CHECK(d.causes[0].count == 181);
+  CHECK(d.causes[0].share == 1.0);
+  CHECK(d.causes[0].cure == "fewer, bundled calls (several items per request, or the Batch API)");
+  CHECK(d.warnings.empty());
 }

@@ -148,5 +148,6 @@ TEST_CASE("requests that can never fit a budget are warned about", "[cli]") {
   const Result r = run_binary("run " + file.string());
   CHECK(r.code == 0);
   CHECK(r.err.find("warning: workload 'big': 3 requests can never pass") == 0);
+  CHECK(r.out.find("429 itpm") != std::string::npos);
   CHECK(r.out.find("requests that never fit: 3") != std::string::npos);
 }
