@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/compare_command.hpp"
 #include "sim/cli/presets_command.hpp"
 #include "sim/cli/run_command.hpp"
 #include "sim/cli/runner.hpp"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(args);
     if (command == "validate") return validate_command(args);
     if (command == "presets") return presets_command(args);
+    if (command == "compare") return compare_command(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
   } catch (const ratesim::scenario::InputError& e) {
     std::cerr << e.what() << "\n";

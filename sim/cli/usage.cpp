@@ -10,6 +10,8 @@ Usage: ratesim COMMAND [ARGS...]
 Commands:
   run FILE        simulate a scenario; print a summary, optionally write summary.json and
                   timeseries.csv
+  compare FILE    the scenario and its variants side by side, with deltas and (with
+                  --replications) 95% confidence intervals
   validate FILE   check a scenario file without running it; --resolved prints it with its
                   preset expanded
   presets [NAME]  list the built-in provider presets, or print one

@@ -151,3 +151,24 @@ TEST_CASE("requests that can never fit a budget are warned about", "[cli]") {
   CHECK(r.out.find("429 itpm") != std::string::npos);
   CHECK(r.out.find("requests that never fit: 3") != std::string::npos);
 }
+
+TEST_CASE("ratesim compare puts the base and its variants side by side", "[cli]") {
+  const std::string backfill = ratesim::testing::source_path("scenarios/backfill.yaml");
+  const fs::path out = fs::temp_directory_path() / ("ratesim-compare-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  const Result r = run_binary("compare " + backfill + " --variant workers-8 --replications 3 --out " + out.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("base") != std::string::npos);
+  CHECK(r.out.find("workers-8") != std::string::npos);
+  CHECK(r.out.find("3 replications, 95% intervals") != std::string::npos);
+  CHECK(r.out.find(" ± ") != std::string::npos);
+  const std::string csv = slurp(out / "compare.csv");
+  CHECK(csv.rfind("variant,metric,value,ci_low,ci_high\nbase,total.requests.ok,", 0) == 0);
+  CHECK(csv.find("\nworkers-8,total.cost_usd.total,") != std::string::npos);
+  CHECK(fs::exists(out / "workers-8" / "summary.json"));
+  CHECK(fs::exists(out / "base" / "timeseries.csv"));
+  const Result bad = run_binary("compare " + backfill + " --variant nope");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("no variant 'nope'") != std::string::npos);
+  fs::remove_all(out);
+}

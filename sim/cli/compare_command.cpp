@@ -1,0 +1,220 @@
+#include "sim/cli/compare_command.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "sim/cli/runner.hpp"
+#include "sim/cli/usage.hpp"
+#include "sim/metrics/confidence.hpp"
+#include "sim/report/atomic_file.hpp"
+#include "sim/report/number_format.hpp"
+#include "sim/report/summary_json.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace po = boost::program_options;
+
+namespace ratesim::cli {
+
+const std::vector<ComparedMetric>& compared_metrics() {
+  static const std::vector<ComparedMetric> metrics{
+      {"/total/requests/ok", "requests ok", false},
+      {"/total/requests/gave_up", "gave up", true},
+      {"/total/requests/timed_out", "timed out", true},
+      {"/total/requests/dropped", "dropped", true},
+      {"/total/requests/unfinished", "unfinished", true},
+      {"/total/attempts/total", "attempts", true},
+      {"/total/attempts/r429/total", "429 total", true},
+      {"/total/attempts/r429/rpm", "429 rpm", true},
+      {"/total/attempts/r429/itpm", "429 itpm", true},
+      {"/total/attempts/r429/otpm", "429 otpm", true},
+      {"/total/attempts/r429/tpm", "429 tpm", true},
+      {"/total/attempts/r429/acceleration", "429 acceleration", true},
+      {"/total/attempts/r529", "529", true},
+      {"/total/amplification", "attempts per request", true},
+      {"/total/latency_s/p50", "latency p50, s", true},
+      {"/total/latency_s/p99", "latency p99, s", true},
+      {"/total/queue_wait_s/p99", "queue wait p99, s", true},
+      {"/total/throughput_rps/mean", "throughput, req/s", false},
+      {"/total/makespan_s", "makespan, s", true},
+      {"/total/cost_usd/total", "cost, USD", true},
+  };
+  return metrics;
+}
+
+namespace {
+
+struct Column {
+  std::string name;                        ///< "base" or the variant
+  scenario::Scenario scenario;
+  std::vector<std::vector<double>> values;  ///< by metric, by replication
+  std::vector<metrics::Estimate> estimates;
+};
+
+std::string number(double v) {
+  if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
+  return report::with_separators(v, std::fabs(v) >= 1 ? 2 : 3);
+}
+
+}  // namespace
+
+int compare_command(const std::vector<std::string>& args) {
+  po::options_description visible(R"(Usage: ratesim compare FILE [options]
+
+Runs the scenario in FILE and each of its variants (DESIGN: variants:), and prints them side by
+side: one column each, the change against the base in brackets, the best value of each row
+marked with *. With --replications N, each runs with N seeds (the same seeds for every column)
+and the table shows means with their 95% confidence intervals (Student's t).
+
+Options)");
+  std::vector<std::string> variants, sets;
+  std::string out_dir, seed_text;
+  int replications = 1;
+  visible.add_options()("help,h", "show this help")(
+      "variant", po::value(&variants)->composing(), "compare only these variants (repeatable; default: all)")(
+      "replications", po::value(&replications), "runs per column, with seeds seed, seed+1, ... (default 1)")(
+      "seed", po::value(&seed_text), "override the scenario's seed")(
+      "set", po::value(&sets)->composing(), "override one value of every column: PATH=VALUE")(
+      "out", po::value(&out_dir), "write compare.csv and each column's run files (first seed) into this folder");
+  po::options_description all;
+  std::string file;
+  all.add(visible).add_options()("file", po::value(&file));
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + " (see 'ratesim compare --help')");
+  }
+  if (vm.count("help")) {
+    std::cout << visible;
+    return kExitOk;
+  }
+  if (file.empty()) throw UsageError("compare needs a scenario FILE (see 'ratesim compare --help')");
+  if (replications < 1 || replications > 10'000)
+    throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
+
+  std::vector<Column> columns;
+  columns.push_back(Column{.name = "base", .scenario = scenario::load_scenario_file(file, sets)});
+  if (variants.empty()) variants = columns[0].scenario.variants;
+  for (const std::string& v : variants)
+    columns.push_back(Column{.name = v, .scenario = scenario::load_scenario_variant(file, v, sets)});
+  std::uint64_t seed = columns[0].scenario.world.seed;
+  if (vm.count("seed")) {
+    const auto v = scenario::parse_number(seed_text);
+    if (!v || *v < 0 || *v != std::floor(*v))
+      throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", seed_text));
+    seed = static_cast<std::uint64_t>(*v);
+  }
+
+  if (!out_dir.empty()) report::ensure_directory(out_dir);
+  const auto& metrics = compared_metrics();
+  for (Column& c : columns) {
+    c.values.assign(metrics.size(), {});
+    for (int rep = 0; rep < replications; ++rep) {
+      scenario::Scenario s = c.scenario;
+      s.world.seed = seed + static_cast<std::uint64_t>(rep);
+      std::optional<report::AtomicFile> ts, limits, summary;
+      RunOptions options;
+      if (!out_dir.empty() && rep == 0) {
+        const std::filesystem::path dir = std::filesystem::path(out_dir) / c.name;
+        report::ensure_directory(dir);
+        ts.emplace(dir / "timeseries.csv");
+        limits.emplace(dir / "limits.csv");
+        summary.emplace(dir / "summary.json");
+        options.timeseries = &ts->stream();
+        options.limits = &limits->stream();
+      }
+      const RunResult result = run_scenario(s, options);
+      const auto json = report::summary_to_json(result.summary);
+      for (std::size_t m = 0; m < metrics.size(); ++m)
+        c.values[m].push_back(json.at(nlohmann::ordered_json::json_pointer(metrics[m].path)).get<double>());
+      if (summary) {
+        summary->stream() << report::summary_json_text(result.summary);
+        summary->commit();
+        ts->commit();
+        limits->commit();
+      }
+    }
+    for (const auto& v : c.values) c.estimates.push_back(metrics::estimate(v));
+  }
+
+  // The table: one row per metric, one column per variant.
+  std::vector<std::vector<std::string>> cells(metrics.size());
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    double best = columns[0].estimates[m].mean;
+    for (const Column& c : columns) {
+      const double v = c.estimates[m].mean;
+      best = metrics[m].lower_is_better ? std::min(best, v) : std::max(best, v);
+    }
+    for (const Column& c : columns) {
+      const metrics::Estimate& e = c.estimates[m];
+      std::string cell = number(e.mean);
+      if (replications > 1) cell += " ± " + number(e.high - e.mean);
+      if (&c != &columns[0]) {
+        const double base = columns[0].estimates[m].mean;
+        if (base != 0) cell += fmt::format(" ({:+.0f}%)", 100 * (e.mean - base) / base);
+        else if (e.mean != 0) cell += " (new)";
+      }
+      const bool differs = std::any_of(columns.begin(), columns.end(), [&](const Column& o) {
+        return o.estimates[m].mean != columns[0].estimates[m].mean;
+      });
+      cell += differs && e.mean == best ? " *" : "  ";
+      cells[m].push_back(cell);
+    }
+  }
+  std::size_t label_width = 0;
+  for (const auto& m : metrics) label_width = std::max(label_width, std::string(m.label).size());
+  std::vector<std::size_t> widths;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::size_t w = columns[c].name.size();
+    for (const auto& row : cells) w = std::max(w, row[c].size());
+    widths.push_back(w);
+  }
+  const auto& s0 = columns[0].scenario;
+  std::cout << fmt::format("{} · {} column{} · seed {}{} · {} simulated\n\n", s0.name, columns.size(),
+                           columns.size() == 1 ? "" : "s", seed,
+                           replications > 1 ? fmt::format("..{} ({} replications, 95% intervals)",
+                                                          seed + static_cast<std::uint64_t>(replications) - 1, replications)
+                                            : "",
+                           scenario::format_duration(s0.world.duration));
+  std::cout << fmt::format("{:<{}}", "", label_width);
+  for (std::size_t c = 0; c < columns.size(); ++c) std::cout << fmt::format("  {:>{}}", columns[c].name, widths[c]);
+  std::cout << "\n";
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    // Rows that are zero everywhere (a cause that never occurred) say nothing.
+    if (std::all_of(columns.begin(), columns.end(), [&](const Column& c) {
+          return c.estimates[m].mean == 0 && c.estimates[m].high == 0;
+        }))
+      continue;
+    std::cout << fmt::format("{:<{}}", metrics[m].label, label_width);
+    for (std::size_t c = 0; c < columns.size(); ++c) std::cout << fmt::format("  {:>{}}", cells[m][c], widths[c]);
+    std::cout << "\n";
+  }
+  std::cout << "\n(change against base in brackets; * marks the best value of a row)\n";
+
+  if (!out_dir.empty()) {
+    report::AtomicFile csv(std::filesystem::path(out_dir) / "compare.csv");
+    csv.stream() << "variant,metric,value,ci_low,ci_high\n";
+    for (const Column& c : columns)
+      for (std::size_t m = 0; m < metrics.size(); ++m) {
+        const metrics::Estimate& e = c.estimates[m];
+        std::string metric = std::string(metrics[m].path).substr(1);
+        std::replace(metric.begin(), metric.end(), '/', '.');
+        csv.stream() << fmt::format("{},{},{},{},{}\n", c.name, metric, report::round_significant(e.mean),
+                                    report::round_significant(e.low), report::round_significant(e.high));
+      }
+    csv.commit();
+    std::cout << fmt::format("wrote {}\n", (std::filesystem::path(out_dir) / "compare.csv").string());
+  }
+  return kExitOk;
+}
+
+}  // namespace ratesim::cli
