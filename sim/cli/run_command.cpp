@@ -56,7 +56,8 @@ int run_command(const std::vector<std::string>& args) {
       ("out", po::value(&out_dir), "write summary.json, timeseries.csv and limits.csv into this folder")
       ("interval", po::value(&interval_text)->default_value("10s"),
        "time-series interval (and the window of peak throughput)")
-      ("json", "print the summary as JSON instead of a table");
+      ("json", "print the summary as JSON instead of a table")
+      ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests in flight)");
   po::options_description all;
   std::string file;
   all.add(visible).add_options()("file", po::value(&file));
@@ -95,7 +96,9 @@ int run_command(const std::vector<std::string>& args) {
   if (seed) s.world.seed = *seed;
 
   RunOptions options{.interval = *interval, .timeseries = nullptr};
-  std::optional<report::AtomicFile> summary_file, timeseries_file, limits_file;
+  std::optional<report::AtomicFile> summary_file, timeseries_file, limits_file, requests_file;
+  if (vm.count("requests") && out_dir.empty())
+    throw UsageError("--requests writes requests.csv into the --out folder: give --out DIR too");
   if (!out_dir.empty()) {
     const std::filesystem::path dir(out_dir);
     report::ensure_directory(dir);
@@ -104,6 +107,10 @@ int run_command(const std::vector<std::string>& args) {
     limits_file.emplace(dir / "limits.csv");
     options.timeseries = &timeseries_file->stream();
     options.limits = &limits_file->stream();
+    if (vm.count("requests")) {
+      requests_file.emplace(dir / "requests.csv");
+      options.requests = &requests_file->stream();
+    }
   }
 
   const RunResult result = run_scenario(s, options);
@@ -113,6 +120,7 @@ int run_command(const std::vector<std::string>& args) {
     summary_file->commit();
     timeseries_file->commit();
     limits_file->commit();
+    if (requests_file) requests_file->commit();
   }
   if (vm.count("json")) {
     std::cout << report::summary_json_text(result.summary);

@@ -66,6 +66,16 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
     world.add_observer(&*limits);
   }
 
+  std::optional<report::RequestsCsv> requests_csv;
+  std::optional<metrics::RequestsCollector> requests;
+  if (options.requests) {
+    requests_csv.emplace(*options.requests);
+    std::vector<std::string> models;
+    for (const auto& m : s.world.provider.models) models.push_back(m.name);
+    requests.emplace(names, models, [&requests_csv](const metrics::RequestRow& row) { requests_csv->write(row); });
+    world.add_observer(&*requests);
+  }
+
   world.run();
 
   RunResult result;

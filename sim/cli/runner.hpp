@@ -14,6 +14,7 @@ struct RunOptions {
   kernel::Duration interval = std::chrono::seconds(10);  ///< time-series and peak-throughput bin
   std::ostream* timeseries = nullptr;  ///< where timeseries.csv goes; null: not written
   std::ostream* limits = nullptr;      ///< where limits.csv goes; null: not written
+  std::ostream* requests = nullptr;    ///< where requests.csv goes; null: not written
 };
 
 struct RunResult {

@@ -23,6 +23,19 @@ void LimitsCsv::write(const metrics::LimitsRow& r) {
   out_ << fmt::format("{},{},{},{:.6f},{}\n", seconds(r.t_s), *r.group, r.budget, r.used_frac, r.limit);
 }
 
+RequestsCsv::RequestsCsv(std::ostream& out) : out_(out) { out_ << kRequestsHeader << '\n'; }
+
+void RequestsCsv::write(const metrics::RequestRow& r) {
+  fmt::memory_buffer b;
+  auto it = std::back_inserter(b);
+  fmt::format_to(it, "{},{},{},{},", r.id, *r.workload, *r.model, seconds(r.arrival_s));
+  if (r.first_send_s >= 0) fmt::format_to(it, "{}", seconds(r.first_send_s));
+  fmt::format_to(it, ",{},{},{},{},{},{},{},{},{},{:.6f}\n", seconds(r.done_s), models::name(r.outcome),
+                 r.attempts, r.r429, r.r529, r.input_tokens, r.cache_write_tokens, r.cache_read_tokens,
+                 r.output_tokens, r.cost_usd);
+  out_.write(b.data(), static_cast<std::streamsize>(b.size()));
+}
+
 TimeSeriesCsv::TimeSeriesCsv(std::ostream& out) : out_(out) { out_ << kTimeSeriesHeader << '\n'; }
 
 void TimeSeriesCsv::write(const metrics::TimeSeriesRow& r) {

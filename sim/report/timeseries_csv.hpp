@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "sim/metrics/limits_collector.hpp"
+#include "sim/metrics/requests_collector.hpp"
 #include "sim/metrics/timeseries_collector.hpp"
 
 namespace ratesim::report {
@@ -20,6 +21,20 @@ class LimitsCsv {
  public:
   explicit LimitsCsv(std::ostream& out);
   void write(const metrics::LimitsRow& row);
+
+ private:
+  std::ostream& out_;
+};
+
+inline constexpr const char* kRequestsHeader =
+    "id,workload,model,arrival_s,first_send_s,done_s,outcome,attempts,r429,r529,input_tokens,"
+    "cache_write_tokens,cache_read_tokens,output_tokens,cost_usd";
+
+/// requests.csv: a header row, then one row per request in the order they ended.
+class RequestsCsv {
+ public:
+  explicit RequestsCsv(std::ostream& out);
+  void write(const metrics::RequestRow& row);
 
  private:
   std::ostream& out_;

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -170,5 +172,29 @@ TEST_CASE("ratesim compare puts the base and its variants side by side", "[cli]"
   const Result bad = run_binary("compare " + backfill + " --variant nope");
   CHECK(bad.code == 2);
   CHECK(bad.err.find("no variant 'nope'") != std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST_CASE("--requests writes one row per request whose costs add up to the summary's", "[cli]") {
+  const fs::path out = fs::temp_directory_path() / ("ratesim-requests-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  const Result r = run_binary("run " + ratesim::testing::source_path("scenarios/prompt-cache.yaml") +
+                              " --requests --out " + out.string());
+  REQUIRE(r.code == 0);
+  std::ifstream csv(out / "requests.csv");
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line == "id,workload,model,arrival_s,first_send_s,done_s,outcome,attempts,r429,r529,"
+                "input_tokens,cache_write_tokens,cache_read_tokens,output_tokens,cost_usd");
+  int rows = 0;
+  double cost = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    cost += std::stod(line.substr(line.rfind(',') + 1));
+  }
+  const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  CHECK(rows == summary["total"]["requests"]["arrived"].get<int>());
+  CHECK(cost == Approx(summary["total"]["cost_usd"]["total"].get<double>()).epsilon(1e-6));
+  CHECK(run_binary("run " + ratesim::testing::source_path("scenarios/prompt-cache.yaml") + " --requests").code == 2);
   fs::remove_all(out);
 }
