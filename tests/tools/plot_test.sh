@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# tools/plot.py turns a run folder and a compare.csv into PNG charts that are worth looking at:
+# every expected chart exists, is a PNG, and is larger than a blank canvas.
+# Usage: plot_test.sh RATESIM_BINARY SOURCE_DIR
+set -euo pipefail
+ratesim="$1"
+src="$2"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+"$ratesim" run "$src/scenarios/quickstart.yaml" --out "$dir/run" >/dev/null
+"$src/tools/plot.py" "$dir/run" >/dev/null
+"$ratesim" compare "$src/scenarios/backfill.yaml" --variant ramp --out "$dir/cmp" >/dev/null
+"$src/tools/plot.py" "$dir/cmp/compare.csv" >/dev/null
+
+passed=0
+failed=0
+for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/concurrency.png cmp/compare.png; do
+  f="$dir/$png"
+  if [ -f "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = "211PNG" ] && [ "$(stat -c %s "$f")" -gt 20000 ]; then
+    passed=$((passed + 1))
+  else
+    echo "not a chart: $png"
+    failed=$((failed + 1))
+  fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
