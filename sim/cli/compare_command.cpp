@@ -123,6 +123,7 @@ Options)");
       s.world.seed = seed + static_cast<std::uint64_t>(rep);
       std::optional<report::AtomicFile> ts, limits, summary;
       RunOptions options;
+      options.progress = true;
       if (!out_dir.empty() && rep == 0) {
         const std::filesystem::path dir = std::filesystem::path(out_dir) / c.name;
         report::ensure_directory(dir);

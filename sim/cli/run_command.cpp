@@ -12,6 +12,7 @@
 #include "sim/cli/usage.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/number_format.hpp"
+#include "sim/report/progress_bar.hpp"
 #include "sim/report/summary_json.hpp"
 #include "sim/report/summary_table.hpp"
 #include "sim/scenario/scenario_loader.hpp"
@@ -38,7 +39,9 @@ std::string describe_duration(double seconds) {
 }
 
 void print_warnings(const metrics::Summary& s) {
-  for (const std::string& w : metrics::diagnose(s).warnings) std::cerr << "warning: " << w << "\n";
+  const bool colour = report::use_colour(stderr);
+  for (const std::string& w : metrics::diagnose(s).warnings)
+    std::cerr << (colour ? "\033[33mwarning:\033[0m " : "warning: ") << w << "\n";
 }
 
 }  // namespace
@@ -95,7 +98,7 @@ int run_command(const std::vector<std::string>& args) {
                                          : scenario::load_scenario_variant(file, variant, sets);
   if (seed) s.world.seed = *seed;
 
-  RunOptions options{.interval = *interval, .timeseries = nullptr};
+  RunOptions options{.interval = *interval, .timeseries = nullptr, .progress = true};
   std::optional<report::AtomicFile> summary_file, timeseries_file, limits_file, requests_file;
   if (vm.count("requests") && out_dir.empty())
     throw UsageError("--requests writes requests.csv into the --out folder: give --out DIR too");
@@ -129,7 +132,7 @@ int run_command(const std::vector<std::string>& args) {
                              s.variant.empty() ? "" : " (" + s.variant + ")",
                              s.world.seed, describe_duration(result.summary.duration_s),
                              report::with_separators(result.events), result.wall_seconds);
-    std::cout << report::summary_table(result.summary);
+    std::cout << report::summary_table(result.summary, report::use_colour(stdout));
     if (summary_file)
       std::cout << fmt::format("\nwrote {}, {} and {}\n", summary_file->target().string(),
                                timeseries_file->target().string(), limits_file->target().string());

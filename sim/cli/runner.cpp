@@ -7,6 +7,7 @@
 #include "sim/metrics/limits_collector.hpp"
 #include "sim/metrics/summary_collector.hpp"
 #include "sim/metrics/timeseries_collector.hpp"
+#include "sim/report/progress_bar.hpp"
 #include "sim/report/timeseries_csv.hpp"
 
 namespace ratesim::cli {
@@ -74,6 +75,12 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
     for (const auto& m : s.world.provider.models) models.push_back(m.name);
     requests.emplace(names, models, [&requests_csv](const metrics::RequestRow& row) { requests_csv->write(row); });
     world.add_observer(&*requests);
+  }
+
+  std::optional<report::ProgressBar> progress;
+  if (options.progress) {
+    progress.emplace(kernel::kTimeZero + s.world.duration, stderr);
+    world.add_observer(&*progress);
   }
 
   world.run();

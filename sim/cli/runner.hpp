@@ -15,6 +15,7 @@ struct RunOptions {
   std::ostream* timeseries = nullptr;  ///< where timeseries.csv goes; null: not written
   std::ostream* limits = nullptr;      ///< where limits.csv goes; null: not written
   std::ostream* requests = nullptr;    ///< where requests.csv goes; null: not written
+  bool progress = false;               ///< draw a progress bar on stderr (only if a terminal)
 };
 
 struct RunResult {

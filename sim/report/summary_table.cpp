@@ -22,7 +22,7 @@ struct Row {
 
 class Table {
  public:
-  explicit Table(const metrics::Summary& s) {
+  Table(const metrics::Summary& s, bool colour) : colour_(colour) {
     for (const auto& w : s.workloads) columns_.push_back(&w);
     if (s.workloads.size() != 1) columns_.push_back(&s.total);
   }
@@ -66,6 +66,11 @@ class Table {
       out += fmt::format("  {:>{}}", columns_[i]->name, widths[i]);
     out += '\n';
     for (const Row& r : rows_) {
+      // Headings (rows without cells) in bold on a terminal.
+      if (colour_ && r.cells.empty()) {
+        out += "\033[1m" + r.label + "\033[0m\n";
+        continue;
+      }
       out += fmt::format("{:<{}}", r.label, label_width);
       for (std::size_t i = 0; i < r.cells.size(); ++i)
         out += fmt::format("  {:>{}}", r.cells[i], widths[i]);
@@ -79,6 +84,7 @@ class Table {
  private:
   std::vector<const WorkloadSummary*> columns_;
   std::vector<Row> rows_;
+  bool colour_;
 };
 
 /// Per limit group: one column per budget.
@@ -131,8 +137,8 @@ std::string diagnosis_text(const metrics::Diagnosis& d) {
 
 }  // namespace
 
-std::string summary_table(const metrics::Summary& s) {
-  Table t(s);
+std::string summary_table(const metrics::Summary& s, bool colour) {
+  Table t(s, colour);
   auto req = [](RequestOutcome o) { return [o](const WorkloadSummary& w) { return w.requests(o); }; };
   t.heading("requests");
   t.count("arrived", [](const WorkloadSummary& w) { return w.arrived; });
@@ -181,7 +187,8 @@ std::string summary_table(const metrics::Summary& s) {
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
   std::string out = t.render();
   for (const auto& g : s.groups) out += group_table(g);
-  out += diagnosis_text(metrics::diagnose(s));
+  const std::string diagnosis = diagnosis_text(metrics::diagnose(s));
+  out += colour ? "\n\033[1mdiagnosis\033[0m" + diagnosis.substr(std::string("\ndiagnosis").size()) : diagnosis;
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 namespace ratesim::report {
 
-std::string summary_table(const metrics::Summary& s);
+/// `colour`: bold headings and the diagnosis highlighted, for a terminal.
+std::string summary_table(const metrics::Summary& s, bool colour = false);
 
 }  // namespace ratesim::report
