@@ -1,6 +1,6 @@
 // Every file in scenarios/ runs, and its summary matches the committed golden file.
 // Refresh the golden files after a deliberate behaviour change with:
-//   RATESIM_UPDATE_GOLDEN=1 ctest --test-dir build -R golden
+//   RATESIM_UPDATE_GOLDEN=1 build/tests/ratesim_tests "[golden]"
 // and review the diff before committing it.
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -50,7 +50,7 @@ TEST_CASE("every example scenario matches its golden summary", "[scenarios][gold
     INFO("scenario " << file.filename().string());
     const auto s = scenario::load_scenario_file(file.string());
     const std::string actual = golden_text(cli::run_scenario(s).summary);
-    const fs::path golden = source_path("tests/golden") + "/" + file.stem().string() + ".summary.json";
+    const fs::path golden = source_path("tests/baselines") + "/" + file.stem().string() + ".summary.json";
     if (update) {
       std::ofstream(golden) << actual;
       continue;

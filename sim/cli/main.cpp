@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/check_command.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/presets_command.hpp"
 #include "sim/cli/run_command.hpp"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return validate_command(args);
     if (command == "presets") return presets_command(args);
     if (command == "compare") return compare_command(args);
+    if (command == "check") return check_command(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
   } catch (const ratesim::scenario::InputError& e) {
     std::cerr << e.what() << "\n";

@@ -12,12 +12,14 @@ Commands:
                   timeseries.csv
   compare FILE    the scenario and its variants side by side, with deltas and (with
                   --replications) 95% confidence intervals
+  check FILE      a CI gate: the scenario's expect: bounds and/or a --baseline summary.json;
+                  exit 1 on any failure
   validate FILE   check a scenario file without running it; --resolved prints it with its
                   preset expanded
   presets [NAME]  list the built-in provider presets, or print one
 
 Run 'ratesim COMMAND --help' for a command's options. 'ratesim --version' prints the version.
-Exit codes: 0 ok, 2 bad input or usage, 3 internal error.
+Exit codes: 0 ok, 1 a check failed (ratesim check), 2 bad input or usage, 3 internal error.
 Documentation: docs/getting-started.md, docs/scenarios.md.
 )";
 }

@@ -1,5 +1,7 @@
 #include "sim/report/summary_json.hpp"
 
+#include <algorithm>
+
 #include "sim/metrics/diagnosis.hpp"
 #include "sim/report/number_format.hpp"
 
@@ -96,6 +98,39 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   diagnosis["warnings"] = d.warnings;
   j["diagnosis"] = std::move(diagnosis);
   return j;
+}
+
+std::optional<double> summary_metric(const nlohmann::ordered_json& summary, const std::string& path) {
+  const nlohmann::ordered_json* node = &summary;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) return std::nullopt;
+    node = &(*node)[key];
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (node->is_number()) return node->get<double>();
+  if (node->is_null()) return std::nullopt;
+  return std::nullopt;
+}
+
+std::vector<std::string> summary_metric_paths(const nlohmann::ordered_json& summary) {
+  std::vector<std::string> out;
+  std::vector<std::pair<const nlohmann::ordered_json*, std::string>> stack{{&summary, ""}};
+  while (!stack.empty()) {
+    const auto [node, prefix] = stack.back();
+    stack.pop_back();
+    for (auto it = node->begin(); it != node->end(); ++it) {
+      if (!node->is_object()) break;
+      const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+      if (it->is_object()) stack.emplace_back(&*it, path);
+      else if (it->is_number() || it->is_null()) out.push_back(path);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::string summary_json_text(const metrics::Summary& s) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/metrics/summary.hpp"
 
@@ -11,6 +13,11 @@ namespace ratesim::report {
 inline constexpr const char* kSummarySchema = "ratesim.summary/1";
 
 nlohmann::ordered_json summary_to_json(const metrics::Summary& s);
+/// The number at a dot-separated path (total.attempts.r429.total), or nullopt if there is none.
+std::optional<double> summary_metric(const nlohmann::ordered_json& summary, const std::string& path);
+/// Every numeric path of a summary, dot-separated.
+std::vector<std::string> summary_metric_paths(const nlohmann::ordered_json& summary);
+
 /// The JSON text, indented, with a final newline.
 std::string summary_json_text(const metrics::Summary& s);
 

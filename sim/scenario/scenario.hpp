@@ -1,6 +1,7 @@
 // A validated scenario: everything a run needs, as plain configuration structs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,12 +9,23 @@
 
 namespace ratesim::scenario {
 
+/// One `expect:` entry: a bound on a summary metric, for `ratesim check`.
+struct Expectation {
+  std::string metric;         ///< dot-separated path into summary.json, e.g. total.attempts.r429.total
+  std::optional<double> min;  ///< seconds for *_s metrics
+  std::optional<double> max;
+  std::string file;           ///< where the entry is, for messages about its metric
+  int line = 0;
+  int column = 0;
+};
+
 struct Scenario {
   std::string name;        ///< the scenario's `name:`
   std::string file;        ///< where it was read from, for messages
   models::WorldConfig world;
   std::vector<std::string> variants;  ///< names under `variants:`, in file order
   std::string variant;                ///< which variant this is; "" for the base
+  std::vector<Expectation> expectations;  ///< `expect:`, in file order
 };
 
 }  // namespace ratesim::scenario

@@ -17,6 +17,7 @@
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/presets.hpp"
 #include "sim/scenario/provider_reader.hpp"
+#include "sim/scenario/units.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "models/traffic/arrival_process.hpp"
 
@@ -39,7 +40,40 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
   s.world.provider = read_provider(src, m.require("provider"));
   const YAML::Node workloads = m.require("workloads");
   const YAML::Node variants = m.get("variants");
+  const YAML::Node expect = m.get("expect");
   m.finish();
+  if (expect.IsDefined()) {
+    if (!expect.IsSequence())
+      src.fail(expect, fmt::format("invalid value {} for 'expect': expected a list of {{metric, min, "
+                                   "max}}",
+                                   quote(expect)));
+    for (const auto& item : expect) {
+      MapReader e(src, item, "expectation");
+      Expectation x;
+      const YAML::Node metric = e.require("metric");
+      x.metric = read_string(src, metric, "metric");
+      // Metrics in seconds (latency_s.p99, makespan_s, ...) take durations: 30s, 2m.
+      const bool seconds = x.metric.find("_s.") != std::string::npos ||
+                           (x.metric.size() > 2 && x.metric.ends_with("_s"));
+      auto bound = [&](const char* key) -> std::optional<double> {
+        const YAML::Node v = e.get(key);
+        if (!v.IsDefined()) return std::nullopt;
+        if (seconds) return kernel::to_seconds(read_duration(src, v, key));
+        const auto n = v.IsScalar() ? parse_number(v.Scalar()) : std::nullopt;
+        if (!n) src.fail(v, fmt::format("invalid value {} for '{}': expected a number", quote(v), key));
+        return *n;
+      };
+      x.min = bound("min");
+      x.max = bound("max");
+      e.finish();
+      if (!x.min && !x.max) src.fail(item, "an expectation needs 'min', 'max' or both");
+      const YAML::Mark mark = metric.Mark();
+      x.file = src.file();
+      x.line = mark.line + 1;
+      x.column = mark.column + 1;
+      s.expectations.push_back(std::move(x));
+    }
+  }
   if (variants.IsDefined()) {
     if (!variants.IsMap())
       src.fail(variants, fmt::format("invalid value {} for 'variants': expected a mapping from "

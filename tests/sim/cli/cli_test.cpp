@@ -198,3 +198,73 @@ TEST_CASE("--requests writes one row per request whose costs add up to the summa
   CHECK(run_binary("run " + ratesim::testing::source_path("scenarios/prompt-cache.yaml") + " --requests").code == 2);
   fs::remove_all(out);
 }
+
+namespace {
+fs::path write_scenario(const std::string& name, const std::string& expect) {
+  const fs::path p = fs::temp_directory_path() / ("ratesim-check-" + name + "-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(p) << "name: c\nduration: 60s\n" << ratesim::testing::provider_yaml("{rpm: 60}")
+                   << "workloads:\n  - {name: w, model: m, arrivals: uniform, traffic: [{for: 60s, rate: 5/s}],"
+                      " input_tokens: 100, output_tokens: 10, max_tokens: 10}\n"
+                   << expect;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("ratesim check exits 0 when expectations hold and 1 when one does not", "[cli]") {
+  // The saturated case: 119 admitted, of which 118 are done by the horizon (the one admitted at
+  // 60 s ends at 61 s); 181 rpm 429s; latency exactly 1 s.
+  const fs::path ok = write_scenario("ok", "expect:\n  - {metric: total.requests.ok, min: 118}\n"
+                                           "  - {metric: total.latency_s.p99, max: 1s}\n");
+  const fs::path junit = fs::temp_directory_path() / ("ratesim-junit-" + std::to_string(::getpid()) + ".xml");
+  const fs::path md = fs::temp_directory_path() / ("ratesim-md-" + std::to_string(::getpid()) + ".md");
+  const Result pass = run_binary("check " + ok.string() + " --junit " + junit.string() + " --markdown " + md.string());
+  CHECK(pass.code == 0);
+  CHECK(pass.out.find("2 passed, 0 failed") != std::string::npos);
+  CHECK(slurp(junit).find("<testsuite name=\"ratesim check c\" tests=\"2\" failures=\"0\">") != std::string::npos);
+  CHECK(slurp(md).find("| ✅ | `expect total.requests.ok` | 118 | >= 118 |") != std::string::npos);
+
+  const fs::path bad = write_scenario("bad", "expect:\n  - {metric: total.attempts.r429.rpm, max: 100}\n");
+  const Result fail = run_binary("check " + bad.string() + " --junit " + junit.string());
+  CHECK(fail.code == 1);
+  CHECK(fail.out.find("FAIL  expect total.attempts.r429.rpm  181  <= 100  — 181 is above the maximum 100") != std::string::npos);
+  CHECK(slurp(junit).find("<failure message=\"181 is above the maximum 100\">") != std::string::npos);
+}
+
+TEST_CASE("ratesim check compares with a baseline in the direction that matters", "[cli]") {
+  const fs::path scenario = write_scenario("base", "");
+  const fs::path out = fs::temp_directory_path() / ("ratesim-check-out-" + std::to_string(::getpid()));
+  REQUIRE(run_binary("run " + scenario.string() + " --out " + out.string()).code == 0);
+  const std::string baseline = (out / "summary.json").string();
+  CHECK(run_binary("check " + scenario.string() + " --baseline " + baseline + " --tolerance 0%").code == 0);
+  // One request a second instead of five: 59 ok instead of 118 (worse) but no 429s (better).
+  // Only the former fails.
+  const Result r = run_binary("check " + scenario.string() + " --baseline " + baseline +
+                              " --set workloads.w.traffic.0.rate=1/s");
+  CHECK(r.code == 1);
+  CHECK(r.out.find("FAIL  baseline total.requests.ok") != std::string::npos);
+  CHECK(r.out.find("pass  baseline total.attempts.r429.total") != std::string::npos);
+  // A per-metric tolerance can allow it.
+  CHECK(run_binary("check " + scenario.string() + " --baseline " + baseline +
+                   " --set workloads.w.traffic.0.rate=1/s --tolerance requests.ok=60% --tolerance throughput_rps.mean=60%")
+            .code == 0);
+  fs::remove_all(out);
+}
+
+TEST_CASE("ratesim check refuses an unknown metric before running, with its position", "[cli]") {
+  const fs::path p = write_scenario("unknown", "expect:\n  - {metric: total.requests.okk, min: 1}\n");
+  const Result r = run_binary("check " + p.string());
+  CHECK(r.code == 2);
+  CHECK(r.err == p.string() + ":12:14: unknown metric 'total.requests.okk' (did you mean "
+                              "'total.requests.ok'?): expected a path into summary.json, e.g. "
+                              "total.attempts.r429.total\n");
+  const Result nothing = run_binary("check " + write_scenario("nothing", "").string());
+  CHECK(nothing.code == 2);
+  CHECK(nothing.err.find("nothing to check") != std::string::npos);
+}
+
+TEST_CASE("ratesim check with replications reports means and intervals", "[cli]") {
+  const fs::path p = write_scenario("reps", "expect:\n  - {metric: total.requests.arrived, min: 1}\n");
+  const Result r = run_binary("check " + p.string() + " --replications 3");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("(3 replications)") != std::string::npos);
+}
