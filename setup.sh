@@ -4,6 +4,7 @@
 #
 #   ./setup.sh                       # Release build with tests
 #   RATESIM_WERROR=ON ./setup.sh     # warnings are errors (what CI does)
+#   RATESIM_BUILD_TESTS=OFF ./setup.sh   # only the ratesim binary
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -27,5 +28,6 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRATESIM_WERROR="${RATESIM_WERROR:-OFF}" >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRATESIM_WERROR="${RATESIM_WERROR:-OFF}" \
+  -DRATESIM_BUILD_TESTS="${RATESIM_BUILD_TESTS:-ON}" >/dev/null
 cmake --build build
