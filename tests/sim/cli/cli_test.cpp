@@ -268,3 +268,18 @@ TEST_CASE("ratesim check with replications reports means and intervals", "[cli]"
   CHECK(r.code == 0);
   CHECK(r.out.find("(3 replications)") != std::string::npos);
 }
+
+TEST_CASE("compare and check outputs are byte-identical across repeated runs", "[cli][determinism]") {
+  const std::string backfill = ratesim::testing::source_path("scenarios/backfill.yaml");
+  const fs::path base = fs::temp_directory_path() / ("ratesim-determinism-" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  for (const char* run : {"a", "b"}) {
+    REQUIRE(run_binary("compare " + backfill + " --replications 2 --out " + (base / run).string()).code == 0);
+    REQUIRE(run_binary("check " + ratesim::testing::source_path("scenarios/quickstart.yaml") + " --markdown " +
+                       (base / run / "check.md").string()).code == 0);
+  }
+  for (const char* file : {"compare.csv", "ramp/timeseries.csv", "ramp/summary.json", "check.md"})
+    CHECK(slurp(base / "a" / file) == slurp(base / "b" / file));
+  CHECK(slurp(base / "a" / "compare.csv").size() > 1000);
+  fs::remove_all(base);
+}
