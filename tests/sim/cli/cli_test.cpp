@@ -175,7 +175,7 @@ TEST_CASE("ratesim compare puts the base and its variants side by side", "[cli]"
   fs::remove_all(out);
 }
 
-TEST_CASE("--requests writes one row per request whose costs add up to the summary's", "[cli]") {
+TEST_CASE("run with requests writes one row per request whose costs add up to the summary's", "[cli]") {
   const fs::path out = fs::temp_directory_path() / ("ratesim-requests-" + std::to_string(::getpid()));
   fs::remove_all(out);
   const Result r = run_binary("run " + ratesim::testing::source_path("scenarios/prompt-cache.yaml") +
