@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "sim/cli/command_line.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/metrics/confidence.hpp"
@@ -108,23 +109,11 @@ Options)");
       "set", po::value(&sets)->composing(), "override one value: PATH=VALUE (repeatable)")(
       "junit", po::value(&junit_path), "write a JUnit XML report (one test case per check)")(
       "markdown", po::value(&markdown_path), "write a Markdown table of the checks (for a pull-request comment)");
-  po::options_description all;
   std::string file;
-  all.add(visible).add_options()("file", po::value(&file));
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + " (see 'ratesim check --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\nExit codes: 0 all checks pass, 1 a check failed, 2 bad input or usage.\n";
+  if (!parse_command_line("check", args, visible, vm, file,
+                          "\nExit codes: 0 all checks pass, 1 a check failed, 2 bad input or usage.\n"))
     return kExitOk;
-  }
-  if (file.empty()) throw UsageError("check needs a scenario FILE (see 'ratesim check --help')");
   if (replications < 1 || replications > 10'000)
     throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
 
@@ -137,13 +126,7 @@ Options)");
   }
 
   scenario::Scenario s = scenario::load_scenario_file(file, sets);
-  std::uint64_t seed = s.world.seed;
-  if (vm.count("seed")) {
-    const auto v = scenario::parse_number(seed_text);
-    if (!v || *v < 0 || *v != std::floor(*v))
-      throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", seed_text));
-    seed = static_cast<std::uint64_t>(*v);
-  }
+  const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : s.world.seed;
   std::optional<nlohmann::ordered_json> baseline;
   if (!baseline_path.empty()) {
     std::ifstream in(baseline_path);

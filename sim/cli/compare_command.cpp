@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 
+#include "sim/cli/command_line.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/metrics/confidence.hpp"
@@ -81,23 +82,9 @@ Options)");
       "seed", po::value(&seed_text), "override the scenario's seed")(
       "set", po::value(&sets)->composing(), "override one value of every column: PATH=VALUE")(
       "out", po::value(&out_dir), "write compare.csv and each column's run files (first seed) into this folder");
-  po::options_description all;
   std::string file;
-  all.add(visible).add_options()("file", po::value(&file));
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + " (see 'ratesim compare --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << visible;
-    return kExitOk;
-  }
-  if (file.empty()) throw UsageError("compare needs a scenario FILE (see 'ratesim compare --help')");
+  if (!parse_command_line("compare", args, visible, vm, file)) return kExitOk;
   if (replications < 1 || replications > 10'000)
     throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
 
@@ -106,13 +93,7 @@ Options)");
   if (variants.empty()) variants = columns[0].scenario.variants;
   for (const std::string& v : variants)
     columns.push_back(Column{.name = v, .scenario = scenario::load_scenario_variant(file, v, sets)});
-  std::uint64_t seed = columns[0].scenario.world.seed;
-  if (vm.count("seed")) {
-    const auto v = scenario::parse_number(seed_text);
-    if (!v || *v < 0 || *v != std::floor(*v))
-      throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", seed_text));
-    seed = static_cast<std::uint64_t>(*v);
-  }
+  const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : columns[0].scenario.world.seed;
 
   if (!out_dir.empty()) report::ensure_directory(out_dir);
   const auto& metrics = compared_metrics();

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 
+#include "sim/cli/command_line.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/metrics/diagnosis.hpp"
 #include "sim/cli/usage.hpp"
@@ -61,24 +62,11 @@ int run_command(const std::vector<std::string>& args) {
        "time-series interval (and the window of peak throughput)")
       ("json", "print the summary as JSON instead of a table")
       ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests in flight)");
-  po::options_description all;
   std::string file;
-  all.add(visible).add_options()("file", po::value(&file));
-  po::positional_options_description positional;
-  positional.add("file", 1);
-
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + " (see 'ratesim run --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\nExit codes: 0 ok, 2 bad input or usage, 3 internal error.\n";
+  if (!parse_command_line("run", args, visible, vm, file,
+                          "\nExit codes: 0 ok, 2 bad input or usage, 3 internal error.\n"))
     return kExitOk;
-  }
-  if (file.empty()) throw UsageError("run needs a scenario FILE (see 'ratesim run --help')");
 
   const auto interval = scenario::parse_duration(interval_text);
   if (!interval || interval->count() <= 0)
@@ -86,13 +74,7 @@ int run_command(const std::vector<std::string>& args) {
                                  "zero, e.g. 10s, 1m",
                                  interval_text));
   std::optional<std::uint64_t> seed;
-  if (vm.count("seed")) {
-    const auto v = scenario::parse_number(seed_text);
-    if (!v || *v < 0 || *v != static_cast<double>(static_cast<std::uint64_t>(*v)))
-      throw UsageError(
-          fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", seed_text));
-    seed = static_cast<std::uint64_t>(*v);
-  }
+  if (vm.count("seed")) seed = parse_seed(seed_text);
 
   scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(file, sets)
                                          : scenario::load_scenario_variant(file, variant, sets);

@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "sim/cli/command_line.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
@@ -24,23 +25,9 @@ Options)");
   visible.add_options()("help,h", "show this help")(
       "set", po::value(&sets)->composing(), "override one value first: PATH=VALUE (repeatable)")(
       "resolved", "print the scenario with its preset expanded and overrides applied");
-  po::options_description all;
   std::string file;
-  all.add(visible).add_options()("file", po::value(&file));
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + " (see 'ratesim validate --help')");
-  }
-  if (vm.count("help")) {
-    std::cout << visible;
-    return kExitOk;
-  }
-  if (file.empty()) throw UsageError("validate needs a scenario FILE (see 'ratesim validate --help')");
+  if (!parse_command_line("validate", args, visible, vm, file)) return kExitOk;
   if (vm.count("resolved")) {
     std::cout << scenario::resolved_scenario_yaml(file, sets);
     return kExitOk;

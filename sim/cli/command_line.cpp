@@ -1,0 +1,44 @@
+#include "sim/cli/command_line.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+
+#include "sim/cli/usage.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace po = boost::program_options;
+
+namespace ratesim::cli {
+
+bool parse_command_line(const std::string& command, const std::vector<std::string>& args,
+                        const po::options_description& options, po::variables_map& vm,
+                        std::string& file, const char* help_footer) {
+  po::options_description all;
+  all.add(options).add_options()("file", po::value(&file));
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(fmt::format("{} (see 'ratesim {} --help')", e.what(), command));
+  }
+  if (vm.count("help")) {
+    std::cout << options << help_footer;
+    return false;
+  }
+  if (file.empty())
+    throw UsageError(fmt::format("{} needs a scenario FILE (see 'ratesim {} --help')", command, command));
+  return true;
+}
+
+std::uint64_t parse_seed(const std::string& text) {
+  const auto v = scenario::parse_number(text);
+  if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
+    throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", text));
+  return static_cast<std::uint64_t>(*v);
+}
+
+}  // namespace ratesim::cli

@@ -1,0 +1,23 @@
+// What every subcommand's command line has in common: options plus one scenario FILE, --help,
+// and errors reported as usage errors that point to the command's help.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ratesim::cli {
+
+/// Parses `args` against `options` and a positional FILE (stored in `file`). Returns false when
+/// --help was given (after printing `options` and `help_footer`), true otherwise.
+/// Throws UsageError on a bad option, or when FILE is missing.
+bool parse_command_line(const std::string& command, const std::vector<std::string>& args,
+                        const boost::program_options::options_description& options,
+                        boost::program_options::variables_map& vm, std::string& file,
+                        const char* help_footer = "");
+
+/// A --seed value: a whole number >= 0. Throws UsageError otherwise.
+std::uint64_t parse_seed(const std::string& text);
+
+}  // namespace ratesim::cli
