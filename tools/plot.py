@@ -2,8 +2,9 @@
 """Charts for ratesim outputs.
 
     tools/plot.py DIR            a run folder (ratesim run --out DIR): writes PNGs into DIR
-    tools/plot.py FILE.csv       a compare.csv (ratesim compare --out DIR): one chart per metric,
-                                 written beside the file
+    tools/plot.py FILE.csv       a compare.csv (ratesim compare --out DIR) or a sweep CSV
+                                 (ratesim sweep --out FILE): one chart per metric, written beside
+                                 the file
 
 Charts of a run: traffic (offered, sent, succeeded, and 429s by cause over time), budget use
 per limit group, latency p50 and p99 over time, cumulative cost, and requests in flight and
@@ -173,6 +174,35 @@ def plot_compare(plt, path):
     save(plt, fig, os.path.join(folder, "compare.png"))
 
 
+def plot_sweep(plt, path):
+    rows = read_csv(path)
+    header = list(rows[0].keys())
+    axes_names = header[1:header.index("replication")]
+    metrics = header[header.index("seed") + 1:]
+    means = {r["point"]: r for r in rows if r["replication"] == "mean"}
+    lows = {r["point"]: r for r in rows if r["replication"] == "ci_low"}
+    highs = {r["point"]: r for r in rows if r["replication"] == "ci_high"}
+    points = list(means)
+    labels = ["\n".join(f"{a.split('.')[-1]}={means[p][a]}" for a in axes_names) for p in points]
+    shown = [m for m in metrics if any(number(means[p][m]) != 0 for p in points)]
+    cols = 3
+    nrows = (len(shown) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(4.4 * cols, 3.1 * nrows), squeeze=False)
+    for ax, metric in zip(axes.flat, shown):
+        values = [number(means[p][metric]) for p in points]
+        low = [values[i] - number(lows[p][metric]) for i, p in enumerate(points)]
+        high = [number(highs[p][metric]) - values[i] for i, p in enumerate(points)]
+        ax.errorbar(range(len(points)), values, yerr=[low, high], fmt="o-", capsize=3)
+        ax.set_xticks(range(len(points)))
+        ax.set_xticklabels(labels, fontsize=7)
+        ax.set_title(metric.replace("total.", ""), fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(shown):]:
+        ax.axis("off")
+    fig.suptitle("Sweep: mean over replications at each grid point (whiskers: 95% interval)")
+    save(plt, fig, os.path.splitext(path)[0] + ".png")
+
+
 def main(argv):
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(__doc__)
@@ -184,7 +214,12 @@ def main(argv):
             sys.exit(f"plot.py: {target} has no timeseries.csv (write one with ratesim run --out {target})")
         plot_run(plt, target)
     elif target.endswith(".csv") and os.path.exists(target):
-        plot_compare(plt, target)
+        with open(target) as f:
+            first = f.readline()
+        if first.startswith("point,"):
+            plot_sweep(plt, target)
+        else:
+            plot_compare(plt, target)
     else:
         sys.exit(f"plot.py: {target}: expected a run folder or a compare.csv")
     return 0

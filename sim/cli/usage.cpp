@@ -12,6 +12,8 @@ Commands:
                   timeseries.csv
   compare FILE    the scenario and its variants side by side, with deltas and (with
                   --replications) 95% confidence intervals
+  sweep FILE      every point of a grid of overrides × replications, one CSV row each, plus
+                  means and 95% intervals; --jobs runs them in parallel
   check FILE      a CI gate: the scenario's expect: bounds and/or a --baseline summary.json;
                   exit 1 on any failure
   validate FILE   check a scenario file without running it; --resolved prints it with its

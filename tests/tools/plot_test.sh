@@ -12,10 +12,14 @@ trap 'rm -rf "$dir"' EXIT
 "$src/tools/plot.py" "$dir/run" >/dev/null
 "$ratesim" compare "$src/scenarios/backfill.yaml" --variant ramp --out "$dir/cmp" >/dev/null
 "$src/tools/plot.py" "$dir/cmp/compare.csv" >/dev/null
+"$ratesim" sweep "$src/scenarios/backfill.yaml" --grid workloads.backfill.client.0.retry.max_retries=0,2,6 \
+  --replications 2 --out "$dir/sweep.csv" >/dev/null
+"$src/tools/plot.py" "$dir/sweep.csv" >/dev/null
 
 passed=0
 failed=0
-for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/concurrency.png cmp/compare.png; do
+for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/concurrency.png cmp/compare.png \
+           sweep.png; do
   f="$dir/$png"
   if [ -f "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = "211PNG" ] && [ "$(stat -c %s "$f")" -gt 20000 ]; then
     passed=$((passed + 1))

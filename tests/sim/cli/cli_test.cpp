@@ -283,3 +283,23 @@ TEST_CASE("compare and check outputs are byte-identical across repeated runs", "
   CHECK(slurp(base / "a" / "compare.csv").size() > 1000);
   fs::remove_all(base);
 }
+
+TEST_CASE("ratesim sweep writes every point and replication, the same whatever --jobs", "[cli][determinism]") {
+  const std::string backfill = ratesim::testing::source_path("scenarios/backfill.yaml");
+  const fs::path dir = fs::temp_directory_path() / ("ratesim-sweep-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string grid = " --grid workloads.backfill.client.0.retry.max_retries=0,2,6"
+                           " --grid provider.network_delay=10ms,200ms --replications 3";
+  REQUIRE(run_binary("sweep " + backfill + grid + " --jobs 1 --out " + (dir / "one.csv").string()).code == 0);
+  REQUIRE(run_binary("sweep " + backfill + grid + " --jobs 2 --out " + (dir / "two.csv").string()).code == 0);
+  const std::string one = slurp(dir / "one.csv");
+  CHECK(one == slurp(dir / "two.csv"));
+  // A header, then 6 points × (3 replications + mean, ci_low, ci_high).
+  CHECK(std::count(one.begin(), one.end(), '\n') == 1 + 6 * (3 + 3));
+  CHECK(one.rfind("point,workloads.backfill.client.0.retry.max_retries,provider.network_delay,replication,seed,", 0) == 0);
+  CHECK(one.find("\n5,6,200ms,mean,,") != std::string::npos);
+  const Result bad = run_binary("sweep " + backfill + " --grid workloads.backfill.nope=1,2 --out " + (dir / "x.csv").string());
+  CHECK(bad.code == 2);
+  CHECK(!fs::exists(dir / "x.csv"));
+  fs::remove_all(dir);
+}

@@ -1,0 +1,185 @@
+#include "sim/cli/sweep_command.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "sim/cli/command_line.hpp"
+#include "sim/cli/compare_command.hpp"
+#include "sim/cli/runner.hpp"
+#include "sim/cli/usage.hpp"
+#include "sim/metrics/confidence.hpp"
+#include "sim/report/atomic_file.hpp"
+#include "sim/report/number_format.hpp"
+#include "sim/report/summary_json.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+
+namespace po = boost::program_options;
+
+namespace ratesim::cli {
+namespace {
+
+struct Axis {
+  std::string path;
+  std::vector<std::string> values;
+};
+
+Axis parse_grid(const std::string& text) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw UsageError(fmt::format("invalid --grid '{}': expected PATH=V1,V2,..., e.g. "
+                                 "--grid workloads.backfill.client.semaphore.limit=4,8,16", text));
+  Axis a{.path = text.substr(0, eq), .values = {}};
+  std::size_t start = eq + 1;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    a.values.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return a;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& args) {
+  po::options_description visible(R"(Usage: ratesim sweep FILE --grid PATH=V1,V2,... [--grid ...] --out F.csv [options]
+
+Runs the scenario at every point of a grid of overrides (the product of the --grid lists) and
+every replication, and writes one CSV row per run, then for each point its mean and 95%
+confidence interval (Student's t) as rows with replication = mean, ci_low, ci_high. Runs are
+spread over --jobs threads; the output does not depend on how many.
+
+Options)");
+  std::vector<std::string> grids, sets;
+  std::string out, seed_text;
+  int replications = 1;
+  int jobs = 1;
+  visible.add_options()("help,h", "show this help")(
+      "grid", po::value(&grids)->composing(), "PATH=V1,V2,...: values of one override (repeatable)")(
+      "replications", po::value(&replications), "runs per point, seeds seed, seed+1, ... (default 1)")(
+      "jobs", po::value(&jobs), "threads to run on (default 1)")(
+      "seed", po::value(&seed_text), "override the scenario's seed")(
+      "set", po::value(&sets)->composing(), "override one value at every point: PATH=VALUE")(
+      "out", po::value(&out), "the CSV file to write (required)");
+  std::string file;
+  po::variables_map vm;
+  if (!parse_command_line("sweep", args, visible, vm, file)) return kExitOk;
+  if (grids.empty()) throw UsageError("sweep needs at least one --grid PATH=V1,V2,... (see 'ratesim sweep --help')");
+  if (out.empty()) throw UsageError("sweep needs --out F.csv (see 'ratesim sweep --help')");
+  if (replications < 1 || replications > 10'000)
+    throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
+  if (jobs < 1 || jobs > 256) throw UsageError(fmt::format("invalid value '{}' for --jobs: expected 1 to 256", jobs));
+
+  std::vector<Axis> axes;
+  for (const std::string& g : grids) axes.push_back(parse_grid(g));
+  // Every point, loaded (and so validated) before anything runs.
+  std::vector<std::vector<std::string>> points{{}};
+  for (const Axis& a : axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points)
+      for (const std::string& v : a.values) {
+        next.push_back(p);
+        next.back().push_back(v);
+      }
+    points = std::move(next);
+  }
+  if (points.size() * static_cast<std::size_t>(replications) > 1'000'000)
+    throw UsageError("the sweep would make more than 1,000,000 runs: narrow the grid");
+  std::vector<scenario::Scenario> scenarios;
+  for (const auto& p : points) {
+    std::vector<std::string> point_sets = sets;
+    for (std::size_t i = 0; i < axes.size(); ++i) point_sets.push_back(axes[i].path + "=" + p[i]);
+    scenarios.push_back(scenario::load_scenario_file(file, point_sets));
+  }
+  const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : scenarios[0].world.seed;
+
+  // Runs go to a pool of threads; each result lands in its own slot, so the order of the
+  // output does not depend on the number of jobs.
+  const auto& metrics = compared_metrics();
+  const std::size_t runs = points.size() * static_cast<std::size_t>(replications);
+  std::vector<std::vector<double>> values(runs);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < runs; i = next++) {
+      try {
+        scenario::Scenario s = scenarios[i / static_cast<std::size_t>(replications)];
+        s.world.seed = seed + i % static_cast<std::size_t>(replications);
+        const auto json = report::summary_to_json(run_scenario(s).summary);
+        for (const auto& m : metrics)
+          values[i].push_back(json.at(nlohmann::ordered_json::json_pointer(m.path)).get<double>());
+      } catch (...) {
+        const std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int j = 1; j < jobs; ++j) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+
+  report::AtomicFile csv(out);
+  csv.stream() << "point";
+  for (const Axis& a : axes) csv.stream() << "," << csv_field(a.path);
+  csv.stream() << ",replication,seed";
+  for (const auto& m : metrics) {
+    std::string name = std::string(m.path).substr(1);
+    std::replace(name.begin(), name.end(), '/', '.');
+    csv.stream() << "," << name;
+  }
+  csv.stream() << "\n";
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    auto prefix = [&] {
+      std::string s = std::to_string(p);
+      for (const std::string& v : points[p]) {
+        s += ',';
+        s += csv_field(v);
+      }
+      return s;
+    };
+    std::vector<std::vector<double>> by_metric(metrics.size());
+    for (int r = 0; r < replications; ++r) {
+      const auto& row = values[p * static_cast<std::size_t>(replications) + static_cast<std::size_t>(r)];
+      csv.stream() << prefix() << "," << r << "," << seed + static_cast<std::uint64_t>(r);
+      for (std::size_t m = 0; m < metrics.size(); ++m) {
+        csv.stream() << "," << report::round_significant(row[m]);
+        by_metric[m].push_back(row[m]);
+      }
+      csv.stream() << "\n";
+    }
+    std::vector<metrics::Estimate> est;
+    for (const auto& v : by_metric) est.push_back(metrics::estimate(v));
+    for (const char* kind : {"mean", "ci_low", "ci_high"}) {
+      csv.stream() << prefix() << "," << kind << ",";
+      for (const auto& e : est)
+        csv.stream() << "," << report::round_significant(kind[0] == 'm' ? e.mean : kind[3] == 'l' ? e.low : e.high);
+      csv.stream() << "\n";
+    }
+  }
+  csv.commit();
+  std::cout << fmt::format("{}: {} points × {} replications = {} runs on {} thread{}; wrote {}\n",
+                           scenarios[0].name, points.size(), replications, runs, jobs, jobs == 1 ? "" : "s", out);
+  return kExitOk;
+}
+
+}  // namespace ratesim::cli
