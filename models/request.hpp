@@ -82,6 +82,7 @@ struct Request {
   std::uint8_t attempts_out = 0;    ///< attempts sent whose response has not come back
   std::uint8_t depth = 0;           ///< client layers the request is inside
   bool parked = false;              ///< waiting inside layer depth-1 instead of passed inward
+  bool awaiting = false;            ///< the client waits for the latest attempt's response
   bool finished = false;            ///< has its outcome; the slot waits for attempts_out == 0
   bool live = false;                ///< the slot holds a request
   AttemptResult last{};             ///< the latest attempt's result

@@ -48,6 +48,9 @@ struct WorkloadConfig {
   std::optional<CacheConfig> cache;          ///< a cached prompt prefix
   std::optional<BatchConfig> batch;          ///< set: sent through the Batch API, not Messages
   std::optional<kernel::Duration> deadline;  ///< abandon requests not done this long after arrival
+  /// End an attempt with no response this long after it was sent (outcome timeout); the
+  /// provider still finishes, bills and uses budget for it.
+  std::optional<kernel::Duration> attempt_timeout;
   std::vector<client::LayerConfig> client;   ///< outermost first; empty: send once, never retry
 };
 

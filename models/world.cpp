@@ -25,6 +25,7 @@ enum Kind : std::uint16_t {
   kUserNext,      // a = workload: a user of a closed-loop workload sends its next request
   kTraceNext,     // a = workload: the next record of a trace is due
   kLayerTimer,    // a = workload, b = layer << 32 | token: a client layer's timer
+  kAttemptTimeout,  // a = slot, b = key: the client stops waiting for an attempt
   kBatchFlush,    // a = workload: submit what a batch workload has collected
   kBatchDone,     // a = batch id: a submitted batch has ended (all done, or 24 h)
 };
@@ -202,7 +203,22 @@ void World::handle(const kernel::Event& e) {
         if (r.attempts_out == 0) slab_.release(e.a);
         return;
       }
-      if (key_low(e.b) != r.attempts) return;  // an older attempt's late answer
+      // An older attempt's late answer, or one the client stopped waiting for (timeout).
+      if (key_low(e.b) != r.attempts || !r.awaiting) return;
+      response(e.a);
+      return;
+    }
+    case kAttemptTimeout: {
+      Request& r = slab_[e.a];
+      if (!r.live || r.finished || r.generation != key_generation(e.b) ||
+          key_low(e.b) != r.attempts || !r.awaiting)
+        return;
+      // The provider may still serve it; the client treats it as failed now.
+      r.last = AttemptResult{.outcome = AttemptOutcome::kTimeout};
+      AttemptDecision d;
+      d.result = r.last;
+      d.group = provider_.group_of(r.model);
+      for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d);
       response(e.a);
       return;
     }
@@ -394,7 +410,10 @@ void World::send_attempt(client::Slot s) {
   ++r.attempts_out;
   if (r.first_send == kernel::kNever) r.first_send = sim_.now();
   r.last_send = sim_.now();
+  r.awaiting = true;
   for (WorldObserver* o : observers_) o->on_attempt_sent(sim_.now(), r);
+  if (const auto& t = workloads_[r.workload]->config->attempt_timeout)
+    sim_.schedule(sim_.now() + *t, handler_, kAttemptTimeout, s, key(r.generation, r.attempts));
   sim_.schedule(sim_.now() + provider_.network_delay(), handler_, kAtProvider, s,
                 key(r.generation, r.attempts));
 }
@@ -421,6 +440,7 @@ void World::at_provider(client::Slot s) {
 }
 
 void World::response(client::Slot s) {
+  slab_[s].awaiting = false;
   for (WorldObserver* o : observers_) o->on_attempt_returned(sim_.now(), slab_[s]);
   pass_outward(s);
 }
@@ -466,7 +486,8 @@ void World::end_early(client::Slot s, RequestOutcome outcome) {
     layers[i]->abandon(s, r, parked && i + 1 == r.depth);
   }
   r.depth = 0;
-  if (r.attempts_out > 0) {
+  if (r.awaiting) {
+    r.awaiting = false;
     for (WorldObserver* o : observers_) o->on_attempt_returned(sim_.now(), r);
   }
   finish(s, outcome);

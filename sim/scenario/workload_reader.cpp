@@ -226,6 +226,9 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
   const YAML::Node deadline = m.get("deadline");
   const YAML::Node client = m.get("client");
   if (deadline.IsDefined()) w.deadline = read_duration(src, deadline, "deadline", 1us);
+  const YAML::Node attempt_timeout = m.get("attempt_timeout");
+  if (attempt_timeout.IsDefined())
+    w.attempt_timeout = read_duration(src, attempt_timeout, "attempt_timeout", 1us);
   if (client.IsDefined()) w.client = read_client(src, client, p);
   const YAML::Node api = m.get("api");
   const YAML::Node batch = m.get("batch");
@@ -239,6 +242,8 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
     if (deadline.IsDefined())
       src.fail(deadline, "'deadline' does not apply to 'api: batch' workloads: batch results "
                          "come when the batch ends (at most 24h)");
+    if (attempt_timeout.IsDefined())
+      src.fail(attempt_timeout, "'attempt_timeout' does not apply to 'api: batch' workloads");
     w.batch = models::BatchConfig{};
     if (batch.IsDefined()) {
       MapReader b(src, batch, "batch settings of workload '" + w.name + "'");

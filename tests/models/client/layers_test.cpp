@@ -105,3 +105,25 @@ TEST_CASE("a semaphore never lets more than its limit through", "[client]") {
   CHECK(s.total.requests(RequestOutcome::kOk) >= 7 * 599);
   CHECK(s.total.requests(RequestOutcome::kOk) <= 7 * 600);
 }
+
+TEST_CASE("an attempt timeout ends the wait, retries, and the provider still bills the work", "[client]") {
+  // Service takes 10 s; the client waits 3 s per attempt, then retries after 1 s: attempts at 0,
+  // 4 and 8 s, each timed out 3 s later, so the request gives up at 11 s. The provider serves
+  // all three (at 10, 14 and 18 s) and bills them.
+  const std::string yaml =
+      "name: t\nduration: 1m\nprovider:\n  models:\n    m:\n      limits: {rpm: 600}\n"
+      "      price: {input: 1, output: 5}\n      latency: {ttft: 10s, output_tps: 1000000000}\n"
+      "workloads:\n  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1000, output_tokens: 100,"
+      " max_tokens: 100, attempt_timeout: 3s, client: [{retry: {on: [timeout], backoff: constant, base: 1s,"
+      " jitter: none, max_retries: 2, honor_retry_after: false}}]}\n";
+  Recorder rec;
+  run_with(scenario_from(yaml), rec);
+  CHECK(rec.send_times(0) == std::vector<double>{0, 4, 8});
+  REQUIRE(rec.done.size() == 1);
+  CHECK(rec.done[0].outcome == RequestOutcome::kGaveUp);
+  CHECK(rec.done[0].t == 11.0);
+  const auto s = run_yaml(yaml);
+  CHECK(s.total.attempt_timeouts == 3);
+  CHECK(s.total.attempts_ok == 3);  // served and billed although nobody waited
+  CHECK(s.total.cost_total() == Approx(3 * (1000 * 1e-6 + 100 * 5e-6)));
+}
