@@ -37,8 +37,10 @@ std::uint32_t key_generation(std::uint64_t k) { return static_cast<std::uint32_t
 std::uint32_t key_low(std::uint64_t k) { return static_cast<std::uint32_t>(k); }
 
 std::uint32_t draw_tokens(const kernel::Distribution& d, kernel::RandomStream& rng) {
-  const double x = std::round(d.sample(rng));
-  return static_cast<std::uint32_t>(std::clamp(x, 1.0, 4.0e9));
+  // Draws are at least 1 (the distributions' floor), so truncating x + 0.5 rounds half away
+  // from zero exactly as std::round does, without the library call.
+  const double x = std::clamp(d.sample(rng), 1.0, 4.0e9);
+  return static_cast<std::uint32_t>(x + 0.5);
 }
 
 }  // namespace
