@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/provider/provider_config.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratesim::models::client {
@@ -70,7 +71,7 @@ struct BreakerConfig {
 /// prompt + max_tokens (tpm) — then takes it; nothing is refunded. Each bucket holds `burst`
 /// of its limit × `headroom`.
 struct PaceConfig {
-  std::optional<std::int64_t> rpm, itpm, otpm, tpm;
+  provider::Limits limits;  ///< the client's own per-minute budgets (at least one)
   Duration burst = 60s;
   double headroom = 1.0;
   bool retries_first = false;  ///< retries wait in a queue served before new requests (cookbook)

@@ -13,8 +13,7 @@ PaceLayer::PaceLayer(const PaceConfig& config, LayerHost& host, std::uint16_t wo
       retries_first_(config.retries_first),
       ramp_from_(config.ramp_from),
       ramp_over_(config.ramp_over) {
-  const std::array<std::optional<std::int64_t>, 4> limits{config.rpm, config.itpm, config.otpm,
-                                                          config.tpm};
+  const auto limits = config.limits.in_order();
   for (std::size_t i = 0; i < limits.size(); ++i) {
     if (!limits[i]) continue;
     const auto limit = std::max<std::int64_t>(

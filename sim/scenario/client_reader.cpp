@@ -12,6 +12,7 @@
 #include "sim/scenario/did_you_mean.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/node_reader.hpp"
+#include "sim/scenario/provider_reader.hpp"
 #include "sim/scenario/units.hpp"
 
 namespace ratesim::scenario {
@@ -305,11 +306,7 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
     } else if (kind == "pace") {
       MapReader m(src, body, "pace layer");
       models::client::PaceConfig c;
-      constexpr std::int64_t kMaxLimit = 1'000'000'000;
-      if (auto v = m.get("rpm"); v.IsDefined()) c.rpm = read_integer(src, v, "rpm", 1, kMaxLimit);
-      if (auto v = m.get("itpm"); v.IsDefined()) c.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
-      if (auto v = m.get("otpm"); v.IsDefined()) c.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
-      if (auto v = m.get("tpm"); v.IsDefined()) c.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
+      c.limits = read_limit_keys(src, m);
       if (auto v = m.get("burst"); v.IsDefined()) c.burst = read_duration(src, v, "burst", 1ms, 1h);
       if (auto v = m.get("retries_first"); v.IsDefined()) c.retries_first = read_bool(src, v, "retries_first");
       if (auto v = m.get("ramp"); v.IsDefined()) {
@@ -327,7 +324,7 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
           src.fail(v, fmt::format("invalid value {} for 'headroom': expected a share above 0, at most 1", quote(v)));
       }
       m.finish();
-      if (!c.rpm && !c.itpm && !c.otpm && !c.tpm)
+      if (!c.limits.rpm && !c.limits.itpm && !c.limits.otpm && !c.limits.tpm)
         src.fail(body, "a pace layer needs at least one of rpm, itpm, otpm, tpm");
       layers.emplace_back(c);
     } else if (kind == "retry" && body.IsMap() && body["preset"] && body["preset"].IsScalar() &&
@@ -346,7 +343,7 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
       if (!rest["honor_retry_after"]) retry.retry_after = models::client::RetryAfterPolicy::kIgnore;
       layers.emplace_back(retry);
       layers.emplace_back(models::client::CooldownConfig{.pause = 15s});
-      layers.emplace_back(models::client::PaceConfig{.rpm = 1500, .tpm = 125000, .retries_first = true});
+      layers.emplace_back(models::client::PaceConfig{.limits = {.rpm = 1500, .tpm = 125000}, .retries_first = true});
     } else if (kind == "retry" && body.IsMap() && body["preset"] && body["preset"].IsScalar() &&
                body["preset"].Scalar() == "aws-adaptive") {
       // AWS adaptive mode: standard mode's retries around the CUBIC client rate limiter.

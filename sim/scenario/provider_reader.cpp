@@ -20,11 +20,7 @@ using models::provider::ProviderConfig;
 using kernel::Duration;
 using namespace std::chrono_literals;
 
-namespace {
-
-models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
-                                     const std::string& owner) {
-  MapReader m(src, n, "limits of " + owner);
+models::provider::Limits read_limit_keys(const Source& src, MapReader& m) {
   models::provider::Limits l;
   // A billion per minute is far above any published tier and keeps bucket arithmetic exact.
   constexpr std::int64_t kMaxLimit = 1'000'000'000;
@@ -32,6 +28,15 @@ models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
   if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
   if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
   if (auto v = m.get("tpm"); v.IsDefined()) l.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
+  return l;
+}
+
+namespace {
+
+models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
+                                     const std::string& owner) {
+  MapReader m(src, n, "limits of " + owner);
+  const models::provider::Limits l = read_limit_keys(src, m);
   m.finish();
   if (!l.rpm && !l.itpm && !l.otpm && !l.tpm)
     src.fail(n, fmt::format("limits of {} name no budget: expected at least one of rpm, itpm, "

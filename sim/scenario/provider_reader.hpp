@@ -9,6 +9,11 @@
 
 namespace ratesim::scenario {
 
+/// Reads the per-minute budget keys rpm, itpm, otpm and tpm of the mapping `m` (whole numbers
+/// from 1 to 10^9), for provider groups and client pace layers alike. The caller checks that at
+/// least one is there and finishes `m`.
+models::provider::Limits read_limit_keys(const Source& src, MapReader& m);
+
 /// Reads `provider:` (after its preset was merged in). Throws InputError on the first mistake.
 models::provider::ProviderConfig read_provider(const Source& src, const YAML::Node& n);
 

@@ -328,8 +328,8 @@ TEST_CASE("the cookbook preset is a retry queue, a 15 s pause and two client buc
   CHECK(retry.retry_after == models::client::RetryAfterPolicy::kIgnore);
   CHECK(std::get<models::client::CooldownConfig>(layers[1]).pause == 15s);
   const auto& pace = std::get<models::client::PaceConfig>(layers[2]);
-  CHECK(pace.rpm == 1500);
-  CHECK(pace.tpm == 125000);
+  CHECK(pace.limits.rpm == 1500);
+  CHECK(pace.limits.tpm == 125000);
   CHECK(pace.retries_first);
 }
 
