@@ -43,6 +43,15 @@ def series(rows, workload, column):
     return [number(r["t_s"]) / 60 for r in picked], [number(r[column]) for r in picked]
 
 
+def time_axes(ax, ylabel, title, legend_loc="best"):
+    """Labels a chart whose x axis is simulated time."""
+    ax.set_xlabel("time (min)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc=legend_loc, fontsize=8)
+    ax.grid(alpha=0.3)
+
+
 def save(plt, fig, path):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -54,7 +63,6 @@ def plot_run(plt, folder):
     rows = read_csv(os.path.join(folder, "timeseries.csv"))
     if not rows:
         sys.exit("plot.py: timeseries.csv has no rows")
-    interval = number(rows[[r["workload"] for r in rows].index("all") + 0]["t_s"])
     times = sorted({number(r["t_s"]) for r in rows})
     step = (times[1] - times[0]) if len(times) > 1 else 1.0
     per_s = 1.0 / step
@@ -62,7 +70,7 @@ def plot_run(plt, folder):
 
     # 1. Traffic: offered, sent, succeeded, 429s by cause.
     fig, ax = plt.subplots(figsize=(10, 5))
-    t, arrivals = series(rows, "all", "arrivals")
+    t, _ = series(rows, "all", "arrivals")
     for column, label, style in [("arrivals", "offered (arrivals)", "-"), ("attempts", "attempts sent", "-"),
                                  ("ok", "succeeded", "-")]:
         _, y = series(rows, "all", column)
@@ -78,11 +86,7 @@ def plot_run(plt, folder):
         if any(v > 0 for v in y):
             ax.fill_between(t, bottom, [b + v for b, v in zip(bottom, y)], step="post", alpha=0.35, label=label)
             bottom = [b + v for b, v in zip(bottom, y)]
-    ax.set_xlabel("time (min)")
-    ax.set_ylabel("per second")
-    ax.set_title("Traffic: offered, sent, succeeded, and refusals by cause")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.grid(alpha=0.3)
+    time_axes(ax, "per second", "Traffic: offered, sent, succeeded, and refusals by cause", "upper right")
     save(plt, fig, os.path.join(folder, "traffic.png"))
 
     # 2. Budget use per limit group.
@@ -98,11 +102,7 @@ def plot_run(plt, folder):
                     ax.plot([number(r["t_s"]) / 60 for r in picked], [100 * number(r["used_frac"]) for r in picked],
                             label=f"{budget} (limit {int(number(picked[0]['limit'])):,}/min)", linewidth=1.4)
                 ax.axhline(100, color="black", linewidth=0.8, linestyle="--")
-                ax.set_title(f"Budget use: limit group {group}")
-                ax.set_xlabel("time (min)")
-                ax.set_ylabel("% of the limit's rate")
-                ax.legend(fontsize=8)
-                ax.grid(alpha=0.3)
+                time_axes(ax, "% of the limit's rate", f"Budget use: limit group {group}")
             save(plt, fig, os.path.join(folder, "budgets.png"))
 
     # 3. Latency p50 and p99 per workload.
@@ -112,11 +112,7 @@ def plot_run(plt, folder):
         _, p99 = series(rows, w, "latency_p99_s")
         line, = ax.plot(t, p50, label=f"{w} p50", linewidth=1.4)
         ax.plot(t, p99, "--", color=line.get_color(), label=f"{w} p99", linewidth=1.2)
-    ax.set_xlabel("time (min)")
-    ax.set_ylabel("latency, arrival to success (s)")
-    ax.set_title("Latency of requests that succeeded in each interval")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
+    time_axes(ax, "latency, arrival to success (s)", "Latency of requests that succeeded in each interval")
     save(plt, fig, os.path.join(folder, "latency.png"))
 
     # 4. Cumulative cost per workload.
@@ -128,11 +124,7 @@ def plot_run(plt, folder):
             total += c
             cumulative.append(total)
         ax.plot(t, cumulative, label=w, linewidth=2.0 if w == "all" else 1.4)
-    ax.set_xlabel("time (min)")
-    ax.set_ylabel("USD")
-    ax.set_title("Cumulative cost")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
+    time_axes(ax, "USD", "Cumulative cost")
     save(plt, fig, os.path.join(folder, "cost.png"))
 
     # 5. In flight and queued.
@@ -142,11 +134,7 @@ def plot_run(plt, folder):
         _, queued = series(rows, w, "queued")
         line, = ax.plot(t, in_flight, label=f"{w} in flight", linewidth=1.4)
         ax.plot(t, queued, ":", color=line.get_color(), label=f"{w} queued in the client", linewidth=1.4)
-    ax.set_xlabel("time (min)")
-    ax.set_ylabel("requests (at each interval's end)")
-    ax.set_title("Requests in flight and waiting in client layers")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
+    time_axes(ax, "requests (at each interval's end)", "Requests in flight and waiting in client layers")
     save(plt, fig, os.path.join(folder, "concurrency.png"))
 
 
