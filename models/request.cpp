@@ -31,6 +31,7 @@ std::string_view name(LimitCause c) {
     case LimitCause::kOtpm: return "otpm";
     case LimitCause::kTpm: return "tpm";
     case LimitCause::kAcceleration: return "acceleration";
+    case LimitCause::kSpend: return "spend";
     case LimitCause::kNone: return "none";
   }
   return "?";

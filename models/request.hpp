@@ -30,9 +30,10 @@ inline constexpr int kRequestOutcomeCount = 6;
 enum class AttemptOutcome : std::uint8_t { kOk, k429, k529, kTimeout };
 
 /// Which budget a 429 is blamed on. Order matters: it breaks ties (rpm, itpm, otpm, tpm). The
-/// first kBudgetCount causes are budgets of a limit group.
-enum class LimitCause : std::uint8_t { kRpm, kItpm, kOtpm, kTpm, kAcceleration, kNone };
-inline constexpr std::size_t kLimitCauseCount = 5;  ///< causes a 429 can have
+/// first kBudgetCount causes are budgets of a limit group; `acceleration` is a sharp rise in
+/// usage; `spend` is the organization's monthly spend limit.
+enum class LimitCause : std::uint8_t { kRpm, kItpm, kOtpm, kTpm, kAcceleration, kSpend, kNone };
+inline constexpr std::size_t kLimitCauseCount = 6;  ///< causes a 429 can have
 inline constexpr std::size_t kBudgetCount = 4;      ///< rpm, itpm, otpm, tpm
 
 constexpr std::size_t index(LimitCause c) { return static_cast<std::size_t>(c); }
@@ -53,12 +54,23 @@ struct BudgetHeader {
 /// the decision. Kept apart from AttemptResult: only layers that read them pay for them.
 using RateLimitHeaders = std::array<BudgetHeader, kBudgetCount>;
 
-/// What the provider answered to one attempt (the response's status and retry-after).
+/// A response's retry-after header when it has none.
+inline constexpr Duration kNoRetryAfter{-1};
+
+/// A response's `x-should-retry` header: the official SDKs read it before their status rules.
+enum class ShouldRetry : std::uint8_t {
+  kAbsent,  ///< no header: the client's status rules decide
+  kTrue,    ///< the client retries (while it has retries left)
+  kFalse,   ///< the client does not retry
+};
+
+/// What the provider answered to one attempt (the response's status and headers).
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::kOk;
   LimitCause cause = LimitCause::kNone;  ///< for a 429: the budget that needs the longest wait
   bool never_fits = false;     ///< for a 429: the request exceeds a bucket's whole capacity
-  Duration retry_after{0};     ///< for a 429: the retry-after header, whole seconds
+  ShouldRetry should_retry = ShouldRetry::kAbsent;  ///< the x-should-retry header
+  Duration retry_after = kNoRetryAfter;  ///< the retry-after header, whole seconds; kNoRetryAfter: none
 };
 
 struct Request {

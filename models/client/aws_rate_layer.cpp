@@ -12,27 +12,34 @@ AwsRateLayer::AwsRateLayer(const AwsRateConfig& config, LayerHost& host, std::ui
                            std::size_t index)
     : config_(config), host_(host), workload_(workload), index_(index) {}
 
-void AwsRateLayer::record_send() {
-  const auto b = static_cast<std::int64_t>(kernel::to_seconds(host_.now()) / kBucketSeconds);
-  if (b > bucket_) {
-    const double rate = static_cast<double>(bucket_count_) / (static_cast<double>(b - bucket_) * kBucketSeconds);
+double AwsRateLayer::record_response() {
+  // botocore's RateClocker: responses counted in 0.5 s buckets; when a new bucket begins, the
+  // count so far over the time since the previous bucket began is blended in.
+  const double t = kernel::to_seconds(host_.now() - kernel::kTimeZero);
+  const double bucket = std::floor(t / kBucketSeconds) * kBucketSeconds;
+  ++bucket_count_;
+  if (bucket > bucket_) {
+    const double rate = static_cast<double>(bucket_count_) / (bucket - bucket_);
     measured_ = rate * config_.smoothing + measured_ * (1 - config_.smoothing);
     bucket_count_ = 0;
-    bucket_ = b;
+    bucket_ = bucket;
   }
-  ++bucket_count_;
+  return measured_;
 }
 
 void AwsRateLayer::refill() {
   const Time now = host_.now();
-  const double capacity = std::max(fill_rate_, 1.0);
-  tokens_ = std::min(capacity, tokens_ + kernel::to_seconds(now - last_refill_) * fill_rate_);
+  tokens_ = std::min(capacity_, tokens_ + kernel::to_seconds(now - last_refill_) * fill_rate_);
   last_refill_ = now;
 }
 
 void AwsRateLayer::set_rate(double rate) {
+  // botocore's TokenBucket.max_rate: tokens earned at the old rate first; the capacity follows
+  // the new rate (at least 1), the fill rate never goes below min_rate.
   refill();
-  fill_rate_ = std::max(config_.min_rate, std::min(rate, 2 * measured_));
+  fill_rate_ = std::max(config_.min_rate, rate);
+  capacity_ = rate >= 1 ? rate : 1.0;
+  tokens_ = std::min(tokens_, capacity_);
 }
 
 void AwsRateLayer::enter(Slot s, Request& r) {
@@ -62,7 +69,6 @@ void AwsRateLayer::release() {
       tokens_ -= 1;
     }
     waiting_.pop_front();
-    record_send();
     host_.pass_inward(w.slot, index_);
   }
 }
@@ -73,21 +79,22 @@ void AwsRateLayer::on_timer(std::uint32_t) {
 }
 
 Verdict AwsRateLayer::on_result(Slot, Request& r) {
-  const double t = kernel::to_seconds(host_.now());
+  // botocore's ClientRateLimiter.on_receiving_response: every response is measured and moves
+  // the rate, whether or not the limiter is on yet.
+  const double measured = record_response();
+  double rate = 0;
   if (r.last.outcome == AttemptOutcome::k429) {
-    const double in_use = enabled_ ? std::min(measured_, fill_rate_) : measured_;
+    const double in_use = enabled_ ? std::min(measured, fill_rate_) : measured;
     w_max_ = in_use;
     k_ = std::cbrt(w_max_ * (1 - config_.beta) / config_.c);
     last_throttle_ = host_.now();
-    if (!enabled_) {
-      enabled_ = true;
-      last_refill_ = host_.now();
-    }
-    set_rate(in_use * config_.beta);
-  } else if (enabled_) {
-    const double dt = t - kernel::to_seconds(last_throttle_) - k_;
-    set_rate(config_.c * dt * dt * dt + w_max_);
+    rate = in_use * config_.beta;
+    enabled_ = true;  // the bucket keeps the tokens it earned while off
+  } else {
+    const double dt = kernel::to_seconds(host_.now() - last_throttle_) - k_;
+    rate = config_.c * dt * dt * dt + w_max_;
   }
+  set_rate(std::min(rate, 2 * measured));
   release();
   return Verdict::kPassOut;
 }

@@ -20,9 +20,11 @@ class AwsRateLayer final : public ClientLayer {
   bool enabled() const { return enabled_; }
   double fill_rate() const { return fill_rate_; }
   double measured_rate() const { return measured_; }
+  double tokens() const { return tokens_; }
 
  private:
-  void record_send();
+  /// Counts a response; returns the smoothed response rate.
+  double record_response();
   void refill();
   void set_rate(double rate);
   void release();
@@ -37,15 +39,16 @@ class AwsRateLayer final : public ClientLayer {
   std::uint16_t workload_;
   std::size_t index_;
   bool enabled_ = false;
-  double fill_rate_ = 0;
+  double fill_rate_ = 1;  ///< botocore's bucket starts at one token a second, holding none
+  double capacity_ = 1;
   double tokens_ = 0;
   Time last_refill_{};
   double w_max_ = 0;
   double k_ = 0;
   Time last_throttle_{};
-  // Send-rate measurement in 0.5 s buckets.
+  // Response-rate measurement in 0.5 s buckets.
   double measured_ = 0;
-  std::int64_t bucket_ = 0;
+  double bucket_ = 0;  ///< start of the current bucket, seconds
   std::uint64_t bucket_count_ = 0;
   kernel::RingQueue<Waiter> waiting_;
   bool timer_set_ = false;

@@ -46,6 +46,9 @@ Duration backoff_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
 std::optional<Duration> retry_delay(const RetryConfig& c, std::uint32_t k, Duration previous,
                                     const AttemptResult& result, kernel::RandomStream& rng) {
   const Duration ra = result.retry_after;
+  // kObey takes any value, 0 included (the TypeScript SDK retries at once on retry-after: 0);
+  // the bounded policies, like the Python SDKs, only a value above zero.
+  if (ra == Duration{0} && c.retry_after == RetryAfterPolicy::kObey) return ra;
   if (ra > Duration{0}) {
     switch (c.retry_after) {
       case RetryAfterPolicy::kIgnore:

@@ -84,8 +84,10 @@ struct PaceConfig {
 /// The AWS SDK's adaptive-mode client rate limiter: off until the first throttle (429); then a
 /// token bucket whose rate follows CUBIC — on a throttle W_max = the rate in use, K =
 /// (W_max (1 − β)/C)^(1/3), rate × β; after it C (t − t_throttle − K)^3 + W_max — never below
-/// `min_rate`, never above twice the measured send rate (smoothed over 0.5 s buckets, weight
-/// 0.8 on the newest). `retry: {preset: aws-adaptive}` puts it inside AWS standard retries.
+/// `min_rate`, never above twice the measured response rate (measured on every response in 0.5 s
+/// buckets, weight 0.8 on the newest). The bucket fills from the start, switched on or not, so
+/// it keeps the tokens it holds (at most max(rate, 1)) when the first throttle switches it on.
+/// `retry: {preset: aws-adaptive}` puts it inside AWS standard retries.
 struct AwsRateConfig {
   double c = 0.4;
   double beta = 0.7;
@@ -156,9 +158,9 @@ enum class Jitter {
 
 enum class RetryAfterPolicy {
   kIgnore,    ///< always use the backoff
-  kObey,      ///< wait exactly retry-after when the response has one
-  kObeyUpTo,  ///< wait exactly retry-after when it is at most `retry_after_max`, else the backoff
-  kObeyOrGiveUp,  ///< wait retry-after when at most `retry_after_max`; longer: do not retry
+  kObey,      ///< wait exactly retry-after when the response has one (0: retry at once)
+  kObeyUpTo,  ///< wait exactly retry-after when 0 < it <= `retry_after_max`, else the backoff
+  kObeyOrGiveUp,  ///< wait retry-after when 0 < it <= `retry_after_max`; longer: do not retry
 };
 
 /// A client-wide retry quota (AWS SDK standard mode): a retry spends `retry_cost` (a timeout
@@ -183,6 +185,9 @@ struct RetryConfig {
   RetryAfterPolicy retry_after = RetryAfterPolicy::kObey;
   Duration retry_after_max = 60s;  ///< kObeyUpTo and kObeyOrGiveUp
   std::optional<RetryQuota> quota;
+  /// Read the x-should-retry header before the status rules (the official Anthropic and OpenAI
+  /// SDKs do): `true` retries whatever the status, `false` never does; retries left still count.
+  bool honor_should_retry = false;
 };
 
 using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,

@@ -40,7 +40,11 @@ Verdict RetryLayer::on_result(Slot s, Request& r) {
                         quota_ + (st.retries > 0 ? st.spent : config_.quota->success_refund));
     return Verdict::kPassOut;
   }
-  if (!retries(r.last.outcome) || st.retries >= config_.max_retries) return Verdict::kPassOut;
+  if (st.retries >= config_.max_retries) return Verdict::kPassOut;
+  // The SDKs read x-should-retry before their status rules.
+  const ShouldRetry header = config_.honor_should_retry ? r.last.should_retry : ShouldRetry::kAbsent;
+  if (header == ShouldRetry::kFalse) return Verdict::kPassOut;
+  if (header == ShouldRetry::kAbsent && !retries(r.last.outcome)) return Verdict::kPassOut;
   std::uint32_t cost = 0;
   if (config_.quota) {
     cost = r.last.outcome == AttemptOutcome::kTimeout ? config_.quota->timeout_cost

@@ -27,6 +27,10 @@ Provider::Provider(const ProviderConfig& config, std::uint64_t seed)
 
 Provider::~Provider() = default;
 
+bool Provider::spend_exhausted() const {
+  return config_.spend_limit && config_.spend_limit->spent_usd + spent_ >= config_.spend_limit->monthly_usd;
+}
+
 int Provider::model_index(const std::string& name) const {
   for (std::size_t i = 0; i < config_.models.size(); ++i)
     if (config_.models[i].name == name) return static_cast<int>(i);
@@ -69,8 +73,17 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
   LimitGroup& g = groups_[a.group];
   const Model& model = config_.models[r.model];
 
+  // The monthly spend limit refuses everything once reached, with no retry-after: only the next
+  // month or a higher tier helps.
+  if (spend_exhausted()) {
+    a.result.outcome = AttemptOutcome::k429;
+    a.result.cause = LimitCause::kSpend;
+    a.result.should_retry = config_.should_retry.spend;
+    return d;
+  }
   if (overload_.overloaded(now)) {
     a.result.outcome = AttemptOutcome::k529;
+    a.result.should_retry = config_.should_retry.overload;
     return d;
   }
 
@@ -93,6 +106,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
     a.result.cause = adm.cause;
     a.result.never_fits = adm.never_fits;
     a.result.retry_after = retry_after_for(adm.wait);
+    a.result.should_retry = config_.should_retry.rate_limit;
     if (config_.rejected_consume && g.consume_rejected(now))
       a.debited[index(LimitCause::kRpm)] = 1;
     fill_headers(now, g, headers);
@@ -104,6 +118,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
       a.result.outcome = AttemptOutcome::k429;
       a.result.cause = LimitCause::kAcceleration;
       a.result.retry_after = retry_after_for(wait);
+      a.result.should_retry = config_.should_retry.acceleration;
       fill_headers(now, g, headers);
       return d;
     }
@@ -122,6 +137,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
     write_multiplier = cache_write_multiplier(cache_.ttl(s));
   }
   a.charge = charge_for(model.price, r, write_multiplier);
+  spent_ += a.charge.total();
   d.service = latency_[r.model].service_time(r);
   d.settle_output = actual ? static_cast<std::int64_t>(r.output_tokens)
                            : static_cast<std::int64_t>(r.max_tokens) - r.output_tokens;
@@ -140,6 +156,7 @@ Charge Provider::batch_charge(Time now, Request& r) {
   c.cache_write *= kBatchDiscount;
   c.cache_read *= kBatchDiscount;
   c.output *= kBatchDiscount;
+  spent_ += c.total();
   return c;
 }
 
@@ -151,12 +168,18 @@ std::int64_t Provider::complete(Time now, std::uint32_t group, std::uint64_t otp
                                 std::int64_t settle_output) {
   Limiter* otpm = groups_[group].budget(LimitCause::kOtpm);
   if (!otpm || settle_output <= 0) return 0;
+  std::int64_t change = settle_output;
   if (config_.otpm_accounting == OtpmAccounting::kActual) {
     otpm->overdraw(now, settle_output);
-    return settle_output;
+  } else {
+    otpm->give_back(now, otpm_ticket, settle_output);
+    change = -settle_output;
   }
-  otpm->give_back(now, otpm_ticket, settle_output);
-  return -settle_output;
+  // The acceleration signal follows what counts toward the budget, so a refunded reservation
+  // leaves it too.
+  if (AccelerationModel* acc = acceleration_[group].get())
+    acc->settle(now, index(LimitCause::kOtpm), change);
+  return change;
 }
 
 }  // namespace ratesim::models::provider

@@ -1,9 +1,10 @@
 // The simulated provider: decides each attempt at the moment it arrives, and knows how long an
 // admitted attempt takes and what it costs.
 //
-// Decision order per DESIGN §2.1: overload (529, no budget used), budgets (the group's
-// limiters; 429 blamed on the longest wait), acceleration (429 `acceleration`), admission
-// (budgets debited, service time drawn, charge computed).
+// Decision order: the monthly spend limit (429 `spend`, no retry-after), overload (529, no
+// budget used), budgets (the group's limiters; 429 blamed on the longest wait), acceleration
+// (429 `acceleration`), admission (budgets debited, service time drawn, charge computed and
+// added to the month's spend). Each refusal carries the x-should-retry header the config gives.
 #pragma once
 
 #include <memory>
@@ -52,6 +53,12 @@ class Provider {
   std::int64_t complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,
                         std::int64_t settle_output);
 
+  /// USD charged so far in the run (Messages and batch); with the spend limit's spent_usd it
+  /// decides when the monthly limit is reached.
+  double spent() const { return spent_; }
+  /// Whether the monthly spend limit has been reached.
+  bool spend_exhausted() const;
+
   /// Index of the model named `name`, or -1.
   int model_index(const std::string& name) const;
   const Model& model(std::size_t i) const { return config_.models[i]; }
@@ -75,6 +82,7 @@ class Provider {
   PromptCache cache_;
   kernel::RandomStream batch_rng_;
   std::vector<int> workload_cache_;  ///< cache space of each workload, -1 for none
+  double spent_ = 0;                 ///< USD charged in this run
 };
 
 }  // namespace ratesim::models::provider

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/kernel/distribution.hpp"
+#include "models/request.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratesim::models::provider {
@@ -74,15 +75,32 @@ enum class OtpmAccounting {
   kActual,   ///< admission needs one token of room; actual output debited at completion
 };
 
-/// The trailing-baseline acceleration model (DESIGN §2.1). An assumption: Anthropic publishes
-/// no formula.
+/// The trailing-baseline acceleration model (DESIGN §2.1). An assumption: Anthropic documents
+/// that a sharp rise in usage can draw 429s below the limits, and publishes no formula, threshold
+/// or window. The defaults are the `moderate` profile (acceleration_profile()).
 struct Acceleration {
   bool enabled = false;
-  double floor = 0.25;          ///< short-term load always allowed, as a fraction of the limits
-  double max_ratio = 2.0;       ///< short-term load allowed as a multiple of the baseline
-  Duration short_window = 1min; ///< time constant of the short-term load average
-  Duration baseline_window = 30min;  ///< time constant of the baseline average
+  std::string profile = "moderate";  ///< the profile the values started from (for reports)
+  double floor = 0.25;          ///< load always allowed in a short window, as a fraction of the limits
+  double max_ratio = 2.0;       ///< load allowed in a short window as a multiple of the baseline
+  Duration short_window = 1min; ///< the window over which the short-term load is summed
+  Duration baseline_window = 10min;  ///< time constant of the baseline's exponential average
   double initial_load = 0;      ///< the baseline at the start, as a fraction of the limits
+};
+
+/// The organization's monthly spend limit (usage limit): once spent_usd plus what the run
+/// spends reaches monthly_usd, every attempt gets a 429 with cause `spend` and no retry-after.
+struct SpendLimit {
+  double monthly_usd = 0;  ///< the tier's limit for a calendar month
+  double spent_usd = 0;    ///< already spent this month when the scenario starts
+};
+
+/// The x-should-retry header the provider sends with each kind of refusal.
+struct ShouldRetryHeaders {
+  ShouldRetry rate_limit = ShouldRetry::kTrue;    ///< 429 from a budget (seen in the wild: true)
+  ShouldRetry acceleration = ShouldRetry::kTrue;  ///< 429 acceleration (assumed like other 429s)
+  ShouldRetry spend = ShouldRetry::kAbsent;       ///< 429 spend (assumed: no header)
+  ShouldRetry overload = ShouldRetry::kAbsent;    ///< 529 (assumed: no header)
 };
 
 /// A period of extra 529s.
@@ -111,11 +129,15 @@ struct ProviderConfig {
   TpmCost tpm_cost = TpmCost::kSum;
   Acceleration acceleration;
   Overload overload;
+  std::optional<SpendLimit> spend_limit;  ///< absent: no monthly limit
+  ShouldRetryHeaders should_retry;
   Duration network_delay{0};  ///< one way, client to provider and back
   std::uint64_t batch_queue_limit = 100'000;  ///< Message Batches requests waiting at once
   /// Time a batch request takes to process, seconds. An assumption: Anthropic says most batches
-  /// finish within an hour (this default: 96% of requests within an hour).
-  Distribution batch_processing = Distribution::lognormal(900, 0.8);
+  /// finish within an hour. A batch ends with its slowest request, so the default (lognormal,
+  /// median 6 min, sigma 0.5) makes a 100-request batch end after about 19 minutes and a
+  /// 100,000-request batch after about 50 (the expected maximum of n draws).
+  Distribution batch_processing = Distribution::lognormal(360, 0.5);
 };
 
 }  // namespace ratesim::models::provider

@@ -33,6 +33,7 @@ models::client::RetryConfig retry_preset(std::size_t which) {
   sdk.jitter = Jitter::kSdk;
   sdk.retry_after = RetryAfterPolicy::kObeyUpTo;
   sdk.retry_after_max = 60s;
+  sdk.honor_should_retry = true;
   switch (which) {
     case 0:  // anthropic-python: retry-after obeyed only when 0 < value <= 60 s
       return sdk;
@@ -54,6 +55,19 @@ models::client::RetryConfig retry_preset(std::size_t which) {
       aws.jitter = Jitter::kFull;
       aws.retry_after = RetryAfterPolicy::kIgnore;
       aws.quota = RetryQuota{};
+      // botocore retries throttles (a 429) and 500/502/503/504, timeouts too; not a bare 529.
+      aws.on_529 = false;
+      return aws;
+    }
+    case 8: {  // aws-legacy (botocore's default mode): 5 attempts, U · 2^(attempt-1) s, no quota
+      RetryConfig aws;
+      aws.max_retries = 4;
+      aws.backoff = Backoff::kExponential;
+      aws.base = 1s;
+      aws.cap = 1h;  // no cap: four retries reach 8 s at most
+      aws.jitter = Jitter::kFull;
+      aws.retry_after = RetryAfterPolicy::kIgnore;
+      aws.on_529 = false;
       return aws;
     }
     case 5:  // cookbook: expanded into layers by read_client; never reached
@@ -68,7 +82,8 @@ models::client::RetryConfig retry_preset(std::size_t which) {
 const std::vector<std::string> kRetryPresets{"anthropic-python",      "anthropic-typescript",
                                              "openai-python",         "openai-python-legacy",
                                              "aws-standard",          "cookbook",
-                                             "none",                  "aws-adaptive"};
+                                             "none",                  "aws-adaptive",
+                                             "aws-legacy"};
 
 models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
   using namespace models::client;
@@ -114,6 +129,8 @@ models::client::RetryConfig read_retry(const Source& src, const YAML::Node& n) {
                               quote(v)));
     }
   }
+  if (auto v = m.get("honor_should_retry"); v.IsDefined())
+    c.honor_should_retry = read_bool(src, v, "honor_should_retry");
   m.finish();
   return c;
 }

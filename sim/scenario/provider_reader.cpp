@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 
+#include "models/provider/acceleration_model.hpp"
 #include "sim/scenario/did_you_mean.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/node_reader.hpp"
@@ -91,21 +92,68 @@ bool same_limits(const models::provider::Limits& a, const models::provider::Limi
   return a.in_order() == b.in_order();
 }
 
+models::provider::Acceleration read_profile(const Source& src, const YAML::Node& n) {
+  const auto& names = models::provider::acceleration_profile_names();
+  return *models::provider::acceleration_profile(names[read_choice(src, n, "acceleration profile", names)]);
+}
+
+/// `acceleration:` is a profile name, or a mapping whose keys override a profile's (`profile`,
+/// default moderate).
 models::provider::Acceleration read_acceleration(const Source& src, const YAML::Node& n) {
-  models::provider::Acceleration a;
-  if (n.IsScalar() && n.Scalar() == "off") return a;
+  if (n.IsScalar() && !n.IsNull()) return read_profile(src, n);
   MapReader m(src, n.IsNull() ? YAML::Node(YAML::NodeType::Map) : n, "acceleration");
-  a.enabled = true;
-  if (auto v = m.get("floor"); v.IsDefined()) a.floor = read_number(src, v, "floor", 0);
-  if (auto v = m.get("max_ratio"); v.IsDefined()) a.max_ratio = read_number(src, v, "max_ratio", 0);
-  if (auto v = m.get("short_window"); v.IsDefined())
-    a.short_window = read_duration(src, v, "short_window", 1ms);
-  if (auto v = m.get("baseline_window"); v.IsDefined())
-    a.baseline_window = read_duration(src, v, "baseline_window", 1ms);
-  if (auto v = m.get("initial_load"); v.IsDefined())
-    a.initial_load = read_number(src, v, "initial_load", 0);
+  models::provider::Acceleration a = *models::provider::acceleration_profile("moderate");
+  if (auto v = m.get("profile"); v.IsDefined()) a = read_profile(src, v);
+  bool overridden = false;
+  auto number = [&](const char* key, double& field, double hi) {
+    if (auto v = m.get(key); v.IsDefined()) {
+      field = read_number(src, v, key, 0);
+      if (field > hi)
+        src.fail(v, fmt::format("invalid value {} for '{}': expected at most {}", quote(v), key, hi));
+      overridden = true;
+    }
+  };
+  auto duration = [&](const char* key, Duration& field) {
+    if (auto v = m.get(key); v.IsDefined()) {
+      field = read_duration(src, v, key, 1s, 24h);
+      overridden = true;
+    }
+  };
+  number("floor", a.floor, 100);
+  number("max_ratio", a.max_ratio, 1000);
+  duration("short_window", a.short_window);
+  duration("baseline_window", a.baseline_window);
+  if (auto v = m.get("initial_load"); v.IsDefined()) a.initial_load = read_number(src, v, "initial_load", 0);
   m.finish();
+  // Custom values on an `off` profile switch the model on: they can only mean that.
+  if (overridden && !a.enabled) a = models::provider::Acceleration{
+      .enabled = true, .profile = "custom", .floor = a.floor, .max_ratio = a.max_ratio,
+      .short_window = a.short_window, .baseline_window = a.baseline_window, .initial_load = a.initial_load};
   return a;
+}
+
+models::provider::SpendLimit read_spend_limit(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "spend_limit");
+  models::provider::SpendLimit l;
+  l.monthly_usd = read_number(src, m.require("monthly_usd"), "monthly_usd", 0.01);
+  if (auto v = m.get("spent_usd"); v.IsDefined()) l.spent_usd = read_number(src, v, "spent_usd", 0);
+  m.finish();
+  return l;
+}
+
+models::ShouldRetry read_should_retry(const Source& src, const YAML::Node& n, const char* field) {
+  return static_cast<models::ShouldRetry>(read_choice(src, n, field, {"absent", "true", "false"}));
+}
+
+models::provider::ShouldRetryHeaders read_should_retry_headers(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "x_should_retry");
+  models::provider::ShouldRetryHeaders h;
+  if (auto v = m.get("rate_limit"); v.IsDefined()) h.rate_limit = read_should_retry(src, v, "rate_limit");
+  if (auto v = m.get("acceleration"); v.IsDefined()) h.acceleration = read_should_retry(src, v, "acceleration");
+  if (auto v = m.get("spend"); v.IsDefined()) h.spend = read_should_retry(src, v, "spend");
+  if (auto v = m.get("overload"); v.IsDefined()) h.overload = read_should_retry(src, v, "overload");
+  m.finish();
+  return h;
 }
 
 double read_probability(const Source& src, const YAML::Node& n, const std::string& field) {
@@ -157,6 +205,9 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
         read_choice(src, v, "tpm_cost", {"input+max_tokens", "max"}));
   if (auto v = m.get("acceleration"); v.IsDefined()) p.acceleration = read_acceleration(src, v);
   if (auto v = m.get("overload"); v.IsDefined()) p.overload = read_overload(src, v);
+  if (auto v = m.get("spend_limit"); v.IsDefined() && !(v.IsScalar() && v.Scalar() == "off"))
+    p.spend_limit = read_spend_limit(src, v);
+  if (auto v = m.get("x_should_retry"); v.IsDefined()) p.should_retry = read_should_retry_headers(src, v);
   if (auto v = m.get("network_delay"); v.IsDefined())
     p.network_delay = read_duration(src, v, "network_delay");
   if (auto v = m.get("batch"); v.IsDefined()) {

@@ -116,27 +116,46 @@ TEST_CASE("gradient2 shrinks when the RTT rises above its long-term average", "[
   CHECK(layer.estimate() == Approx(before * 0.8 + next * 0.2));
 }
 
-TEST_CASE("AWS adaptive mode starts its bucket at the first throttle and follows CUBIC", "[client]") {
+TEST_CASE("AWS adaptive mode measures responses, keeps its tokens when it switches on, and follows CUBIC",
+          "[client]") {
   ClockHost host;
   AwsRateLayer layer({}, host, 0, 0);
-  // Ten sends in the first half second, one more at 0.5 s: measured rate 10 / 0.5 s × 0.8 = 16/s.
-  for (int i = 0; i <= 10; ++i) {
-    host.t = kernel::kTimeZero + 50ms * i;
+  // Sends do not move the measured rate (botocore measures in its needs-retry hook).
+  for (int i = 0; i < 5; ++i) {
     host.requests[i].live = true;
     layer.enter(static_cast<Slot>(i), host.requests[i]);
   }
+  CHECK(layer.measured_rate() == 0);
+  // Ten successes at 0, 0.05, ..., 0.45 s fall in the first 0.5 s bucket. Until a rate is
+  // measured, each caps the rate at 2 × 0 → the bucket fills at the 0.5/s floor, holding at most
+  // one token: 0.45 s × 0.5/s = 0.225 tokens.
+  for (int i = 0; i < 10; ++i) {
+    host.t = kernel::kTimeZero + 50ms * i;
+    host.requests[i].live = true;
+    host.requests[i].last.outcome = AttemptOutcome::kOk;
+    layer.on_result(static_cast<Slot>(i), host.requests[i]);
+  }
   CHECK_FALSE(layer.enabled());
-  CHECK(layer.measured_rate() == Approx(16));
-  // A throttle at 0.5 s: W_max = 16, rate 16 × 0.7 = 11.2/s.
+  CHECK(layer.tokens() == Approx(0.225));
+  // A throttle at 0.5 s opens the second bucket: 11 responses / 0.5 s = 22/s, × 0.8 = 17.6/s
+  // measured. W_max = 17.6, the rate 17.6 × 0.7 = 12.32/s; the 0.25 tokens earned are kept.
+  host.t = kernel::kTimeZero + 500ms;
   host.requests[0].last.outcome = AttemptOutcome::k429;
   layer.on_result(0, host.requests[0]);
   CHECK(layer.enabled());
-  CHECK(layer.fill_rate() == Approx(11.2));
-  // K = (16 · 0.3 / 0.4)^(1/3) later, the curve is back at W_max.
-  host.t = kernel::kTimeZero + 500ms + kernel::from_seconds(std::cbrt(12.0));
+  CHECK(layer.measured_rate() == Approx(17.6));
+  CHECK(layer.fill_rate() == Approx(12.32));
+  CHECK(layer.tokens() == Approx(0.25));
+  // K = (17.6 · 0.3 / 0.4)^(1/3) later the curve is back at W_max = 17.6, but the response rate
+  // has fallen: one response over the 2 s since the last bucket, 0.5/s × 0.8 + 17.6 × 0.2 =
+  // 3.92/s, and the rate may not exceed twice that: 7.84/s.
+  const double k = std::cbrt(17.6 * 0.3 / 0.4);
+  host.t = kernel::kTimeZero + 500ms + kernel::from_seconds(k);
+  REQUIRE(kernel::to_seconds(host.t - kernel::kTimeZero) == Approx(2.863).margin(1e-3));
   host.requests[1].last.outcome = AttemptOutcome::kOk;
   layer.on_result(1, host.requests[1]);
-  CHECK(layer.fill_rate() == Approx(16).margin(1e-3));
+  CHECK(layer.measured_rate() == Approx(3.92));
+  CHECK(layer.fill_rate() == Approx(7.84));
 }
 
 TEST_CASE("AWS adaptive mode sends fewer doomed attempts than standard mode", "[client]") {
