@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
 #include <iostream>
 
 #include "sim/cli/usage.hpp"
@@ -39,6 +41,14 @@ std::uint64_t parse_seed(const std::string& text) {
   if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
     throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", text));
   return static_cast<std::uint64_t>(*v);
+}
+
+int parse_jobs(const std::string& text) {
+  if (text.empty()) return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u));
+  const auto v = scenario::parse_number(text);
+  if (!v || *v < 1 || *v > 256 || *v != std::floor(*v))
+    throw UsageError(fmt::format("invalid value '{}' for --jobs: expected 1 to 256", text));
+  return static_cast<int>(*v);
 }
 
 }  // namespace ratesim::cli

@@ -19,5 +19,7 @@ bool parse_command_line(const std::string& command, const std::vector<std::strin
 
 /// A --seed value: a whole number >= 0. Throws UsageError otherwise.
 std::uint64_t parse_seed(const std::string& text);
+/// A --jobs value: 1 to 256; empty text means every core.
+int parse_jobs(const std::string& text);
 
 }  // namespace ratesim::cli

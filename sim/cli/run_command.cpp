@@ -9,6 +9,7 @@
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/runner.hpp"
+#include "sim/cli/sensitivity.hpp"
 #include "sim/metrics/diagnosis.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/atomic_file.hpp"
@@ -49,7 +50,7 @@ void print_warnings(const metrics::Summary& s) {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description visible(kRunUsage);
-  std::string seed_text, interval_text, out_dir, variant;
+  std::string seed_text, interval_text, out_dir, variant, jobs_text;
   std::vector<std::string> sets;
   visible.add_options()
       ("help,h", "show this help")
@@ -61,6 +62,10 @@ int run_command(const std::vector<std::string>& args) {
       ("interval", po::value(&interval_text)->default_value("10s"),
        "time-series interval (and the window of peak throughput)")
       ("json", "print the summary as JSON instead of a table")
+      ("sensitivity", "also rerun the scenario with each assumed value (burst, acceleration profile, "
+                      "initial_load, latency, ...) at the low and high end of its plausible range, one "
+                      "at a time, and print how the results move; with --out, write sensitivity.csv")
+      ("jobs", po::value(&jobs_text), "threads for --sensitivity (default: all cores)")
       ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests in flight)");
   std::string file;
   po::variables_map vm;
@@ -99,6 +104,13 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   const RunResult result = run_scenario(s, options);
+  std::vector<SensitivityRow> sensitivity;
+  if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, parse_jobs(jobs_text));
+  std::optional<report::AtomicFile> sensitivity_file;
+  if (!out_dir.empty() && !sensitivity.empty()) {
+    sensitivity_file.emplace(std::filesystem::path(out_dir) / "sensitivity.csv");
+    write_sensitivity_csv(sensitivity_file->stream(), sensitivity);
+  }
 
   if (summary_file) {
     summary_file->stream() << report::summary_json_text(result.summary);
@@ -106,6 +118,7 @@ int run_command(const std::vector<std::string>& args) {
     timeseries_file->commit();
     limits_file->commit();
     if (requests_file) requests_file->commit();
+    if (sensitivity_file) sensitivity_file->commit();
   }
   if (vm.count("json")) {
     std::cout << report::summary_json_text(result.summary);
@@ -115,6 +128,7 @@ int run_command(const std::vector<std::string>& args) {
                              s.world.seed, describe_duration(result.summary.duration_s),
                              report::with_separators(result.events), result.wall_seconds);
     std::cout << report::summary_table(result.summary, report::use_colour(stdout));
+    if (!sensitivity.empty()) std::cout << sensitivity_table(sensitivity);
     if (summary_file)
       std::cout << fmt::format("\nwrote {}, {} and {}\n", summary_file->target().string(),
                                timeseries_file->target().string(), limits_file->target().string());

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "models/world.hpp"
+#include "sim/scenario/assumptions.hpp"
 #include "sim/metrics/limits_collector.hpp"
 #include "sim/metrics/summary_collector.hpp"
 #include "sim/metrics/timeseries_collector.hpp"
@@ -91,6 +92,16 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   result.summary.seed = s.world.seed;
   result.summary.version = version();
   result.summary.duration_s = kernel::to_seconds(s.world.duration);
+  for (const auto& e : scenario::assumption_ledger(s))
+    result.summary.assumptions.push_back(
+        metrics::Assumption{.path = e.path, .value = e.value, .documented = e.documented, .source = e.source});
+  result.summary.warnings = scenario::ineffective_settings(s);
+  if (options.counterfactual && result.summary.total.r429_of(models::LimitCause::kAcceleration) > 0) {
+    scenario::Scenario without = s;
+    without.world.provider.acceleration.enabled = false;
+    result.summary.without_acceleration = std::make_shared<const metrics::Summary>(
+        run_scenario(without, RunOptions{.interval = options.interval, .counterfactual = false}).summary);
+  }
   result.events = sim.events_run();
   result.peak_requests = world.requests().capacity();
   result.wall_seconds =

@@ -16,6 +16,9 @@ struct RunOptions {
   std::ostream* limits = nullptr;      ///< where limits.csv goes; null: not written
   std::ostream* requests = nullptr;    ///< where requests.csv goes; null: not written
   bool progress = false;               ///< draw a progress bar on stderr (only if a terminal)
+  /// When acceleration refused anything, run the same scenario and seed without acceleration
+  /// limits as well (Summary::without_acceleration).
+  bool counterfactual = true;
 };
 
 struct RunResult {
@@ -25,6 +28,8 @@ struct RunResult {
   double wall_seconds = 0;
 };
 
+/// Runs `s`; the summary carries the assumption ledger, the settings without effect and, when
+/// asked and acceleration refused anything, the run without acceleration limits.
 RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options = {});
 
 /// The version written into outputs.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/parallel.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
@@ -115,28 +116,13 @@ Options)");
   const auto& metrics = compared_metrics();
   const std::size_t runs = points.size() * static_cast<std::size_t>(replications);
   std::vector<std::vector<double>> values(runs);
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < runs; i = next++) {
-      try {
-        scenario::Scenario s = scenarios[i / static_cast<std::size_t>(replications)];
-        s.world.seed = seed + i % static_cast<std::size_t>(replications);
-        const auto json = report::summary_to_json(run_scenario(s).summary);
-        for (const auto& m : metrics)
-          values[i].push_back(json.at(nlohmann::ordered_json::json_pointer(m.path)).get<double>());
-      } catch (...) {
-        const std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int j = 1; j < jobs; ++j) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  parallel_for(runs, jobs, [&](std::size_t i) {
+    scenario::Scenario s = scenarios[i / static_cast<std::size_t>(replications)];
+    s.world.seed = seed + i % static_cast<std::size_t>(replications);
+    const auto json = report::summary_to_json(run_scenario(s, RunOptions{.counterfactual = false}).summary);
+    for (const auto& m : metrics)
+      values[i].push_back(json.at(nlohmann::ordered_json::json_pointer(m.path)).get<double>());
+  });
 
   report::AtomicFile csv(out);
   csv.stream() << "point";

@@ -109,4 +109,25 @@ std::string Distribution::describe() const {
   return out.str();
 }
 
+Distribution Distribution::scaled(double factor) const {
+  Distribution d = *this;
+  d.floor *= factor;
+  switch (kind) {
+    case Kind::kConstant:
+    case Kind::kExponential:
+    case Kind::kLognormal:  // the median scales; sigma is a shape
+      d.a *= factor;
+      break;
+    case Kind::kUniform:
+    case Kind::kNormal:
+      d.a *= factor;
+      d.b *= factor;
+      break;
+    case Kind::kEmpirical:
+      for (double& v : d.values) v *= factor;
+      break;
+  }
+  return d;
+}
+
 }  // namespace ratesim::kernel

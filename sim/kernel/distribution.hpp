@@ -36,6 +36,10 @@ struct Distribution {
   /// REQUIRES: values non-empty, weights empty (equal weights) or of the same size, positive sum.
   static Distribution empirical(std::vector<double> values, const std::vector<double>& weights);
 
+  /// The same shape with every value multiplied by `factor` (> 0): a draw of the result is
+  /// `factor` times a draw of this one.
+  Distribution scaled(double factor) const;
+
   /// One draw. Consumes no randomness for a constant.
   double sample(RandomStream& rng) const;
   /// The mean of the distribution (ignoring truncation), for documentation and checks.

@@ -11,9 +11,51 @@ std::string cure_for(const std::string& cause) {
   if (cause == "itpm") return "shorter prompts, or prompt caching (cache reads do not count toward ITPM)";
   if (cause == "otpm") return "a tighter max_tokens (it is reserved up front), or shorter answers";
   if (cause == "tpm") return "shorter prompts and a tighter max_tokens (both are charged up front)";
-  if (cause == "acceleration") return "ramp up gradually (a ramp or adaptive layer) and keep usage steady";
+  if (cause == "acceleration")
+    return "ramp up gradually (a ramp or adaptive layer) and keep usage steady, or state the "
+           "organization's usage before the run (provider.acceleration.initial_load); the "
+           "acceleration model is an assumption: see 'ratesim run --sensitivity'";
+  if (cause == "spend")
+    return "the monthly spend limit is reached: retrying does not help until next month; a higher "
+           "tier, the Batch API (half price), prompt caching, or spreading the work over months";
   if (cause == "529") return "the platform, not you: back off and retry";
   return "";
+}
+
+namespace {
+
+std::string bound_cure(const std::string& budget) {
+  return fmt::format(
+      "the {} budget alone would refuse this traffic within a minute (see 'without acceleration "
+      "limits'): pace to the headroom {} leaves after other traffic (a pace layer, or fewer "
+      "requests in flight); ramping alone will not help",
+      budget, budget);
+}
+
+}  // namespace
+
+std::pair<std::uint64_t, std::string> budget_bound_acceleration(const GroupSummary& with,
+                                                                 const GroupSummary& without) {
+  std::uint64_t bound = 0;
+  std::size_t top = models::kBudgetCount;
+  std::uint64_t top_count = 0;
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+    std::uint64_t n = 0;
+    for (const std::uint32_t c : without.r429_per_minute[b]) n += c;
+    if (n > top_count) {
+      top_count = n;
+      top = b;
+    }
+  }
+  auto at = [](const std::vector<std::uint32_t>& v, std::size_t m) -> std::uint64_t {
+    return m < v.size() ? v[m] : 0;
+  };
+  for (std::size_t m = 0; m < with.acceleration_per_minute.size(); ++m) {
+    std::uint64_t refused = 0;
+    for (const auto& v : without.r429_per_minute) refused += at(v, m) + at(v, m + 1);
+    bound += std::min<std::uint64_t>(with.acceleration_per_minute[m], refused);
+  }
+  return {bound, top < models::kBudgetCount ? budget_name(top) : ""};
 }
 
 Diagnosis diagnose(const Summary& s) {
@@ -35,17 +77,41 @@ Diagnosis diagnose(const Summary& s) {
   const WorkloadSummary& t = s.total;
   const double refusals = static_cast<double>(t.r429_total() + t.r529);
   auto add = [&](const std::string& cause, std::uint64_t n) {
-    if (n > 0) d.causes.push_back({cause, n, static_cast<double>(n) / refusals, cure_for(cause)});
+    if (n > 0) d.causes.push_back({cause, "", n, static_cast<double>(n) / refusals, cure_for(cause)});
   };
   add("rpm", t.r429_of(models::LimitCause::kRpm));
   add("itpm", t.r429_of(models::LimitCause::kItpm));
   add("otpm", t.r429_of(models::LimitCause::kOtpm));
   add("tpm", t.r429_of(models::LimitCause::kTpm));
-  add("acceleration", t.r429_of(models::LimitCause::kAcceleration));
+  // Acceleration 429s split by what the run without acceleration limits shows: those the budgets
+  // would have refused anyway are budget problems (their cure differs), the rest are the model's.
+  std::uint64_t accel = t.r429_of(models::LimitCause::kAcceleration);
+  if (s.without_acceleration && accel > 0) {
+    std::vector<std::pair<std::string, std::uint64_t>> bound;  // budget, count
+    for (const GroupSummary& g : s.groups) {
+      for (const GroupSummary& w : s.without_acceleration->groups) {
+        if (w.name != g.name) continue;
+        const auto [n, budget] = budget_bound_acceleration(g, w);
+        if (n == 0) continue;
+        auto it = std::find_if(bound.begin(), bound.end(), [&](const auto& p) { return p.first == budget; });
+        if (it == bound.end()) bound.emplace_back(budget, n);
+        else it->second += n;
+      }
+    }
+    for (const auto& [budget, n] : bound) {
+      const std::uint64_t k = std::min(n, accel);
+      if (k == 0) continue;
+      d.causes.push_back({"acceleration", budget, k, static_cast<double>(k) / refusals, bound_cure(budget)});
+      accel -= k;
+    }
+  }
+  add("acceleration", accel);
+  add("spend", t.r429_of(models::LimitCause::kSpend));
   add("529", t.r529);
   std::stable_sort(d.causes.begin(), d.causes.end(),
                    [](const CauseFinding& a, const CauseFinding& b) { return a.count > b.count; });
 
+  d.warnings = s.warnings;  // settings without effect, found before the run
   for (const WorkloadSummary& w : s.workloads) {
     if (w.never_fits > 0)
       d.warnings.push_back(fmt::format(

@@ -10,7 +10,10 @@
 namespace ratesim::metrics {
 
 struct CauseFinding {
-  std::string cause;     ///< rpm, itpm, otpm, tpm, acceleration, or 529
+  std::string cause;     ///< rpm, itpm, otpm, tpm, acceleration, spend, or 529
+  /// For acceleration: the budget that would have refused the same traffic within a minute in the
+  /// run without acceleration limits ("" for acceleration's own refusals, and other causes).
+  std::string bound_by;
   std::uint64_t count = 0;
   double share = 0;      ///< of all 429s and 529s
   std::string cure;
@@ -32,5 +35,12 @@ Diagnosis diagnose(const Summary& s);
 
 /// The cure for a cause of refusals.
 std::string cure_for(const std::string& cause);
+
+/// How many of a group's acceleration 429s the budgets alone would have produced: in each
+/// minute, acceleration 429s up to the number of budget 429s the run without acceleration had in
+/// that minute and the next. Returns that count and the budget that refused most there ("" when
+/// none did).
+std::pair<std::uint64_t, std::string> budget_bound_acceleration(const GroupSummary& with,
+                                                                 const GroupSummary& without);
 
 }  // namespace ratesim::metrics

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,10 @@ struct GroupSummary {
   std::uint64_t r429_acceleration = 0;
   double first_acceleration_s = -1;  ///< when an acceleration 429 first came; -1: never
   std::uint64_t never_fits = 0;  ///< requests that exceed a whole budget
+  /// 429s per minute of the run: acceleration's, and each budget's (rpm, itpm, otpm, tpm). The
+  /// diagnosis matches them against a run without acceleration limits; not in summary.json.
+  std::vector<std::uint32_t> acceleration_per_minute;
+  std::array<std::vector<std::uint32_t>, models::kBudgetCount> r429_per_minute;
 };
 
 /// A limit group as the collectors need it.
@@ -80,6 +85,16 @@ struct GroupInfo {
   std::uint32_t index = 0;                 ///< the provider's group index
   std::string name;
   std::array<std::int64_t, models::kBudgetCount> limits{};  ///< per minute; 0 = no such budget
+};
+
+struct Summary;
+
+/// One assumption or documented fact that shaped a run (summary.json `assumptions`).
+struct Assumption {
+  std::string path;    ///< where it lives in the scenario, e.g. provider.burst
+  std::string value;   ///< as the run used it
+  bool documented = false;  ///< true: a published fact; false: an assumption
+  std::string source;  ///< the public source and its date, or why the value was assumed
 };
 
 struct Summary {
@@ -90,6 +105,11 @@ struct Summary {
   WorkloadSummary total;
   std::vector<WorkloadSummary> workloads;
   std::vector<GroupSummary> groups;  ///< the groups the workloads' models draw on
+  /// The same scenario and seed with acceleration limits off, when acceleration refused
+  /// anything (and the caller asked for it); null otherwise.
+  std::shared_ptr<const Summary> without_acceleration;
+  std::vector<Assumption> assumptions;  ///< what shaped the run, documented or assumed
+  std::vector<std::string> warnings;    ///< settings that have no effect, and the like
 };
 
 /// "rpm", "itpm", "otpm", "tpm".

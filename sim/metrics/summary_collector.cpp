@@ -79,13 +79,20 @@ void SummaryCollector::on_attempt_decided(models::Time now, const models::Reques
     for (std::size_t b = 0; b < models::kBudgetCount; ++b)
       if (d.debited[b] != 0) use(g->budgets[b], now, d.debited[b]);
     if (result.outcome == models::AttemptOutcome::k429) {
+      const auto minute = static_cast<std::size_t>((now - kernel::kTimeZero) / std::chrono::minutes(1));
+      auto count_minute = [minute](std::vector<std::uint32_t>& v) {
+        if (v.size() <= minute) v.resize(minute + 1, 0);
+        ++v[minute];
+      };
       if (result.cause == models::LimitCause::kAcceleration) {
         ++g->r429_acceleration;
         g->first_acceleration = std::min(g->first_acceleration, now);
+        count_minute(g->acceleration_per_minute);
       } else if (result.cause < models::LimitCause::kAcceleration) {
         BudgetUse& u = g->budgets[static_cast<std::size_t>(result.cause)];
         ++u.r429;
         u.first_429 = std::min(u.first_429, now);
+        count_minute(g->r429_per_minute[static_cast<std::size_t>(result.cause)]);
       }
       if (result.never_fits && r.attempts == 1) ++g->never_fits;
     }
@@ -165,7 +172,9 @@ Summary SummaryCollector::summary() const {
                     .first_acceleration_s = g.first_acceleration == kernel::kNever
                                                 ? -1
                                                 : kernel::to_seconds(g.first_acceleration),
-                    .never_fits = g.never_fits};
+                    .never_fits = g.never_fits,
+                    .acceleration_per_minute = g.acceleration_per_minute,
+                    .r429_per_minute = g.r429_per_minute};
     for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
       const std::int64_t limit = g.info.limits[b];
       if (limit == 0) continue;

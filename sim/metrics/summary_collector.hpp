@@ -62,6 +62,8 @@ class SummaryCollector final : public models::WorldObserver {
     std::uint64_t r429_acceleration = 0;
     models::Time first_acceleration = kernel::kNever;
     std::uint64_t never_fits = 0;
+    std::vector<std::uint32_t> acceleration_per_minute;
+    std::array<std::vector<std::uint32_t>, models::kBudgetCount> r429_per_minute;
   };
   GroupAccumulator* group(std::uint32_t index);
   void use(BudgetUse& u, models::Time now, std::int64_t amount);

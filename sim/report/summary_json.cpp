@@ -35,7 +35,8 @@ ordered_json workload(const metrics::WorkloadSummary& w) {
                                                      {"itpm", w.r429_of(models::LimitCause::kItpm)},
                                                      {"otpm", w.r429_of(models::LimitCause::kOtpm)},
                                                      {"tpm", w.r429_of(models::LimitCause::kTpm)},
-                                                     {"acceleration", w.r429_of(models::LimitCause::kAcceleration)}}},
+                                                     {"acceleration", w.r429_of(models::LimitCause::kAcceleration)},
+                                                     {"spend", w.r429_of(models::LimitCause::kSpend)}}},
                                {"r529", w.r529},
                                {"timeout", w.attempt_timeouts}};
   j["amplification"] = r(w.amplification);
@@ -86,6 +87,15 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
                               {"never_fits", g.never_fits}};
   }
   j["groups"] = std::move(gs);
+  if (s.without_acceleration)
+    j["counterfactual"] = ordered_json{{"without_acceleration", workload(s.without_acceleration->total)}};
+  ordered_json assumptions = ordered_json::array();
+  for (const auto& a : s.assumptions)
+    assumptions.push_back(ordered_json{{"path", a.path},
+                                       {"value", a.value},
+                                       {"basis", a.documented ? "documented" : "assumed"},
+                                       {"source", a.source}});
+  j["assumptions"] = std::move(assumptions);
   const metrics::Diagnosis d = metrics::diagnose(s);
   ordered_json diagnosis;
   diagnosis["first_limit"] =
@@ -93,7 +103,11 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
                        : ordered_json{{"group", d.first_group}, {"budget", d.first_budget}, {"at_s", r(d.first_at_s)}};
   ordered_json causes = ordered_json::array();
   for (const auto& c : d.causes)
-    causes.push_back(ordered_json{{"cause", c.cause}, {"count", c.count}, {"share", r(c.share)}, {"cure", c.cure}});
+    causes.push_back(ordered_json{{"cause", c.cause},
+                                  {"bound_by", c.bound_by.empty() ? ordered_json(nullptr) : ordered_json(c.bound_by)},
+                                  {"count", c.count},
+                                  {"share", r(c.share)},
+                                  {"cure", c.cure}});
   diagnosis["causes"] = std::move(causes);
   diagnosis["warnings"] = d.warnings;
   j["diagnosis"] = std::move(diagnosis);

@@ -129,10 +129,53 @@ std::string diagnosis_text(const metrics::Diagnosis& d) {
   if (d.first_at_s >= 0)
     out += fmt::format("  first limit hit: {} {} at {} s\n", d.first_group, d.first_budget,
                        with_separators(d.first_at_s, 1));
+  auto label = [](const metrics::CauseFinding& c) {
+    if (c.cause == "529") return std::string("529");
+    return "429 " + c.cause + (c.bound_by.empty() ? "" : ", " + c.bound_by + "-bound");
+  };
+  std::size_t width = 13;
+  for (const auto& c : d.causes) width = std::max(width, label(c).size() + 1);
   for (const auto& c : d.causes)
-    out += fmt::format("  {:<13}{:>9} ({:>3.0f}%)  cure: {}\n", c.cause == "529" ? "529" : "429 " + c.cause,
+    out += fmt::format("  {:<{}}{:>9} ({:>3.0f}%)  cure: {}\n", label(c), width,
                        with_separators(c.count), 100 * c.share, c.cure);
   return out;
+}
+
+/// The run again without acceleration limits: what the documented budgets alone do.
+std::string counterfactual_table(const metrics::Summary& without, bool colour) {
+  Table t(without, colour);
+  auto req = [](RequestOutcome o) { return [o](const WorkloadSummary& w) { return w.requests(o); }; };
+  using models::LimitCause;
+  t.count("ok", req(RequestOutcome::kOk));
+  t.count("gave up", req(RequestOutcome::kGaveUp));
+  t.count("timed out", req(RequestOutcome::kTimedOut), true);
+  t.count("dropped", req(RequestOutcome::kDropped), true);
+  t.count("unfinished", req(RequestOutcome::kUnfinished), true);
+  t.count("429 total", [](const WorkloadSummary& w) { return w.r429_total(); });
+  t.count("429 rpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kRpm); }, true);
+  t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kItpm); }, true);
+  t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kOtpm); }, true);
+  t.count("429 tpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kTpm); }, true);
+  t.count("429 spend", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kSpend); }, true);
+  t.number("latency p99, s", [](const WorkloadSummary& w) { return w.latency.p99; }, 3);
+  t.number("makespan, s", [](const WorkloadSummary& w) { return w.makespan_s; }, 1);
+  t.number("cost, USD", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
+  const std::string title = "without acceleration limits (same scenario and seed; budgets only)";
+  return "\n" + (colour ? "\033[1m" + title + "\033[0m" : title) + "\n" + t.render();
+}
+
+/// One line naming the assumed values that shaped the run.
+std::string assumptions_line(const metrics::Summary& s) {
+  std::vector<std::string> names;
+  for (const auto& a : s.assumptions)
+    if (!a.documented) {
+      const std::string name = a.path + " = " + a.value;
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  if (names.empty()) return "";
+  std::string out = "\nassumed, not published: ";
+  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? "; " : "") + names[i];
+  return out + " (summary.json 'assumptions'; their effect: ratesim run --sensitivity)\n";
 }
 
 }  // namespace
@@ -158,6 +201,7 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kOtpm); });
   t.count("429 tpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kTpm); }, true);
   t.count("429 acceleration", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kAcceleration); }, true);
+  t.count("429 spend", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kSpend); }, true);
   t.count("529", [](const WorkloadSummary& w) { return w.r529; }, true);
   t.count("timeout", [](const WorkloadSummary& w) { return w.attempt_timeouts; }, true);
   t.number("attempts per request", [](const WorkloadSummary& w) { return w.amplification; }, 2);
@@ -187,8 +231,11 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
   std::string out = t.render();
   for (const auto& g : s.groups) out += group_table(g);
+  if (s.without_acceleration) out += counterfactual_table(*s.without_acceleration, colour);
   const std::string diagnosis = diagnosis_text(metrics::diagnose(s));
   out += colour ? "\n\033[1mdiagnosis\033[0m" + diagnosis.substr(std::string("\ndiagnosis").size()) : diagnosis;
+  for (const auto& w : metrics::diagnose(s).warnings) out += "  warning: " + w + "\n";
+  out += assumptions_line(s);
   return out;
 }
 

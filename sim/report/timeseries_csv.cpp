@@ -48,7 +48,8 @@ void TimeSeriesCsv::write(const metrics::TimeSeriesRow& r) {
   // An interval with no successful request has no latency: the fields stay empty (NaN in pandas).
   if (r.has_latency) fmt::format_to(it, "{:.6f},{:.6f}", r.latency_p50_s, r.latency_p99_s);
   else fmt::format_to(it, ",");
-  fmt::format_to(it, ",{},{},{:.6f},{}\n", r.input_tokens, r.output_tokens, r.cost_usd, r.r429[3]);
+  fmt::format_to(it, ",{},{},{:.6f},{},{}\n", r.input_tokens, r.output_tokens, r.cost_usd, r.r429[3],
+                 r.r429[5]);
   out_.write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 

@@ -12,7 +12,7 @@ namespace ratesim::report {
 inline constexpr const char* kTimeSeriesHeader =
     "t_s,workload,arrivals,attempts,ok,r429_rpm,r429_itpm,r429_otpm,r429_acceleration,r529,"
     "gave_up,timed_out,dropped,in_flight,queued,latency_p50_s,latency_p99_s,input_tokens,"
-    "output_tokens,cost_usd,r429_tpm";
+    "output_tokens,cost_usd,r429_tpm,r429_spend";
 
 inline constexpr const char* kLimitsHeader = "t_s,group,budget,used_frac,limit";
 

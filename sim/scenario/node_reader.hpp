@@ -33,6 +33,9 @@ class Source {
   [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& message) const;
 
   const std::string& file() const { return file_; }
+  /// The provider preset the scenario is laid over ("" for none).
+  void set_preset(std::string name) { preset_ = std::move(name); }
+  const std::string& preset() const { return preset_; }
 
  private:
   struct Override {
@@ -42,6 +45,7 @@ class Source {
     bool whole_file;
   };
   std::string file_;
+  std::string preset_;
   std::vector<Override> overrides_;
 };
 

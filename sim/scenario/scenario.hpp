@@ -22,6 +22,7 @@ struct Expectation {
 struct Scenario {
   std::string name;        ///< the scenario's `name:`
   std::string file;        ///< where it was read from, for messages
+  std::string preset;      ///< the provider preset it is laid over; "" for none
   models::WorldConfig world;
   std::vector<std::string> variants;  ///< names under `variants:`, in file order
   std::string variant;                ///< which variant this is; "" for the base

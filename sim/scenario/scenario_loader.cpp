@@ -33,6 +33,7 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
   MapReader m(src, root, "scenario");
   Scenario s;
   s.file = src.file();
+  s.preset = src.preset();
   s.name = read_string(src, m.require("name"), "name");
   if (auto v = m.get("seed"); v.IsDefined())
     s.world.seed = static_cast<std::uint64_t>(read_integer(src, v, "seed", 0));
@@ -168,6 +169,7 @@ YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::
       }
       const YAML::Node preset_root = YAML::Load(std::string(preset->text));
       src.add_file(preset_root, "presets/" + std::string(preset->name) + ".yaml");
+      src.set_preset(wanted);
       YAML::Node merged = merge(child(preset_root, "provider"), provider);
       merged.remove("preset");  // expanded: the resolved scenario stands on its own
       root["provider"] = merged;
@@ -245,6 +247,19 @@ Scenario load_scenario_variant(const std::string& path, const std::string& varia
                                  did_you_mean(variant, base.variants),
                                  base.variants.empty() ? "none" : fmt::format("{}", fmt::join(base.variants, ", "))));
   return read_variant(text, path, sets, variant_overrides(root, variant), variant);
+}
+
+std::optional<PresetProvider> preset_provider(const std::string& name) {
+  const auto preset = find_preset(name);
+  if (!preset) return std::nullopt;
+  const std::string label = "presets/" + name + ".yaml";
+  Source src(label);
+  const YAML::Node root = YAML::Load(std::string(preset->text));
+  PresetProvider out;
+  out.config = read_provider(src, child(root, "provider"));
+  if (const YAML::Node d = child(root, "date"); d.IsScalar()) out.date = d.Scalar();
+  if (const YAML::Node v = child(root, "source"); v.IsScalar()) out.source = v.Scalar();
+  return out;
 }
 
 std::string resolved_scenario_yaml(const std::string& path, const std::vector<std::string>& sets) {

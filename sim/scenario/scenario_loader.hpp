@@ -2,6 +2,7 @@
 // file validates; the first problem found is thrown as an InputError with its position.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,14 @@ Scenario load_scenario_variant(const std::string& path, const std::string& varia
 /// The same for scenario text; `label` stands for the file name in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& label,
                             const std::vector<std::string>& sets = {});
+
+/// A preset's provider as the preset alone gives it, with the date and source of its numbers.
+struct PresetProvider {
+  models::provider::ProviderConfig config;
+  std::string date;    ///< e.g. 2026-04
+  std::string source;  ///< where its numbers come from
+};
+/// The preset named `name`, read alone; nullopt for an unknown name.
+std::optional<PresetProvider> preset_provider(const std::string& name);
 
 }  // namespace ratesim::scenario

@@ -1,0 +1,15 @@
+// Independent runs spread over threads. Each index is handled exactly once; results are written
+// by the callee into their own slots, so the output never depends on the number of threads.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace ratesim::cli {
+
+/// Calls `body(i)` for every i in [0, n) on `jobs` threads (the caller's included). The first
+/// exception thrown by any call is rethrown once all threads have stopped.
+/// REQUIRES: jobs >= 1; `body` is safe to call concurrently for different i.
+void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)>& body);
+
+}  // namespace ratesim::cli
