@@ -4,11 +4,12 @@
     tools/plot.py DIR            a run folder (ratesim run --out DIR): writes PNGs into DIR
     tools/plot.py FILE.csv       a compare.csv (ratesim compare --out DIR) or a sweep CSV
                                  (ratesim sweep --out FILE): one chart per metric, written beside
-                                 the file
+                                 the file; a sensitivity.csv (ratesim run --sensitivity --out DIR):
+                                 a tornado chart
 
 Charts of a run: traffic (offered, sent, succeeded, and 429s by cause over time), budget use
 per limit group, latency p50 and p99 over time, cumulative cost, and requests in flight and
-queued. Needs matplotlib (Debian: python3-matplotlib, installed by ./setup.sh).
+queued; with a sensitivity.csv in the folder, a tornado chart of the assumptions. Needs matplotlib (Debian: python3-matplotlib, installed by ./setup.sh).
 """
 import csv
 import os
@@ -76,7 +77,8 @@ def plot_run(plt, folder):
         _, y = series(rows, "all", column)
         ax.plot(t, [v * per_s for v in y], style, label=label, linewidth=1.6)
     causes = [("r429_rpm", "429 rpm"), ("r429_itpm", "429 itpm"), ("r429_otpm", "429 otpm"),
-              ("r429_tpm", "429 tpm"), ("r429_acceleration", "429 acceleration"), ("r529", "529")]
+              ("r429_tpm", "429 tpm"), ("r429_acceleration", "429 acceleration"), ("r429_spend", "429 spend"),
+              ("r529", "529")]
     bottom = [0.0] * len(t)
     for column, label in causes:
         if column not in rows[0]:
@@ -136,6 +138,45 @@ def plot_run(plt, folder):
         ax.plot(t, queued, ":", color=line.get_color(), label=f"{w} queued in the client", linewidth=1.4)
     time_axes(ax, "requests (at each interval's end)", "Requests in flight and waiting in client layers")
     save(plt, fig, os.path.join(folder, "concurrency.png"))
+
+
+def plot_sensitivity(plt, path):
+    """A tornado chart: for each assumption, how far its low and high ends move each metric
+    away from the scenario as written; the widest swings on top."""
+    rows = read_csv(path)
+    base = next(r for r in rows if r["level"] == "base")
+    names = list(dict.fromkeys(r["assumption"] for r in rows if r["level"] != "base"))
+    panels = [("ok", "requests ok"), ("r429", "429s"), ("latency_p99_s", "latency p99, s"),
+              ("cost_usd", "cost, USD")]
+
+    def level(name, which):
+        return next(r for r in rows if r["assumption"] == name and r["level"] == which)
+
+    def swing(name):
+        return abs(number(level(name, "high")["ok"]) - number(level(name, "low")["ok"]))
+
+    names.sort(key=swing)  # barh draws the first at the bottom: widest on top
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.0 * len(panels) + 2.5, 0.55 * len(names) + 1.6),
+                             sharey=True, squeeze=False)
+    y = list(range(len(names)))
+    for ax, (column, title) in zip(axes.flat, panels):
+        b = number(base[column])
+        low = [number(level(n, "low")[column]) - b for n in names]
+        high = [number(level(n, "high")[column]) - b for n in names]
+        ax.barh([v + 0.2 for v in y], high, height=0.4, color="#C44E52", label="high end")
+        ax.barh([v - 0.2 for v in y], low, height=0.4, color="#4C72B0", label="low end")
+        ax.axvline(0, color="black", linewidth=0.8)
+        shown = f"{b:,.0f}" if abs(b) >= 100 else f"{b:.3g}"
+        ax.set_title(f"{title}\n(as written: {shown})", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labelsize=8)
+    labels = [f"{n.replace('provider.', '')}\n{level(n, 'low')['value']} .. {level(n, 'high')['value']}" for n in names]
+    axes.flat[0].set_yticks(y)
+    axes.flat[0].set_yticklabels(labels, fontsize=8)
+    axes.flat[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle("How much each assumption matters: change against the scenario as written, "
+                 "one assumption at a time", fontsize=10)
+    save(plt, fig, os.path.join(os.path.dirname(os.path.abspath(path)), "sensitivity.png"))
 
 
 def plot_compare(plt, path):
@@ -201,11 +242,15 @@ def main(argv):
         if not os.path.exists(os.path.join(target, "timeseries.csv")):
             sys.exit(f"plot.py: {target} has no timeseries.csv (write one with ratesim run --out {target})")
         plot_run(plt, target)
+        if os.path.exists(os.path.join(target, "sensitivity.csv")):
+            plot_sensitivity(plt, os.path.join(target, "sensitivity.csv"))
     elif target.endswith(".csv") and os.path.exists(target):
         with open(target) as f:
             first = f.readline()
         if first.startswith("point,"):
             plot_sweep(plt, target)
+        elif first.startswith("assumption,"):
+            plot_sensitivity(plt, target)
         else:
             plot_compare(plt, target)
     else:

@@ -36,6 +36,7 @@ const std::vector<ComparedMetric>& compared_metrics() {
       {"/total/attempts/r429/otpm", "429 otpm", true},
       {"/total/attempts/r429/tpm", "429 tpm", true},
       {"/total/attempts/r429/acceleration", "429 acceleration", true},
+      {"/total/attempts/r429/spend", "429 spend", true},
       {"/total/attempts/r529", "529", true},
       {"/total/amplification", "attempts per request", true},
       {"/total/latency_s/p50", "latency p50, s", true},
@@ -67,10 +68,12 @@ std::string number(double v) {
 int compare_command(const std::vector<std::string>& args) {
   po::options_description visible(R"(Usage: ratesim compare FILE [options]
 
-Runs the scenario in FILE and each of its variants (DESIGN: variants:), and prints them side by
-side: one column each, the change against the base in brackets, the best value of each row
-marked with *. With --replications N, each runs with N seeds (the same seeds for every column)
-and the table shows means with their 95% confidence intervals (Student's t).
+Runs the scenario in FILE and each of its variants (the scenario's variants: section), and
+prints them side by side: one column each, the change against the base in brackets, the best
+value of each row marked with *. With --replications N, each runs with N seeds (the same seeds
+for every column) and the table shows means with their 95% confidence intervals (Student's t).
+When acceleration limits refused anything, rows "... without acceleration limits" show the same
+columns run with only the documented budgets.
 
 Options)");
   std::vector<std::string> variants, sets;
@@ -96,7 +99,14 @@ Options)");
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : columns[0].scenario.world.seed;
 
   if (!out_dir.empty()) report::ensure_directory(out_dir);
-  const auto& metrics = compared_metrics();
+  // The counterfactual rows: the same run without acceleration limits. A run that acceleration
+  // never refused is its own counterfactual.
+  std::vector<ComparedMetric> metrics = compared_metrics();
+  const std::size_t first_counterfactual = metrics.size();
+  metrics.push_back({"/counterfactual/without_acceleration/requests/ok", "ok without acceleration limits", false});
+  metrics.push_back({"/counterfactual/without_acceleration/requests/gave_up", "gave up without acceleration limits", true});
+  metrics.push_back({"/counterfactual/without_acceleration/attempts/r429/total", "429s without acceleration limits", true});
+  bool any_counterfactual = false;
   for (Column& c : columns) {
     c.values.assign(metrics.size(), {});
     for (int rep = 0; rep < replications; ++rep) {
@@ -116,8 +126,13 @@ Options)");
       }
       const RunResult result = run_scenario(s, options);
       const auto json = report::summary_to_json(result.summary);
-      for (std::size_t m = 0; m < metrics.size(); ++m)
-        c.values[m].push_back(json.at(nlohmann::ordered_json::json_pointer(metrics[m].path)).get<double>());
+      any_counterfactual = any_counterfactual || json.contains("counterfactual");
+      for (std::size_t m = 0; m < metrics.size(); ++m) {
+        std::string path = metrics[m].path;
+        if (m >= first_counterfactual && !json.contains("counterfactual"))
+          path = "/total" + path.substr(std::string("/counterfactual/without_acceleration").size());
+        c.values[m].push_back(json.at(nlohmann::ordered_json::json_pointer(path)).get<double>());
+      }
       if (summary) {
         summary->stream() << report::summary_json_text(result.summary);
         summary->commit();
@@ -126,6 +141,14 @@ Options)");
       }
     }
     for (const auto& v : c.values) c.estimates.push_back(metrics::estimate(v));
+  }
+
+  if (!any_counterfactual) {
+    metrics.resize(first_counterfactual);
+    for (Column& c : columns) {
+      c.values.resize(first_counterfactual);
+      c.estimates.resize(first_counterfactual);
+    }
   }
 
   // The table: one row per metric, one column per variant.
@@ -171,6 +194,7 @@ Options)");
   for (std::size_t c = 0; c < columns.size(); ++c) std::cout << fmt::format("  {:>{}}", columns[c].name, widths[c]);
   std::cout << "\n";
   for (std::size_t m = 0; m < metrics.size(); ++m) {
+    if (m == first_counterfactual) std::cout << "\n";
     // Rows that are zero everywhere (a cause that never occurred) say nothing.
     if (std::all_of(columns.begin(), columns.end(), [&](const Column& c) {
           return c.estimates[m].mean == 0 && c.estimates[m].high == 0;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/plot.py turns a run folder and a compare.csv into PNG charts that are worth looking at:
+# tools/plot.py turns a run folder (with its sensitivity.csv), a compare.csv and a sweep CSV into PNG charts that are worth looking at:
 # every expected chart exists, is a PNG, and is larger than a blank canvas.
 # Usage: plot_test.sh RATESIM_BINARY SOURCE_DIR
 set -euo pipefail
@@ -8,7 +8,7 @@ src="$2"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-"$ratesim" run "$src/scenarios/quickstart.yaml" --out "$dir/run" >/dev/null
+"$ratesim" run "$src/scenarios/quickstart.yaml" --sensitivity --jobs 2 --out "$dir/run" >/dev/null
 "$src/tools/plot.py" "$dir/run" >/dev/null
 "$ratesim" compare "$src/scenarios/backfill.yaml" --variant ramp --out "$dir/cmp" >/dev/null
 "$src/tools/plot.py" "$dir/cmp/compare.csv" >/dev/null
@@ -18,8 +18,8 @@ trap 'rm -rf "$dir"' EXIT
 
 passed=0
 failed=0
-for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/concurrency.png cmp/compare.png \
-           sweep.png; do
+for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/concurrency.png \
+           run/sensitivity.png cmp/compare.png sweep.png; do
   f="$dir/$png"
   if [ -f "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = "211PNG" ] && [ "$(stat -c %s "$f")" -gt 20000 ]; then
     passed=$((passed + 1))
