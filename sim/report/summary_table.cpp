@@ -164,18 +164,20 @@ std::string counterfactual_table(const metrics::Summary& without, bool colour) {
   return "\n" + (colour ? "\033[1m" + title + "\033[0m" : title) + "\n" + t.render();
 }
 
-/// One line naming the assumed values that shaped the run.
+/// One line naming the assumed values that shaped the run: the path without "provider.", and
+/// the value when it is short.
 std::string assumptions_line(const metrics::Summary& s) {
   std::vector<std::string> names;
-  for (const auto& a : s.assumptions)
-    if (!a.documented) {
-      const std::string name = a.path + " = " + a.value;
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    }
+  for (const auto& a : s.assumptions) {
+    if (a.documented) continue;
+    std::string name = a.path.rfind("provider.", 0) == 0 ? a.path.substr(9) : a.path;
+    if (a.value.size() <= 12) name += " " + a.value;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
   if (names.empty()) return "";
   std::string out = "\nassumed, not published: ";
   for (std::size_t i = 0; i < names.size(); ++i) out += (i ? "; " : "") + names[i];
-  return out + " (summary.json 'assumptions'; their effect: ratesim run --sensitivity)\n";
+  return out + " (summary.json 'assumptions'; how much they matter: ratesim run --sensitivity)\n";
 }
 
 }  // namespace

@@ -175,6 +175,76 @@ TEST_CASE("SDK presets follow their retry-after rules", "[client]") {
               std::min(std::pow(2.0, k), 20.0) + 1e-6);
 }
 
+TEST_CASE("retry-after: 0 means at once to the TypeScript SDK and nothing to the Python SDK", "[client]") {
+  using namespace models::client;
+  auto preset = [](const char* name) {
+    const auto s = scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
+                                                  " output_tokens: 1, max_tokens: 1,"
+                                                  " client: [{retry: {preset: ") + name + "}}]}\n"));
+    return std::get<RetryConfig>(s.world.workloads[0].client[0]);
+  };
+  kernel::RandomStream rng(3);
+  const models::AttemptResult ra0{.outcome = models::AttemptOutcome::k429, .retry_after = 0s};
+  CHECK(retry_delay(preset("anthropic-typescript"), 0, 500ms, ra0, rng) == 0s);
+  // Python obeys only 0 < value <= 60 s: the backoff, 0.5 s × (1 − 0.25 U), is used instead.
+  const double d = kernel::to_seconds(*retry_delay(preset("anthropic-python"), 0, 500ms, ra0, rng));
+  CHECK(d >= 0.375);
+  CHECK(d <= 0.5);
+}
+
+namespace {
+/// Every request refused with the given x_should_retry setting; `client` a retry preset.
+metrics::WorkloadSummary refused_with(const std::string& headers, const std::string& preset, const std::string& limits = "{itpm: 10}",
+                              const std::string& overload = "") {
+  return run_yaml("name: h\nduration: 1h\n" +
+                  provider_yaml(limits, "  x_should_retry: " + headers + "\n" + overload) +
+                  "workloads:\n  - {name: w, model: m, backlog: {count: 10}, input_tokens: 100, output_tokens: 1,"
+                  " max_tokens: 1, client: [{retry: {preset: " + preset + "}}]}\n").total;
+}
+}  // namespace
+
+TEST_CASE("the SDK presets obey x-should-retry before their status rules", "[client]") {
+  // A 429 that says x-should-retry: false is not retried by the SDKs (1 attempt each), while a
+  // client that does not read the header retries it as usual (AWS standard: 3 attempts).
+  CHECK(refused_with("{rate_limit: false}", "anthropic-python").attempts == 10);
+  CHECK(refused_with("{rate_limit: false}", "openai-python").attempts == 10);
+  CHECK(refused_with("{rate_limit: true}", "anthropic-python").attempts == 30);
+  CHECK(refused_with("{rate_limit: false}", "aws-standard").attempts == 30);
+  // A 529 with x-should-retry: false is not retried either; with the header absent the SDK
+  // retries it by status (every status >= 500).
+  const std::string always_overloaded = "  overload: {rate: 1}\n";
+  CHECK(refused_with("{overload: false}", "anthropic-python", "{rpm: 1000}", always_overloaded).attempts == 10);
+  CHECK(refused_with("{overload: absent}", "anthropic-python", "{rpm: 1000}", always_overloaded).attempts == 30);
+  // And x-should-retry: true makes an SDK retry what its status rules would not: a custom
+  // retry layer that retries only 429s, reading the header, retries a 529 that says true.
+  const auto s = run_yaml("name: h\nduration: 1h\n" +
+                          provider_yaml("{rpm: 1000}", "  x_should_retry: {overload: true}\n" + always_overloaded) +
+                          "workloads:\n  - {name: w, model: m, backlog: {count: 10}, input_tokens: 100, output_tokens: 1,"
+                          " max_tokens: 1, client: [{retry: {on: [429], max_retries: 2, honor_should_retry: true}}]}\n");
+  CHECK(s.total.attempts == 30);
+}
+
+TEST_CASE("AWS modes leave a bare 529 alone; the legacy mode tries five times", "[client]") {
+  const std::string always_overloaded = "  overload: {rate: 1}\n";
+  // botocore retries 500/502/503/504 and throttles, not 529: one attempt each.
+  CHECK(refused_with("{}", "aws-standard", "{rpm: 1000}", always_overloaded).attempts == 10);
+  CHECK(refused_with("{}", "aws-adaptive", "{rpm: 1000}", always_overloaded).attempts == 10);
+  CHECK(refused_with("{}", "aws-legacy", "{rpm: 1000}", always_overloaded).attempts == 10);
+  // A throttle (429) is retried: legacy mode makes 5 attempts, with no quota to stop it, each
+  // delay U · 2^(attempt − 1) s.
+  Recorder rec;
+  run_with(scenario_from("name: h\nduration: 1h\n" + provider_yaml("{itpm: 10}") +
+                         "workloads:\n  - {name: w, model: m, backlog: {count: 200}, input_tokens: 100,"
+                         " output_tokens: 1, max_tokens: 1, client: [{retry: {preset: aws-legacy}}]}\n"),
+           rec);
+  CHECK(rec.sends.size() == 200 * 5);
+  for (std::uint64_t id = 0; id < 200; ++id) {
+    const auto t = rec.send_times(id);
+    REQUIRE(t.size() == 5);
+    for (std::size_t k = 1; k < t.size(); ++k) REQUIRE(t[k] - t[k - 1] <= std::pow(2.0, k - 1) + 1e-6);
+  }
+}
+
 TEST_CASE("the AWS retry quota stops retries when it runs short", "[client]") {
   // Every request is refused (never fits). Each retry costs 5 of 500: 100 retries, then none.
   const auto s = run_yaml(

@@ -68,6 +68,28 @@ TEST_CASE("ratesim run prints a summary and writes its files with --out", "[cli]
   fs::remove_all(out);
 }
 
+TEST_CASE("run shows the run without acceleration limits, names its assumptions, and writes sensitivity.csv",
+          "[cli]") {
+  const fs::path out = fs::temp_directory_path() / ("ratesim-cli-sensitivity-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  const Result r = run_binary("run " + quickstart() + " --sensitivity --jobs 2 --out " + out.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("without acceleration limits (same scenario and seed; budgets only)") != std::string::npos);
+  CHECK(r.out.find("429 acceleration, itpm-bound") != std::string::npos);
+  CHECK(r.out.find("\nassumed, not published: burst 1m; acceleration moderate;") != std::string::npos);
+  CHECK(r.out.find("sensitivity: each assumption") != std::string::npos);
+  const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  CHECK(summary["counterfactual"]["without_acceleration"]["attempts"]["r429"]["acceleration"] == 0);
+  CHECK(summary["counterfactual"]["without_acceleration"]["requests"]["arrived"] ==
+        summary["total"]["requests"]["arrived"]);
+  bool burst_assumed = false;
+  for (const auto& a : summary["assumptions"])
+    if (a["path"] == "provider.burst") burst_assumed = a["basis"] == "assumed";
+  CHECK(burst_assumed);
+  CHECK(slurp(out / "sensitivity.csv").rfind("assumption,level,value,", 0) == 0);
+  fs::remove_all(out);
+}
+
 TEST_CASE("bad input exits 2 with file:line:col", "[cli]") {
   const fs::path bad = fs::temp_directory_path() / "ratesim-bad.yaml";
   {
