@@ -30,6 +30,19 @@ TEST_CASE("batches wait for room in the processing queue", "[provider][batch]") 
   CHECK(s.total.queue_wait.max == Approx(2 * 3600.0));
 }
 
+TEST_CASE("with the default processing time a batch of 100 ends well within the hour", "[provider][batch]") {
+  // Anthropic: most batches finish within an hour. A batch ends with its slowest request: the
+  // expected largest of 100 lognormal(median 6 min, sigma 0.5) draws is about 19 minutes.
+  const auto s = run_yaml(
+      "name: b\nduration: 3h\nprovider:\n  models:\n    m:\n      limits: {rpm: 1000}\n"
+      "      price: {input: 1, output: 1}\n      latency: {ttft: 1s, output_tps: 100}\n"
+      "workloads:\n  - {name: w, model: m, api: batch, backlog: {count: 100}, batch: {size: 100, every: 1m},"
+      " input_tokens: 10, output_tokens: 10, max_tokens: 10}\n");
+  CHECK(s.total.requests(models::RequestOutcome::kOk) == 100);
+  CHECK(s.total.makespan_s < 3600);
+  CHECK(s.total.makespan_s > 600);
+}
+
 TEST_CASE("batch requests not done in 24 hours expire and cost nothing", "[provider][batch]") {
   // Processing times uniform on [20 h, 28 h]: half finish in time. The batch ends at 24 h.
   const auto s = run_yaml(batch_scenario("{processing_time: {uniform: [20h, 28h]}}",

@@ -218,6 +218,51 @@ TEST_CASE("a preset supplies the provider and the scenario overrides any field",
   CHECK(cache.choice == models::CacheConfig::Choice::kZipf);
 }
 
+TEST_CASE("the Anthropic presets follow the 2026 docs", "[scenario]") {
+  for (const auto& [tier, spend] : std::vector<std::pair<std::string, double>>{
+           {"tier-1", 100}, {"tier-2", 500}, {"tier-3", 1000}, {"tier-4", 5000}}) {
+    INFO(tier);
+    const auto s = scenario_from("name: p\nduration: 1m\nprovider: {preset: anthropic/" + tier +
+                                 "}\nworkloads:\n  - {name: w, model: claude-sonnet-4-6, backlog: {count: 1}, input_tokens: 10, output_tokens: 1, max_tokens: 1}\n");
+    const auto& p = s.world.provider;
+    // Docs since about February 2026 count only the output tokens produced.
+    CHECK(p.otpm_accounting == models::provider::OtpmAccounting::kActual);
+    CHECK(p.acceleration.enabled);
+    CHECK(p.acceleration.profile == "moderate");
+    REQUIRE(p.spend_limit);
+    CHECK(p.spend_limit->monthly_usd == spend);
+    CHECK(p.spend_limit->spent_usd == 0);
+    // Sonnet 4.6 caches from about 2,048 tokens, Sonnet 4.5 from 1,024.
+    for (const auto& m : p.models) {
+      if (m.name == "claude-sonnet-4-6") CHECK(m.cache.min_tokens == 2048);
+      if (m.name == "claude-sonnet-4-5") CHECK(m.cache.min_tokens == 1024);
+    }
+  }
+}
+
+TEST_CASE("acceleration takes a profile name or a mapping whose keys override a profile", "[scenario]") {
+  auto accel = [](const std::string& value) {
+    return scenario_from("name: p\nduration: 1m\nprovider:\n  preset: anthropic/tier-2\n  acceleration: " + value +
+                         "\nworkloads:\n  - {name: w, model: claude-haiku-4-5, backlog: {count: 1}, input_tokens: 10, output_tokens: 1, max_tokens: 1}\n")
+        .world.provider.acceleration;
+  };
+  CHECK(accel("strict").floor == 0.1);
+  CHECK(accel("strict").max_ratio == 1.5);
+  CHECK(accel("lenient").floor == 0.5);
+  const auto a = accel("{initial_load: 0.3}");  // the preset's profile, moderate, kept
+  CHECK(a.profile == "moderate");
+  CHECK(a.floor == 0.25);
+  CHECK(a.initial_load == 0.3);
+  const auto b = accel("{profile: strict, floor: 0.2}");
+  CHECK(b.floor == 0.2);
+  CHECK(b.max_ratio == 1.5);
+  CHECK_FALSE(accel("off").enabled);
+  CHECK(load_error("name: p\nduration: 1m\nprovider:\n  preset: anthropic/tier-2\n  acceleration: stric\n"
+                   "workloads:\n  - {name: w, model: claude-haiku-4-5, backlog: {count: 1}, input_tokens: 10, output_tokens: 1, max_tokens: 1}\n") ==
+        "test.yaml:5:17: invalid value 'stric' for 'acceleration profile': expected one of off, lenient, "
+        "moderate or strict (did you mean 'strict'?)");
+}
+
 TEST_CASE("acceleration: off switches the preset's model off", "[scenario]") {
   std::string yaml = kPreset;
   yaml.replace(yaml.find("  limiter: sliding-window"), 0, "  acceleration: off\n");
