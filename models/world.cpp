@@ -72,7 +72,7 @@ struct World::Workload {
 };
 
 /// A batch's results are available when all its requests are done or at this age; requests not
-/// done by then expire (PROVIDERS.md).
+/// done by then expire (Anthropic Message Batches docs).
 constexpr Duration kBatchExpiry = std::chrono::hours(24);
 
 World::World(const WorldConfig& config, kernel::Simulation& sim)

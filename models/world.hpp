@@ -1,7 +1,7 @@
 // The wired world: workloads generating requests, each workload's client stack, and the
 // provider, driven by the simulation's events.
 //
-// A request's life (DESIGN §2): arrival → client layers → attempt sent → network delay →
+// A request's life (docs/model.md): arrival → client layers → attempt sent → network delay →
 // provider decision → (service time) → network delay → result travels outward through the
 // layers → done, retried or given up. The world reports everything to observers and prints
 // nothing.

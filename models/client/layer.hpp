@@ -1,4 +1,4 @@
-// A client strategy layer and the stack it lives in (DESIGN §2.2).
+// A client strategy layer and the stack it lives in (docs/strategies.md).
 //
 // A workload's layers form a stack, outermost first, like middleware. A request enters layer 0,
 // each layer passes it inward (now or later), and past the innermost layer an attempt is sent.

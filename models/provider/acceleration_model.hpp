@@ -3,7 +3,7 @@
 // Anthropic documents the behaviour (a sharp rise in an organization's usage can draw 429s; ramp
 // up gradually and keep usage steady) but no formula, threshold or window, so the model is an
 // explicit, swappable assumption behind this interface, and every parameter is shown as one.
-// TrailingBaseline is the default (DESIGN §2.1 item 3).
+// TrailingBaseline is the default (docs/provider.md).
 #pragma once
 
 #include <array>

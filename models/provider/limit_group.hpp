@@ -1,4 +1,4 @@
-// The budgets a group of models shares, and the admission rule of DESIGN §2.1: every budget
+// The budgets a group of models shares, and the admission rule (docs/provider.md): every budget
 // must have room for the attempt's cost; otherwise the attempt gets a 429 blamed on the budget
 // that needs the longest wait (ties: rpm, itpm, otpm), with retry-after = that wait in whole
 // seconds (at least 1).

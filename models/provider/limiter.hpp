@@ -25,7 +25,7 @@ class Limiter {
   /// REQUIRES: wait(now, cost) == 0.
   virtual std::uint64_t take(Time now, std::int64_t cost) = 0;
   /// Debits `cost` whether or not it fits; the budget may go below zero and then blocks until
-  /// it has refilled (output tokens counted as they are produced, DESIGN §2.1 `actual`).
+  /// it has refilled (output tokens counted as they are produced, `actual` accounting).
   virtual void overdraw(Time now, std::int64_t cost) = 0;
   /// Credits back `cost` of the debit named by `ticket`, if that debit still counts (a window
   /// that has moved past it ignores the refund); never above the capacity.

@@ -1,5 +1,5 @@
 // What a successful attempt costs, USD, from the model's price per million tokens.
-// Cache writes cost 1.25 × input (5-minute entries), cache reads 0.1 × input (PROVIDERS.md).
+// Cache writes cost 1.25 × input (5-minute entries), cache reads 0.1 × input (Anthropic pricing page, 2026).
 #pragma once
 
 #include "models/observer.hpp"

@@ -1,6 +1,6 @@
 // The provider's prompt cache. Each workload that declares a cached prefix gets a space of
 // `keys` entries; an entry is live until its last use + ttl, counted from the start of the
-// request that used it (each read refreshes it for free, PROVIDERS.md). A write is usable by
+// request that used it (each read refreshes it for free: Anthropic prompt-caching docs). A write is usable by
 // the next request at once (an assumption: the real cache is ready when the first response
 // begins).
 #pragma once

@@ -75,7 +75,7 @@ enum class OtpmAccounting {
   kActual,   ///< admission needs one token of room; actual output debited at completion
 };
 
-/// The trailing-baseline acceleration model (DESIGN §2.1). An assumption: Anthropic documents
+/// The trailing-baseline acceleration model (docs/provider.md). An assumption: Anthropic documents
 /// that a sharp rise in usage can draw 429s below the limits, and publishes no formula, threshold
 /// or window. The defaults are the `moderate` profile (acceleration_profile()).
 struct Acceleration {

@@ -1,5 +1,5 @@
 // `ratesim compare FILE [--variant NAME]... [--replications N] [--out DIR]`: the base scenario
-// and its variants side by side (DESIGN §4).
+// and its variants side by side.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // `ratesim sweep FILE --grid PATH=V1,V2,... [--grid ...] [--replications N] [--jobs N]
-// --out F.csv`: every point of a grid of overrides × every replication (DESIGN §4).
+// --out F.csv`: every point of a grid of overrides × every replication.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// Exit codes and usage errors shared by the subcommands (DESIGN §4).
+// Exit codes and usage errors shared by the subcommands.
 #pragma once
 
 #include <stdexcept>

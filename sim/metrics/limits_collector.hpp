@@ -1,5 +1,5 @@
 // Observes a run and emits, as each interval closes, one row per limit group and budget: how
-// much of the budget's allowance for the interval was used (limits.csv, DESIGN §5).
+// much of the budget's allowance for the interval was used (limits.csv, docs/outputs.md).
 #pragma once
 
 #include <functional>

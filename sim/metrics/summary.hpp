@@ -1,4 +1,4 @@
-// The numbers a run ends with (DESIGN §5), for all workloads together and for each one.
+// The numbers a run ends with (docs/outputs.md), for all workloads together and for each one.
 #pragma once
 
 #include <array>

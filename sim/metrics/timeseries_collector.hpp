@@ -1,5 +1,5 @@
 // Observes a run and emits one row per interval per workload, plus a row for all workloads,
-// as each interval closes (DESIGN §5, timeseries.csv). Nothing is kept once a row is emitted.
+// as each interval closes (timeseries.csv, docs/outputs.md). Nothing is kept once a row is emitted.
 //
 // An event at time t belongs to the interval [k·I, (k+1)·I) containing t; events at exactly the
 // horizon belong to the last interval. Counters count what happened in the interval; in_flight

@@ -1,4 +1,4 @@
-// summary.json, schema "ratesim.summary/1" (DESIGN §5; field meanings in docs/outputs.md).
+// summary.json, schema "ratesim.summary/1" (field meanings in docs/outputs.md).
 #pragma once
 
 #include <nlohmann/json.hpp>

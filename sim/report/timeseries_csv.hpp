@@ -1,4 +1,4 @@
-// timeseries.csv (DESIGN §5): a header row, then one row per interval per workload and "all".
+// timeseries.csv (docs/outputs.md): a header row, then one row per interval per workload and "all".
 #pragma once
 
 #include <ostream>
@@ -16,7 +16,7 @@ inline constexpr const char* kTimeSeriesHeader =
 
 inline constexpr const char* kLimitsHeader = "t_s,group,budget,used_frac,limit";
 
-/// limits.csv (DESIGN §5): a header row, then one row per interval per group and budget.
+/// limits.csv (docs/outputs.md): a header row, then one row per interval per group and budget.
 class LimitsCsv {
  public:
   explicit LimitsCsv(std::ostream& out);

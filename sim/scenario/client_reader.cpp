@@ -22,7 +22,7 @@ using kernel::Duration;
 using namespace std::chrono_literals;
 
 namespace {
-/// The official clients' default retry behaviour (PROVIDERS.md).
+/// The official clients' default retry behaviour, from their sources (docs/strategies.md).
 models::client::RetryConfig retry_preset(std::size_t which) {
   using namespace models::client;
   RetryConfig sdk;  // the Anthropic and OpenAI SDKs share the backoff

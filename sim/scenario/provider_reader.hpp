@@ -1,4 +1,4 @@
-// The provider block of a scenario (DESIGN §2.1, docs/provider.md): limiters, budgets and
+// The provider block of a scenario (docs/provider.md): limiters, budgets and
 // groups, acceleration, overload, batch limits and models, read into a ProviderConfig.
 #pragma once
 

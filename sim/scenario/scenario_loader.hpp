@@ -1,4 +1,4 @@
-// Scenario files (DESIGN §3): YAML → validated Scenario. Nothing is simulated until the whole
+// Scenario files (docs/scenarios.md): YAML → validated Scenario. Nothing is simulated until the whole
 // file validates; the first problem found is thrown as an InputError with its position.
 #pragma once
 
@@ -18,8 +18,8 @@ Scenario load_scenario_file(const std::string& path, const std::vector<std::stri
 std::string resolved_scenario_yaml(const std::string& path,
                                    const std::vector<std::string>& sets = {});
 
-/// The scenario at `path` with the overrides of its variant `variant` applied (DESIGN §3
-/// `variants:`). Throws InputError for an unknown variant.
+/// The scenario at `path` with the overrides of its variant `variant` applied (the
+/// scenario's `variants:`). Throws InputError for an unknown variant.
 Scenario load_scenario_variant(const std::string& path, const std::string& variant,
                                const std::vector<std::string>& sets = {});
 

@@ -1,4 +1,4 @@
-// One workload of a scenario (DESIGN §2.3, docs/scenarios.md): its kind (traffic phases,
+// One workload of a scenario (docs/scenarios.md): its kind (traffic phases,
 // backlog, closed-loop users or a trace), request sizes, cache, deadline, Batch API settings and
 // client layers.
 #pragma once

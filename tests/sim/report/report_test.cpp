@@ -26,7 +26,7 @@ TEST_CASE("machine numbers are rounded to nine significant digits", "[report]") 
   CHECK(round_significant(0.0) == 0.0);
 }
 
-TEST_CASE("summary.json carries the schema and every section of DESIGN §5", "[report]") {
+TEST_CASE("summary.json carries the schema and every section docs/outputs.md lists", "[report]") {
   const auto s = testing::run_yaml(
       "name: j\nseed: 4\nduration: 1m\n" + testing::provider_yaml("{rpm: 60}") +
       "workloads:\n  - {name: w, model: m, backlog: {count: 3}, input_tokens: 10,"
