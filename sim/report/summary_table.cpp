@@ -117,7 +117,8 @@ std::string group_table(const metrics::GroupSummary& g) {
     out += '\n';
   }
   if (g.r429_acceleration > 0)
-    out += fmt::format("  429 acceleration: {}\n", with_separators(g.r429_acceleration));
+    out += fmt::format("  429 acceleration (an assumed model, not a published budget): {}\n",
+                       with_separators(g.r429_acceleration));
   if (g.never_fits > 0)
     out += fmt::format("  requests that never fit: {}\n", with_separators(g.never_fits));
   return out;
@@ -202,7 +203,8 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kItpm); });
   t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kOtpm); });
   t.count("429 tpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kTpm); }, true);
-  t.count("429 acceleration", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kAcceleration); }, true);
+  // The one cause that comes from an assumed model rather than a published budget says so.
+  t.count("429 acceleration (assumed)", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kAcceleration); }, true);
   t.count("429 spend", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kSpend); }, true);
   t.count("529", [](const WorkloadSummary& w) { return w.r529; }, true);
   t.count("timeout", [](const WorkloadSummary& w) { return w.attempt_timeouts; }, true);
