@@ -145,14 +145,18 @@ TEST_CASE("each SDK preset's delays stay inside its formula for each retry", "[c
   }
 }
 
+namespace {
+/// The retry layer a preset expands to.
+models::client::RetryConfig preset(const char* name) {
+  const auto s = scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
+                                                " output_tokens: 1, max_tokens: 1,"
+                                                " client: [{retry: {preset: ") + name + "}}]}\n"));
+  return std::get<models::client::RetryConfig>(s.world.workloads[0].client[0]);
+}
+}  // namespace
+
 TEST_CASE("SDK presets follow their retry-after rules", "[client]") {
   using namespace models::client;
-  auto preset = [](const char* name) {
-    const auto s = scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
-                                                  " output_tokens: 1, max_tokens: 1,"
-                                                  " client: [{retry: {preset: ") + name + "}}]}\n"));
-    return std::get<RetryConfig>(s.world.workloads[0].client[0]);
-  };
   kernel::RandomStream rng(1);
   const models::AttemptResult ra30{.outcome = models::AttemptOutcome::k429, .retry_after = 30s};
   const models::AttemptResult ra90{.outcome = models::AttemptOutcome::k429, .retry_after = 90s};
@@ -177,12 +181,6 @@ TEST_CASE("SDK presets follow their retry-after rules", "[client]") {
 
 TEST_CASE("retry-after: 0 means at once to the TypeScript SDK and nothing to the Python SDK", "[client]") {
   using namespace models::client;
-  auto preset = [](const char* name) {
-    const auto s = scenario_from(slow(std::string("  - {name: w, model: m, backlog: {count: 1}, input_tokens: 1,"
-                                                  " output_tokens: 1, max_tokens: 1,"
-                                                  " client: [{retry: {preset: ") + name + "}}]}\n"));
-    return std::get<RetryConfig>(s.world.workloads[0].client[0]);
-  };
   kernel::RandomStream rng(3);
   const models::AttemptResult ra0{.outcome = models::AttemptOutcome::k429, .retry_after = 0s};
   CHECK(retry_delay(preset("anthropic-typescript"), 0, 500ms, ra0, rng) == 0s);
