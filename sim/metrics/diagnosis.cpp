@@ -8,8 +8,12 @@ namespace ratesim::metrics {
 
 std::string cure_for(const std::string& cause) {
   if (cause == "rpm") return "fewer, bundled calls (several items per request, or the Batch API)";
-  if (cause == "itpm") return "shorter prompts, or prompt caching (cache reads do not count toward ITPM)";
-  if (cause == "otpm") return "a tighter max_tokens (it is reserved up front), or shorter answers";
+  if (cause == "itpm")
+    return "shorter prompts, or prompt caching of a shared prefix at least the model's minimum "
+           "(cache reads do not count toward ITPM)";
+  if (cause == "otpm")
+    return "shorter answers, or fewer at once (with reserve accounting, also a tighter max_tokens: "
+           "it is held until the answer is complete)";
   if (cause == "tpm") return "shorter prompts and a tighter max_tokens (both are charged up front)";
   if (cause == "acceleration")
     return "ramp up gradually (a ramp or adaptive layer) and keep usage steady, or state the "
