@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/metric_paths.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/metrics/confidence.hpp"
@@ -145,22 +146,10 @@ Options)");
 
   // Metric names are checked before anything runs, against the summary's layout.
   {
-    metrics::Summary skeleton;
-    for (const auto& w : s.world.workloads) skeleton.workloads.push_back(metrics::WorkloadSummary{.name = w.name});
-    for (const auto& g : s.world.provider.groups) {
-      metrics::GroupSummary gs{.name = g.name};
-      const auto limits = g.limits.in_order();
-      for (std::size_t b = 0; b < limits.size(); ++b)
-        if (limits[b]) gs.budgets.push_back(metrics::BudgetSummary{.name = metrics::budget_name(b)});
-      skeleton.groups.push_back(gs);
-    }
-    const std::vector<std::string> paths = report::summary_metric_paths(report::summary_to_json(skeleton));
+    const std::vector<std::string> paths = summary_paths_of(s);
     for (const auto& e : s.expectations)
-      if (std::find(paths.begin(), paths.end(), e.metric) == paths.end())
-        throw scenario::InputError(e.file, e.line, e.column,
-                                   fmt::format("unknown metric '{}'{}: expected a path into summary.json, "
-                                               "e.g. total.attempts.r429.total",
-                                               e.metric, scenario::did_you_mean(e.metric, paths)));
+      if (const std::string problem = unknown_metric_message(e.metric, paths); !problem.empty())
+        throw scenario::InputError(e.file, e.line, e.column, problem);
   }
 
   std::vector<nlohmann::ordered_json> runs;

@@ -9,6 +9,7 @@
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/presets_command.hpp"
 #include "sim/cli/run_command.hpp"
+#include "sim/cli/search_command.hpp"
 #include "sim/cli/sweep_command.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "compare") return compare_command(args);
     if (command == "check") return check_command(args);
     if (command == "sweep") return sweep_command(args);
+    if (command == "search") return search_command(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
   } catch (const ratesim::scenario::InputError& e) {
     std::cerr << e.what() << "\n";

@@ -8,7 +8,8 @@
 
 namespace ratesim::cli {
 
-void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)>& body) {
+void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)>& body,
+                  report::RunProgress* progress) {
   std::atomic<std::size_t> next{0};
   std::exception_ptr error;
   std::mutex error_mutex;
@@ -16,6 +17,7 @@ void parallel_for(std::size_t n, int jobs, const std::function<void(std::size_t)
     for (std::size_t i = next++; i < n; i = next++) {
       try {
         body(i);
+        if (progress) progress->done();
       } catch (...) {
         const std::lock_guard lock(error_mutex);
         if (!error) error = std::current_exception();

@@ -14,6 +14,8 @@ Commands:
                   --replications) 95% confidence intervals
   sweep FILE      every point of a grid of overrides × replications, one CSV row each, plus
                   means and 95% intervals; --jobs runs them in parallel
+  search FILE     the largest or smallest value of one path that meets requirements on the
+                  results (max safe rate, fewest workers, the knee), with the evidence
   check FILE      a CI gate: the scenario's expect: bounds and/or a --baseline summary.json;
                   exit 1 on any failure
   validate FILE   check a scenario file without running it; --resolved prints it with its
@@ -21,7 +23,7 @@ Commands:
   presets [NAME]  list the built-in provider presets, or print one
 
 Run 'ratesim COMMAND --help' for a command's options. 'ratesim --version' prints the version.
-Exit codes: 0 ok, 1 a check failed (ratesim check), 2 bad input or usage, 3 internal error.
+Exit codes: 0 ok, 1 a check failed (check) or no value qualified (search), 2 bad input or usage, 3 internal error.
 Documentation: docs/getting-started.md, docs/scenarios.md.
 )";
 }

@@ -56,6 +56,11 @@ struct WorkloadSummary {
   }
   std::uint64_t r429_of(models::LimitCause c) const { return r429[models::index(c)]; }
   double cost_total() const { return cost_input + cost_cache_write + cost_cache_read + cost_output; }
+  /// Cost divided by successful requests; 0 when none succeeded.
+  double cost_per_ok() const {
+    const std::uint64_t ok = requests(models::RequestOutcome::kOk);
+    return ok ? cost_total() / static_cast<double>(ok) : 0.0;
+  }
 };
 
 /// One budget of a limit group over the run.

@@ -52,7 +52,9 @@ ordered_json workload(const metrics::WorkloadSummary& w) {
                                {"input", r(w.cost_input)},
                                {"cache_write", r(w.cost_cache_write)},
                                {"cache_read", r(w.cost_cache_read)},
-                               {"output", r(w.cost_output)}};
+                               {"output", r(w.cost_output)},
+                               {"per_ok_request", w.requests(RequestOutcome::kOk) ? ordered_json(r(w.cost_per_ok()))
+                                                                                   : ordered_json(nullptr)}};
   return j;
 }
 

@@ -233,6 +233,7 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.number("cache read", [](const WorkloadSummary& w) { return w.cost_cache_read; }, 2, true);
   t.number("output", [](const WorkloadSummary& w) { return w.cost_output; }, 2);
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
+  t.number("per ok request", [](const WorkloadSummary& w) { return w.cost_per_ok(); }, 4);
   std::string out = t.render();
   for (const auto& g : s.groups) out += group_table(g);
   if (s.without_acceleration) out += counterfactual_table(*s.without_acceleration, colour);

@@ -90,6 +90,28 @@ TEST_CASE("run shows the run without acceleration limits, names its assumptions,
   fs::remove_all(out);
 }
 
+TEST_CASE("ratesim search answers, writes its files, and exits 1 when nothing qualifies", "[cli]") {
+  const fs::path out = fs::temp_directory_path() / ("ratesim-cli-search-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  const std::string backfill = ratesim::testing::source_path("scenarios/backfill.yaml");
+  const std::string vary = " --vary workloads.backfill.client.0.retry.max_retries=0..8 --integer --minimize";
+  const Result r = run_binary("search " + backfill + vary + " --require 'total.requests.gave_up <= 300' --out " + out.string());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("answer: workloads.backfill.client.0.retry.max_retries = ") != std::string::npos);
+  const auto json = nlohmann::json::parse(slurp(out / "search.json"));
+  CHECK(json["schema"] == "ratesim.search/1");
+  CHECK(json["answer"].is_number());
+  CHECK(json["evaluations"].size() >= 5);
+  CHECK(slurp(out / "search.csv").rfind("order,value,feasible,total.requests.gave_up,", 0) == 0);
+  const Result none = run_binary("search " + backfill + vary + " --require 'total.requests.gave_up < 0'");
+  CHECK(none.code == 1);
+  CHECK(none.out.find("no value in the range meets the requirements") != std::string::npos);
+  const Result bad = run_binary("search " + backfill + vary + " --require 'total.request.gave_up <= 1'");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("unknown metric 'total.request.gave_up' (did you mean 'total.requests.gave_up'?)") != std::string::npos);
+  fs::remove_all(out);
+}
+
 TEST_CASE("bad input exits 2 with file:line:col", "[cli]") {
   const fs::path bad = fs::temp_directory_path() / "ratesim-bad.yaml";
   {

@@ -1,0 +1,33 @@
+#include "sim/cli/metric_paths.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/report/summary_json.hpp"
+#include "sim/scenario/did_you_mean.hpp"
+
+namespace ratesim::cli {
+
+std::vector<std::string> summary_paths_of(const scenario::Scenario& s) {
+  metrics::Summary skeleton;
+  for (const auto& w : s.world.workloads) skeleton.workloads.push_back(metrics::WorkloadSummary{.name = w.name});
+  for (const auto& g : s.world.provider.groups) {
+    metrics::GroupSummary gs{.name = g.name};
+    const auto limits = g.limits.in_order();
+    for (std::size_t b = 0; b < limits.size(); ++b)
+      if (limits[b]) gs.budgets.push_back(metrics::BudgetSummary{.name = metrics::budget_name(b)});
+    skeleton.groups.push_back(gs);
+  }
+  // The counterfactual has the fields of total.
+  skeleton.without_acceleration = std::make_shared<metrics::Summary>();
+  return report::summary_metric_paths(report::summary_to_json(skeleton));
+}
+
+std::string unknown_metric_message(const std::string& metric, const std::vector<std::string>& paths) {
+  if (std::find(paths.begin(), paths.end(), metric) != paths.end()) return "";
+  return fmt::format("unknown metric '{}'{}: expected a path into summary.json, e.g. total.attempts.r429.total",
+                     metric, scenario::did_you_mean(metric, paths));
+}
+
+}  // namespace ratesim::cli
