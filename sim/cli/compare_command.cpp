@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <limits>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -45,8 +46,18 @@ const std::vector<ComparedMetric>& compared_metrics() {
       {"/total/throughput_rps/mean", "throughput, req/s", false},
       {"/total/makespan_s", "makespan, s", true},
       {"/total/cost_usd/total", "cost, USD", true},
+      {"/total/cost_usd/per_ok_request", "cost per ok request, USD", true},
   };
   return metrics;
+}
+
+double metric_value(const nlohmann::ordered_json& summary, const std::string& pointer) {
+  const auto& v = summary.at(nlohmann::ordered_json::json_pointer(pointer));
+  return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+}
+
+std::string csv_number(double v) {
+  return std::isnan(v) ? std::string() : fmt::format("{}", report::round_significant(v));
 }
 
 namespace {
@@ -59,7 +70,9 @@ struct Column {
 };
 
 std::string number(double v) {
+  if (std::isnan(v)) return "-";
   if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
+  if (std::fabs(v) < 0.1) return fmt::format("{:.3g}", v);  // three significant digits
   return report::with_separators(v, std::fabs(v) >= 1 ? 2 : 3);
 }
 
@@ -131,7 +144,7 @@ Options)");
         std::string path = metrics[m].path;
         if (m >= first_counterfactual && !json.contains("counterfactual"))
           path = "/total" + path.substr(std::string("/counterfactual/without_acceleration").size());
-        c.values[m].push_back(json.at(nlohmann::ordered_json::json_pointer(path)).get<double>());
+        c.values[m].push_back(metric_value(json, path));
       }
       if (summary) {
         summary->stream() << report::summary_json_text(result.summary);
@@ -151,27 +164,48 @@ Options)");
     }
   }
 
+  // A column is compared on cost and latency only if it gets as much done: it completes as many
+  // requests as the best completer (within 0.5%) and leaves no more unfinished. Others are
+  // flagged and never marked best: being cheap by abandoning work is not better.
+  const std::size_t kOk = 0, kUnfinished = 4;
+  double most_ok = 0, least_unfinished = std::numeric_limits<double>::infinity();
+  for (const Column& c : columns) {
+    most_ok = std::max(most_ok, c.estimates[kOk].mean);
+    least_unfinished = std::min(least_unfinished, c.estimates[kUnfinished].mean);
+  }
+  std::vector<std::string> flags(columns.size());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const double ok = columns[c].estimates[kOk].mean, unfinished = columns[c].estimates[kUnfinished].mean;
+    if (ok < most_ok * (1 - 0.005))
+      flags[c] = fmt::format("completes {} fewer requests ({:.0f}%)", number(most_ok - ok), 100 * (most_ok - ok) / most_ok);
+    else if (unfinished > least_unfinished + 0.005 * most_ok)
+      flags[c] = fmt::format("leaves {} more requests unfinished", number(unfinished - least_unfinished));
+  }
+  auto eligible = [&](std::size_t c) { return flags[c].empty(); };
+
   // The table: one row per metric, one column per variant.
   std::vector<std::vector<std::string>> cells(metrics.size());
   for (std::size_t m = 0; m < metrics.size(); ++m) {
-    double best = columns[0].estimates[m].mean;
-    for (const Column& c : columns) {
-      const double v = c.estimates[m].mean;
-      best = metrics[m].lower_is_better ? std::min(best, v) : std::max(best, v);
+    std::optional<double> best;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const double v = columns[c].estimates[m].mean;
+      if (!eligible(c) || std::isnan(v)) continue;
+      best = !best ? v : metrics[m].lower_is_better ? std::min(*best, v) : std::max(*best, v);
     }
-    for (const Column& c : columns) {
+    for (std::size_t ci = 0; ci < columns.size(); ++ci) {
+      const Column& c = columns[ci];
       const metrics::Estimate& e = c.estimates[m];
       std::string cell = number(e.mean);
-      if (replications > 1) cell += " ± " + number(e.high - e.mean);
-      if (&c != &columns[0]) {
+      if (replications > 1 && !std::isnan(e.mean)) cell += " ± " + number(e.high - e.mean);
+      if (ci != 0) {
         const double base = columns[0].estimates[m].mean;
-        if (base != 0) cell += fmt::format(" ({:+.0f}%)", 100 * (e.mean - base) / base);
-        else if (e.mean != 0) cell += " (new)";
+        if (base != 0 && !std::isnan(base) && !std::isnan(e.mean)) cell += fmt::format(" ({:+.0f}%)", 100 * (e.mean - base) / base);
+        else if (e.mean != 0 && !std::isnan(e.mean)) cell += " (new)";
       }
       const bool differs = std::any_of(columns.begin(), columns.end(), [&](const Column& o) {
         return o.estimates[m].mean != columns[0].estimates[m].mean;
       });
-      cell += differs && e.mean == best ? " *" : "  ";
+      cell += differs && eligible(ci) && best && e.mean == *best ? " *" : "  ";
       cells[m].push_back(cell);
     }
   }
@@ -179,7 +213,7 @@ Options)");
   for (const auto& m : metrics) label_width = std::max(label_width, std::string(m.label).size());
   std::vector<std::size_t> widths;
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    std::size_t w = columns[c].name.size();
+    std::size_t w = columns[c].name.size() + (eligible(c) ? 0 : 4);
     for (const auto& row : cells) w = std::max(w, row[c].size());
     widths.push_back(w);
   }
@@ -191,7 +225,8 @@ Options)");
                                             : "",
                            scenario::format_duration(s0.world.duration));
   std::cout << fmt::format("{:<{}}", "", label_width);
-  for (std::size_t c = 0; c < columns.size(); ++c) std::cout << fmt::format("  {:>{}}", columns[c].name, widths[c]);
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    std::cout << fmt::format("  {:>{}}", columns[c].name + (eligible(c) ? "" : " (!)"), widths[c]);
   std::cout << "\n";
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     if (m == first_counterfactual) std::cout << "\n";
@@ -204,7 +239,12 @@ Options)");
     for (std::size_t c = 0; c < columns.size(); ++c) std::cout << fmt::format("  {:>{}}", cells[m][c], widths[c]);
     std::cout << "\n";
   }
-  std::cout << "\n(change against base in brackets; * marks the best value of a row)\n";
+  std::cout << "\n(change against base in brackets; * marks the best value of a row among the columns that get "
+               "as much done)\n";
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    if (!eligible(c))
+      std::cout << fmt::format("(!) {} {}: its cost and latency are not comparable, and it is never marked best\n",
+                               columns[c].name, flags[c]);
 
   if (!out_dir.empty()) {
     report::AtomicFile csv(std::filesystem::path(out_dir) / "compare.csv");

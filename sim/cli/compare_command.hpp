@@ -2,6 +2,7 @@
 // and its variants side by side.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,12 @@ struct ComparedMetric {
 
 /// The metrics `compare` shows, in order.
 const std::vector<ComparedMetric>& compared_metrics();
+
+/// The value at JSON pointer `pointer` of a summary; NaN when it is null (a metric with no
+/// value, such as the cost per successful request when none succeeded).
+double metric_value(const nlohmann::ordered_json& summary, const std::string& pointer);
+
+/// A value for a CSV cell: rounded to nine significant digits; empty for NaN.
+std::string csv_number(double v);
 
 }  // namespace ratesim::cli

@@ -121,7 +121,7 @@ Options)");
     s.world.seed = seed + i % static_cast<std::size_t>(replications);
     const auto json = report::summary_to_json(run_scenario(s, RunOptions{.counterfactual = false}).summary);
     for (const auto& m : metrics)
-      values[i].push_back(json.at(nlohmann::ordered_json::json_pointer(m.path)).get<double>());
+      values[i].push_back(metric_value(json, m.path));
   });
 
   report::AtomicFile csv(out);
@@ -148,7 +148,7 @@ Options)");
       const auto& row = values[p * static_cast<std::size_t>(replications) + static_cast<std::size_t>(r)];
       csv.stream() << prefix() << "," << r << "," << seed + static_cast<std::uint64_t>(r);
       for (std::size_t m = 0; m < metrics.size(); ++m) {
-        csv.stream() << "," << report::round_significant(row[m]);
+        csv.stream() << "," << csv_number(row[m]);
         by_metric[m].push_back(row[m]);
       }
       csv.stream() << "\n";
@@ -158,7 +158,7 @@ Options)");
     for (const char* kind : {"mean", "ci_low", "ci_high"}) {
       csv.stream() << prefix() << "," << kind << ",";
       for (const auto& e : est)
-        csv.stream() << "," << report::round_significant(kind[0] == 'm' ? e.mean : kind[3] == 'l' ? e.low : e.high);
+        csv.stream() << "," << csv_number(kind[0] == 'm' ? e.mean : kind[3] == 'l' ? e.low : e.high);
       csv.stream() << "\n";
     }
   }

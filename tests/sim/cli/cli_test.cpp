@@ -219,6 +219,29 @@ TEST_CASE("ratesim compare puts the base and its variants side by side", "[cli]"
   fs::remove_all(out);
 }
 
+TEST_CASE("compare never marks best a column that gets less done", "[cli]") {
+  // backfill.yaml's base sends 1,000 prompts at once and completes about half: it costs least
+  // and finishes first, but only because it abandons work.
+  const Result r = run_binary("compare " + ratesim::testing::source_path("scenarios/backfill.yaml") +
+                              " --variant workers-8");
+  REQUIRE(r.code == 0);
+  std::istringstream lines(r.out);
+  std::string line, header, cost;
+  while (std::getline(lines, line)) {
+    if (line.find("base (!)") != std::string::npos) header = line;
+    if (line.rfind("cost, USD", 0) == 0) cost = line;
+  }
+  REQUIRE_FALSE(header.empty());
+  REQUIRE_FALSE(cost.empty());
+  // The base's cell is the first after the label: no star; workers-8's is starred.
+  std::istringstream cells(cost.substr(std::string("cost, USD").size()));
+  std::string base_cell, next;
+  cells >> base_cell >> next;
+  CHECK(next != "*");
+  CHECK(cost.substr(cost.size() - 1) == "*");
+  CHECK(r.out.find("(!) base completes") != std::string::npos);
+}
+
 TEST_CASE("run with requests writes one row per request whose costs add up to the summary's", "[cli]") {
   const fs::path out = fs::temp_directory_path() / ("ratesim-requests-" + std::to_string(::getpid()));
   fs::remove_all(out);
