@@ -14,6 +14,7 @@
 #include "sim/cli/metric_paths.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/number_format.hpp"
@@ -153,12 +154,14 @@ Options)");
   }
 
   std::vector<nlohmann::ordered_json> runs;
+  report::RunProgress progress("check", static_cast<std::size_t>(replications));
   for (int rep = 0; rep < replications; ++rep) {
     scenario::Scenario r = s;
     r.world.seed = seed + static_cast<std::uint64_t>(rep);
     RunOptions options;
-    options.progress = true;
+    options.progress = replications == 1;  // several runs: one line counts them instead
     runs.push_back(report::summary_to_json(run_scenario(r, options).summary));
+    progress.done();
   }
   auto value_of = [&](const std::string& path) -> std::optional<metrics::Estimate> {
     std::vector<double> v;

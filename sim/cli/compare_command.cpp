@@ -12,6 +12,7 @@
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/number_format.hpp"
@@ -120,6 +121,8 @@ Options)");
   metrics.push_back({"/counterfactual/without_acceleration/requests/gave_up", "gave up without acceleration limits", true});
   metrics.push_back({"/counterfactual/without_acceleration/attempts/r429/total", "429s without acceleration limits", true});
   bool any_counterfactual = false;
+  const std::size_t total_runs = columns.size() * static_cast<std::size_t>(replications);
+  report::RunProgress progress("compare", total_runs);
   for (Column& c : columns) {
     c.values.assign(metrics.size(), {});
     for (int rep = 0; rep < replications; ++rep) {
@@ -127,7 +130,7 @@ Options)");
       s.world.seed = seed + static_cast<std::uint64_t>(rep);
       std::optional<report::AtomicFile> ts, limits, summary;
       RunOptions options;
-      options.progress = true;
+      options.progress = total_runs == 1;  // several runs: one line counts them instead
       if (!out_dir.empty() && rep == 0) {
         const std::filesystem::path dir = std::filesystem::path(out_dir) / c.name;
         report::ensure_directory(dir);
@@ -152,6 +155,7 @@ Options)");
         ts->commit();
         limits->commit();
       }
+      progress.done();
     }
     for (const auto& v : c.values) c.estimates.push_back(metrics::estimate(v));
   }

@@ -57,9 +57,13 @@ std::vector<SensitivityRow> run_sensitivity(const scenario::Scenario& s, int job
       rows.push_back({e.path, level == 0 ? "low" : "high", (*e.range)[level].value, {}});
     }
   }
-  parallel_for(runs.size(), jobs, [&](std::size_t i) {
-    rows[i].metrics = metrics_of(run_scenario(runs[i], RunOptions{.counterfactual = false}).summary.total);
-  });
+  report::RunProgress progress("sensitivity", runs.size());
+  parallel_for(
+      runs.size(), jobs,
+      [&](std::size_t i) {
+        rows[i].metrics = metrics_of(run_scenario(runs[i], RunOptions{.counterfactual = false}).summary.total);
+      },
+      &progress);
   return rows;
 }
 

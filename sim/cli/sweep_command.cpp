@@ -2,18 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <boost/program_options.hpp>
-#include <exception>
+#include <cmath>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/parallel.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/number_format.hpp"
@@ -54,6 +52,58 @@ std::string csv_field(const std::string& s) {
     out += c;
   }
   out += '"';
+  return out;
+}
+
+/// The metrics the table on stdout shows (the CSV has them all).
+const char* const kTableMetrics[] = {"/total/requests/ok", "/total/requests/gave_up", "/total/attempts/r429/total",
+                                     "/total/latency_s/p99", "/total/makespan_s", "/total/cost_usd/per_ok_request"};
+const char* const kTableLabels[] = {"ok", "gave up", "429s", "p99, s", "makespan, s", "USD per ok"};
+
+std::string cell(const metrics::Estimate& e, int replications) {
+  auto show = [](double v) {
+    if (std::isnan(v)) return std::string("-");
+    if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
+    if (std::fabs(v) < 0.1) return fmt::format("{:.3g}", v);
+    return report::with_separators(v, 2);
+  };
+  if (replications < 2 || std::isnan(e.mean)) return show(e.mean);
+  return show(e.mean) + " ± " + show(e.high - e.mean);
+}
+
+/// One row per grid point: its values, then the means (± half the 95% interval) of a few metrics.
+std::string sweep_table(const std::vector<Axis>& axes, const std::vector<std::vector<std::string>>& points,
+                        const std::vector<std::vector<double>>& values, int replications) {
+  const auto& all = compared_metrics();
+  std::vector<std::size_t> picked;
+  for (const char* m : kTableMetrics)
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (std::string(all[i].path) == m) picked.push_back(i);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head;
+  for (const Axis& a : axes) head.push_back(a.path.substr(a.path.rfind('.') + 1));
+  for (const char* l : kTableLabels) head.push_back(l);
+  rows.push_back(head);
+  const auto reps = static_cast<std::size_t>(replications);
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    std::vector<std::string> row = points[p];
+    for (const std::size_t m : picked) {
+      std::vector<double> v;
+      for (std::size_t r = 0; r < reps; ++r) v.push_back(values[p * reps + r][m]);
+      row.push_back(cell(metrics::estimate(v), replications));
+    }
+    rows.push_back(row);
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format("  {:>{}}", row[c], width[c]);
+    out += line + "\n";
+  }
+  if (replications > 1) out += "(means over the replications ± half their 95% interval)\n";
   return out;
 }
 
@@ -116,13 +166,14 @@ Options)");
   const auto& metrics = compared_metrics();
   const std::size_t runs = points.size() * static_cast<std::size_t>(replications);
   std::vector<std::vector<double>> values(runs);
+  report::RunProgress progress("sweep", runs);
   parallel_for(runs, jobs, [&](std::size_t i) {
     scenario::Scenario s = scenarios[i / static_cast<std::size_t>(replications)];
     s.world.seed = seed + i % static_cast<std::size_t>(replications);
     const auto json = report::summary_to_json(run_scenario(s, RunOptions{.counterfactual = false}).summary);
     for (const auto& m : metrics)
       values[i].push_back(metric_value(json, m.path));
-  });
+  }, &progress);
 
   report::AtomicFile csv(out);
   csv.stream() << "point";
@@ -163,8 +214,10 @@ Options)");
     }
   }
   csv.commit();
-  std::cout << fmt::format("{}: {} points × {} replications = {} runs on {} thread{}; wrote {}\n",
-                           scenarios[0].name, points.size(), replications, runs, jobs, jobs == 1 ? "" : "s", out);
+  std::cout << fmt::format("{}: {} points × {} replications = {} runs on {} thread{}\n\n", scenarios[0].name,
+                           points.size(), replications, runs, jobs, jobs == 1 ? "" : "s");
+  std::cout << sweep_table(axes, points, values, replications);
+  std::cout << fmt::format("\nwrote {}\n", out);
   return kExitOk;
 }
 
