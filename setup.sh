@@ -15,6 +15,8 @@ packages=(
   libeigen3-dev catch2 libbenchmark-dev time
   python3 python3-matplotlib
 )
+# The tests render tools/plot.py's HTML report in a real browser.
+if [ "${RATESIM_BUILD_TESTS:-ON}" != "OFF" ]; then packages+=(chromium); fi
 
 missing=()
 for p in "${packages[@]}"; do

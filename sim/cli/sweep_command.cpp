@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include "sim/cli/command_line.hpp"
@@ -140,6 +141,8 @@ Options)");
 
   std::vector<Axis> axes;
   for (const std::string& g : grids) axes.push_back(parse_grid(g));
+  // The output's folder is made (or found unwritable) before anything runs.
+  if (const auto parent = std::filesystem::path(out).parent_path(); !parent.empty()) report::ensure_directory(parent);
   // Every point, loaded (and so validated) before anything runs.
   std::vector<std::vector<std::string>> points{{}};
   for (const Axis& a : axes) {

@@ -116,8 +116,13 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
   const std::string scenario_value = "set in the scenario, not a published figure";
   std::vector<LedgerEntry> out;
 
-  // Budgets.
+  // Budgets of the groups the workloads' models draw on.
+  const std::set<std::string> models_used = used_models(s);
+  std::set<std::string> groups_used;
+  for (const auto& m : p.models)
+    if (models_used.count(m.name)) groups_used.insert(m.group);
   for (const auto& g : p.groups) {
+    if (!groups_used.count(g.name)) continue;
     const auto* pg = preset ? find_group(preset->config, g.name) : nullptr;
     const bool published = pg && pg->limits.in_order() == g.limits.in_order();
     out.push_back({.path = "provider.groups." + g.name + ".limits",
@@ -272,7 +277,7 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
   std::set<std::string> cached;
   for (const auto& w : s.world.workloads)
     if (w.cache) cached.insert(w.model);
-  for (const std::string& name : used_models(s)) {
+  for (const std::string& name : models_used) {
     const auto* m = find_model(p, name);
     if (!m) continue;
     const auto* pm = preset ? find_model(preset->config, name) : nullptr;

@@ -1,0 +1,219 @@
+"""report.html: one self-contained page (tables, diagnosis, assumptions, every chart embedded as
+data: URIs; nothing is loaded from the network) for a run folder, a compare, a sweep or a search."""
+import base64
+import html
+import json
+import math
+import os
+
+from .common import number, read_csv
+
+STYLE = """
+body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; margin: 2em auto;
+       max-width: 1200px; color: #222; line-height: 1.4; padding: 0 1em; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.8em;
+     border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.meta { color: #666; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
+th { background: #f4f4f4; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.assumed td { background: #fff8e1; }
+.warning { color: #8a4b00; }
+figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.9em; }
+"""
+
+
+def esc(x):
+    return html.escape(str(x))
+
+
+def fmt(v):
+    """A number as the tables show it."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int) or (isinstance(v, float) and v == int(v) and abs(v) < 1e15):
+        return f"{int(v):,}"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 1:
+        return f"{v:,.2f}"
+    return f"{v:.3g}"
+
+
+def table(head, rows, numeric=None, row_class=None):
+    """An HTML table; `numeric` the indices of right-aligned columns (default: all but the first)."""
+    numeric = set(range(1, len(head))) if numeric is None else set(numeric)
+    out = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for i, r in enumerate(rows):
+        cls = f' class="{row_class(i)}"' if row_class and row_class(i) else ""
+        cells = "".join(f'<td class="n">{esc(c)}</td>' if j in numeric else f"<td>{esc(c)}</td>"
+                        for j, c in enumerate(r))
+        out.append(f"<tr{cls}>{cells}</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def figures(charts):
+    out = []
+    for path, caption in charts:
+        with open(path, "rb") as f:
+            data = base64.b64encode(f.read()).decode("ascii")
+        out.append(f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{data}">'
+                   f"<figcaption>{esc(caption)}</figcaption></figure>")
+    return "\n".join(out)
+
+
+def page(title, meta, body):
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
+            f"<style>{STYLE}</style></head><body>\n<h1>{esc(title)}</h1><p class=\"meta\">{esc(meta)}</p>\n"
+            f"{body}\n</body></html>\n")
+
+
+def get(d, dotted):
+    for k in dotted.split("."):
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+SUMMARY_ROWS = [
+    ("requests arrived", "requests.arrived"), ("ok", "requests.ok"), ("gave up", "requests.gave_up"),
+    ("timed out", "requests.timed_out"), ("dropped", "requests.dropped"), ("expired", "requests.expired"),
+    ("unfinished", "requests.unfinished"), ("attempts", "attempts.total"), ("429 total", "attempts.r429.total"),
+    ("429 rpm", "attempts.r429.rpm"), ("429 itpm", "attempts.r429.itpm"), ("429 otpm", "attempts.r429.otpm"),
+    ("429 tpm", "attempts.r429.tpm"), ("429 acceleration (assumed model)", "attempts.r429.acceleration"),
+    ("429 spend", "attempts.r429.spend"), ("529", "attempts.r529"), ("attempt timeouts", "attempts.timeout"),
+    ("latency p50, s", "latency_s.p50"), ("latency p99, s", "latency_s.p99"), ("latency max, s", "latency_s.max"),
+    ("makespan, s", "makespan_s"), ("cost, USD", "cost_usd.total"), ("cost per ok request, USD", "cost_usd.per_ok_request"),
+]
+
+
+def run_body(folder, charts):
+    with open(os.path.join(folder, "summary.json")) as f:
+        s = json.load(f)
+    columns = list(s["workloads"].items())
+    if len(columns) != 1:
+        columns.append(("total", s["total"]))
+    rows = []
+    for label, path in SUMMARY_ROWS:
+        values = [get(w, path) for _, w in columns]
+        if all(v in (0, None) for v in values) and path not in ("requests.ok", "requests.arrived", "attempts.total"):
+            continue
+        rows.append([label] + [fmt(v) for v in values])
+    body = ["<h2>Summary</h2>", table([""] + [n for n, _ in columns], rows)]
+    for name, g in s.get("groups", {}).items():
+        budgets = g["budgets"]
+        grows = [[b, fmt(v["limit"]), f"{100 * v['mean_util']:.0f}%", f"{100 * v['peak_util']:.0f}%", fmt(v["r429"]),
+                  fmt(v["first_429_s"])] for b, v in budgets.items()]
+        body.append(f"<h2>Limit group {esc(name)}</h2>")
+        body.append(table(["budget", "limit per minute", "mean use", "peak use", "429s", "first 429, s"], grows))
+        if g.get("r429_acceleration"):
+            body.append(f"<p>429 acceleration (an assumed model, not a published budget): "
+                        f"{fmt(g['r429_acceleration'])}</p>")
+    cf = get(s, "counterfactual.without_acceleration")
+    if cf:
+        body.append("<h2>Without acceleration limits (same scenario and seed; budgets only)</h2>")
+        crow = [[label, fmt(get(s["total"], path)), fmt(get(cf, path))] for label, path in SUMMARY_ROWS
+                if get(cf, path) not in (0, None) or get(s["total"], path) not in (0, None)]
+        body.append(table(["", "as run", "without acceleration limits"], crow))
+    d = s.get("diagnosis", {})
+    body.append("<h2>Diagnosis</h2>")
+    first = d.get("first_limit")
+    body.append(f"<p>First limit hit: {esc(first['group'])} {esc(first['budget'])} at {fmt(first['at_s'])} s</p>"
+                if first else "<p>No request was refused.</p>")
+    causes = [[c["cause"] + (f", {c['bound_by']}-bound" if c.get("bound_by") else ""), fmt(c["count"]),
+               f"{100 * c['share']:.0f}%", c["cure"]] for c in d.get("causes", [])]
+    if causes:
+        body.append(table(["cause", "count", "share", "cure"], causes, numeric=[1, 2]))
+    for w in d.get("warnings", []):
+        body.append(f'<p class="warning">warning: {esc(w)}</p>')
+    assumptions = s.get("assumptions", [])
+    if assumptions:
+        body.append("<h2>What the run rests on</h2><p>Documented values come with their public source; "
+                    "assumed ones (highlighted) are ratesim's or the scenario's, and "
+                    "<code>ratesim run --sensitivity</code> shows how much they matter.</p>")
+        body.append(table(["path", "value", "basis", "source"],
+                          [[a["path"], a["value"], a["basis"], a["source"]] for a in assumptions], numeric=[],
+                          row_class=lambda i: "assumed" if assumptions[i]["basis"] == "assumed" else ""))
+    sens = os.path.join(folder, "sensitivity.csv")
+    if os.path.exists(sens):
+        srows = read_csv(sens)
+        body.append("<h2>Sensitivity</h2><p>Each assumption at the low and high end of its plausible range, "
+                    "one at a time, same seed (all workloads).</p>")
+        body.append(table(["assumption", "level", "value", "ok", "gave up", "429s", "p99, s", "cost, USD", "makespan, s"],
+                          [[r["assumption"], r["level"], r["value"]] + [fmt(number(r[c])) for c in
+                           ("ok", "gave_up", "r429", "latency_p99_s", "cost_usd", "makespan_s")] for r in srows],
+                          numeric=range(3, 9)))
+    body.append("<h2>Charts</h2>" + figures(charts))
+    meta = f"seed {s['seed']} · {fmt(s['duration_s'])} s simulated · ratesim {s['version']}"
+    return page(f"ratesim run: {s['scenario']}", meta, "\n".join(body))
+
+
+def compare_body(path, charts):
+    rows = read_csv(path)
+    variants = list(dict.fromkeys(r["variant"] for r in rows))
+    metrics = list(dict.fromkeys(r["metric"] for r in rows))
+    by = {(r["variant"], r["metric"]): r for r in rows}
+    trows = []
+    for m in metrics:
+        cells = []
+        for v in variants:
+            r = by[(v, m)]
+            mean, lo, hi = number(r["value"]), number(r["ci_low"]), number(r["ci_high"])
+            cells.append(fmt(mean) if lo == hi or math.isnan(lo) else f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]")
+        trows.append([m] + cells)
+    body = "<h2>Columns</h2>" + table(["metric"] + variants, trows) + "<h2>Charts</h2>" + figures(charts)
+    return page("ratesim compare", os.path.abspath(path), body)
+
+
+def sweep_body(path, charts):
+    rows = read_csv(path)
+    header = list(rows[0].keys())
+    paths = header[1:header.index("replication")]
+    metrics = header[header.index("seed") + 1:]
+    means = [r for r in rows if r["replication"] == "mean"]
+    trows = [[r["point"]] + [r[p] for p in paths] + [fmt(number(r[m])) for m in metrics] for r in means]
+    body = ("<h2>Grid points (means over the replications)</h2>" +
+            table(["point"] + paths + metrics, trows, numeric=range(1 + len(paths), 1 + len(paths) + len(metrics))) +
+            "<h2>Charts</h2>" + figures(charts))
+    return page("ratesim sweep", os.path.abspath(path), body)
+
+
+def search_body(path, charts):
+    with open(path) as f:
+        s = json.load(f)
+    goal = "largest" if s["goal"] == "maximize" else "smallest"
+    answer = "no value in the range meets the requirements" if s["answer"] is None else f"{s['path']} = {s['answer']:g}"
+    body = [f"<h2>Answer</h2><p><strong>{esc(answer)}</strong> (the {goal} value in "
+            f"[{s['range'][0]:g}, {s['range'][1]:g}]{', whole numbers' if s['integer'] else ''})</p>"]
+    if s["beyond"] is not None:
+        body.append(f"<p>The first value beyond it, {s['beyond']:g}, fails a requirement (the knee).</p>")
+    body.append(table(["requirement"], [[f"{r['metric']} {r['op']} {r['value']:g}"] for r in s["requirements"]],
+                      numeric=[]))
+    for n in s.get("non_monotone", []):
+        body.append(f'<p class="warning">warning: feasibility is not monotone: {esc(n)}</p>')
+    metrics = list(s["evaluations"][0]["metrics"].keys()) if s["evaluations"] else []
+    erows = [[fmt(e["value"]), "yes" if e["feasible"] else "no"] + [fmt(e["metrics"][m]) for m in metrics]
+             for e in s["evaluations"]]
+    body.append("<h2>Evaluations, in order</h2>" +
+                table(["value", "meets"] + metrics, erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
+    body.append("<h2>Charts</h2>" + figures(charts))
+    return page(f"ratesim search: {s['path']}", os.path.abspath(path), "\n".join(body))
+
+
+def write_report(kind, target, charts):
+    """Writes report.html beside the target and returns its path."""
+    folder = target if os.path.isdir(target) else os.path.dirname(os.path.abspath(target))
+    text = {"run": run_body, "compare": compare_body, "sweep": sweep_body, "search": search_body}[kind](target, charts)
+    out = os.path.join(folder, "report.html")
+    tmp = out + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, out)
+    print("wrote", out)
+    return out

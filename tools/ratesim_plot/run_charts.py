@@ -1,0 +1,219 @@
+"""Charts of one run folder (ratesim run --out DIR): traffic, budget use, latency, cost,
+concurrency, and the sensitivity tornado when sensitivity.csv is there."""
+import math
+import os
+
+from .common import duration_unit, number, read_csv, save, time_unit
+
+CAUSES = [("r429_rpm", "429 rpm", "#8172B3"), ("r429_itpm", "429 itpm", "#DD8452"), ("r429_otpm", "429 otpm", "#937860"),
+          ("r429_tpm", "429 tpm", "#DA8BC3"), ("r429_acceleration", "429 acceleration (assumed model)", "#CCB974"),
+          ("r429_spend", "429 spend", "#8C8C8C"), ("r529", "529", "#C44E52")]
+SENT, OK, FAILED, OFFERED = "#4C72B0", "#55A868", "#C44E52", "gray"
+
+
+class TimeSeries:
+    """timeseries.csv, with the time axis cut where the work ends."""
+
+    def __init__(self, path):
+        self.rows = read_csv(path)
+        if not self.rows:
+            raise SystemExit("plot.py: timeseries.csv has no rows")
+        times = sorted({number(r["t_s"]) for r in self.rows})
+        self.step = (times[1] - times[0]) if len(times) > 1 else 1.0
+        self.workloads = [w for w in dict.fromkeys(r["workload"] for r in self.rows) if w != "all"]
+        # The work ends after the last interval with anything going on; the rest of the horizon
+        # would only flatten the chart.
+        busy = ("arrivals", "attempts", "ok", "in_flight", "queued", "gave_up", "timed_out", "dropped")
+        last = 0.0
+        for r in self.rows:
+            if r["workload"] == "all" and any(number(r[c]) > 0 for c in busy if c in r):
+                last = max(last, number(r["t_s"]))
+        self.end = min(last + 2 * self.step, times[-1] + self.step)
+        self.unit, self.unit_name = time_unit(self.end)
+
+    def series(self, workload, column):
+        picked = [r for r in self.rows if r["workload"] == workload and number(r["t_s"]) <= self.end]
+        return [number(r["t_s"]) / self.unit for r in picked], [number(r.get(column, "0") or "nan") for r in picked]
+
+    def axes(self, ax, ylabel, title, legend=True):
+        ax.set_xlim(0, self.end / self.unit)
+        ax.set_xlabel(f"time ({self.unit_name})")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=10)
+        if legend and ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3)
+
+
+def traffic(plt, ts, folder):
+    per_s = 1.0 / ts.step
+    fig, (rate, total) = plt.subplots(2, 1, figsize=(10, 7.5), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    t, arrivals = ts.series("all", "arrivals")
+    _, sent = ts.series("all", "attempts")
+    _, ok = ts.series("all", "ok")
+    bottom = [0.0] * len(t)
+    for column, label, colour in CAUSES:
+        if column not in ts.rows[0]:
+            continue
+        _, y = ts.series("all", column)
+        y = [v * per_s for v in y]
+        if any(v > 0 for v in y):
+            rate.fill_between(t, bottom, [b + v for b, v in zip(bottom, y)], step="post", alpha=0.5, label=label,
+                              color=colour, linewidth=0)
+            bottom = [b + v for b, v in zip(bottom, y)]
+    rate.plot(t, [v * per_s for v in sent], label="attempts sent", linewidth=1.4, drawstyle="steps-post", color=SENT)
+    rate.plot(t, [v * per_s for v in ok], label="succeeded", linewidth=1.6, drawstyle="steps-post", color=OK)
+    offered = [v * per_s for v in arrivals]
+    rate.plot(t, offered, label="offered (arrivals)", linewidth=1.2, color=OFFERED, linestyle="--",
+              drawstyle="steps-post")
+    # A backlog arrives at once: its spike would flatten everything else. Keep the scale of what
+    # was sent and say where the spike went.
+    scale = max([v * per_s for v in sent] + [v * per_s for v in ok] + bottom + [0])
+    peak = max(offered + [0])
+    if scale > 0 and peak > 1.5 * scale:
+        rate.set_ylim(0, 1.3 * scale)
+        at = t[offered.index(peak)]
+        rate.annotate(f"offered peaks at {peak:,.0f}/s at {at:.3g} {ts.unit_name} (off the scale;\n"
+                      f"{peak * ts.step:,.0f} requests at once: see the cumulative panel)",
+                      xy=(at, 1.25 * scale), xytext=(0.25, 0.93), textcoords="axes fraction", fontsize=8,
+                      va="top", arrowprops={"arrowstyle": "->", "color": "gray"})
+    ts.axes(rate, "per second", "Traffic: offered, sent and succeeded per second, refusals by cause stacked")
+    rate.set_xlabel("")
+    # Cumulative counts: how the work drains.
+    cumulative = {}
+    for column in ("arrivals", "ok", "gave_up", "timed_out", "dropped"):
+        _, y = ts.series("all", column)
+        running, out = 0.0, []
+        for v in y:
+            running += 0 if math.isnan(v) else v
+            out.append(running)
+        cumulative[column] = out
+    failed = [a + b + c for a, b, c in zip(cumulative["gave_up"], cumulative["timed_out"], cumulative["dropped"])]
+    total.plot(t, cumulative["arrivals"], label="arrived", color=OFFERED, linestyle="--")
+    total.plot(t, cumulative["ok"], label="succeeded", linewidth=1.8, color=OK)
+    if any(v > 0 for v in failed):
+        total.plot(t, failed, label="gave up, timed out or dropped", linewidth=1.4, color=FAILED)
+    ts.axes(total, "requests (cumulative)", "Requests so far")
+    return save(plt, fig, os.path.join(folder, "traffic.png"))
+
+
+def budgets(plt, ts, folder):
+    path = os.path.join(folder, "limits.csv")
+    if not os.path.exists(path):
+        return None
+    limits = read_csv(path)
+    groups = list(dict.fromkeys(r["group"] for r in limits))
+    if not groups:
+        return None
+    fig, axes = plt.subplots(len(groups), 1, figsize=(10, 3.3 * len(groups)), squeeze=False)
+    for ax, group in zip(axes[:, 0], groups):
+        clipped = False
+        for budget in dict.fromkeys(r["budget"] for r in limits if r["group"] == group):
+            picked = [r for r in limits if r["group"] == group and r["budget"] == budget and number(r["t_s"]) <= ts.end]
+            used = [100 * number(r["used_frac"]) for r in picked]
+            clipped = clipped or any(u < 0 for u in used)
+            ax.plot([number(r["t_s"]) / ts.unit for r in picked], [max(0.0, u) for u in used],
+                    label=f"{budget} (limit {int(number(picked[0]['limit'])):,}/min)", linewidth=1.4,
+                    drawstyle="steps-post")
+        ax.axhline(100, color="black", linewidth=0.8, linestyle="--")
+        title = f"Budget use, limit group {group}: net usage per interval as % of the limit's rate"
+        if clipped:
+            title += "\n(intervals that gave back more reserved output than they took are shown at 0)"
+        ts.axes(ax, "% of the limit", title)
+    return save(plt, fig, os.path.join(folder, "budgets.png"))
+
+
+def latency(plt, ts, folder):
+    largest = 0.0
+    for w in ts.workloads:
+        _, p99 = ts.series(w, "latency_p99_s")
+        largest = max([largest] + [v for v in p99 if not math.isnan(v)])
+    unit, name = duration_unit(largest)
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for w in ts.workloads:
+        t, p50 = ts.series(w, "latency_p50_s")
+        _, p99 = ts.series(w, "latency_p99_s")
+        line, = ax.plot(t, [v / unit for v in p50], label=f"{w} p50", linewidth=1.4, marker=".", markersize=3)
+        ax.plot(t, [v / unit for v in p99], "--", color=line.get_color(), label=f"{w} p99", linewidth=1.2)
+    ts.axes(ax, f"arrival to success ({name})", "Latency of the requests that succeeded in each interval")
+    return save(plt, fig, os.path.join(folder, "latency.png"))
+
+
+def cost(plt, ts, folder):
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for w in ts.workloads + (["all"] if len(ts.workloads) > 1 else []):
+        t, c = ts.series(w, "cost_usd")
+        running, out = 0.0, []
+        for v in c:
+            running += 0 if math.isnan(v) else v
+            out.append(running)
+        ax.plot(t, out, label="all workloads" if w == "all" else w, linewidth=2.0 if w == "all" else 1.4)
+    ts.axes(ax, "USD (cumulative)", "Cost so far")
+    return save(plt, fig, os.path.join(folder, "cost.png"))
+
+
+def concurrency(plt, ts, folder):
+    fig, (flight, queued) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True)
+    for w in ts.workloads:
+        t, f = ts.series(w, "in_flight")
+        _, q = ts.series(w, "queued")
+        flight.plot(t, f, label=w, linewidth=1.4, drawstyle="steps-post")
+        queued.plot(t, q, label=w, linewidth=1.4, drawstyle="steps-post")
+    ts.axes(flight, "requests", "In flight: an attempt out (at each interval's end)")
+    flight.set_xlabel("")
+    ts.axes(queued, "requests", "Waiting in the client: for a slot, a token, or a retry's sleep (at each interval's end)")
+    return save(plt, fig, os.path.join(folder, "concurrency.png"))
+
+
+def sensitivity(plt, path):
+    """A tornado chart: for each assumption, how far its low and high ends move each metric away
+    from the scenario as written; the widest swing in completed requests on top."""
+    rows = read_csv(path)
+    base = next(r for r in rows if r["level"] == "base")
+    names = list(dict.fromkeys(r["assumption"] for r in rows if r["level"] != "base"))
+    panels = [("ok", "requests ok"), ("r429", "429s"), ("latency_p99_s", "latency p99, s"), ("cost_usd", "cost, USD")]
+
+    def level(name, which):
+        return next(r for r in rows if r["assumption"] == name and r["level"] == which)
+
+    def swing(name):
+        return abs(number(level(name, "high")["ok"]) - number(level(name, "low")["ok"]))
+
+    names.sort(key=swing)  # barh draws the first at the bottom: widest on top
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.0 * len(panels) + 2.5, 0.55 * len(names) + 1.8),
+                             sharey=True, squeeze=False)
+    y = list(range(len(names)))
+    for ax, (column, title) in zip(axes.flat, panels):
+        b = number(base[column])
+        ax.barh([v + 0.2 for v in y], [number(level(n, "high")[column]) - b for n in names], height=0.4,
+                color="#C44E52", label="high end")
+        ax.barh([v - 0.2 for v in y], [number(level(n, "low")[column]) - b for n in names], height=0.4,
+                color="#4C72B0", label="low end")
+        ax.axvline(0, color="black", linewidth=0.8)
+        shown = f"{b:,.0f}" if abs(b) >= 100 else f"{b:.3g}"
+        ax.set_title(f"{title}\n(as written: {shown})", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labelsize=8)
+    labels = [f"{n.replace('provider.', '')}\n{level(n, 'low')['value']} .. {level(n, 'high')['value']}" for n in names]
+    axes.flat[0].set_yticks(y)
+    axes.flat[0].set_yticklabels(labels, fontsize=8)
+    axes.flat[-1].legend(fontsize=8, loc="lower right")
+    fig.suptitle("How much each assumption matters: change against the scenario as written, one at a time",
+                 fontsize=10)
+    return save(plt, fig, os.path.join(os.path.dirname(os.path.abspath(path)), "sensitivity.png"))
+
+
+def plot_run(plt, folder):
+    """Every chart of a run folder; returns [(png path, caption)]."""
+    ts = TimeSeries(os.path.join(folder, "timeseries.csv"))
+    charts = [
+        (traffic(plt, ts, folder), "Traffic per second (refusals stacked by cause) and the requests so far"),
+        (budgets(plt, ts, folder), "Budget use per limit group"),
+        (latency(plt, ts, folder), "Latency of the requests that succeeded, per interval"),
+        (cost(plt, ts, folder), "Cost so far"),
+        (concurrency(plt, ts, folder), "Requests in flight and waiting in client layers"),
+    ]
+    tornado = os.path.join(folder, "sensitivity.csv")
+    if os.path.exists(tornado):
+        charts.append((sensitivity(plt, tornado), "How much each assumption matters"))
+    return [(p, c) for p, c in charts if p]
