@@ -148,9 +148,15 @@ Options)");
   // Metric names are checked before anything runs, against the summary's layout.
   {
     const std::vector<std::string> paths = summary_paths_of(s);
-    for (const auto& e : s.expectations)
+    for (const auto& e : s.expectations) {
       if (const std::string problem = unknown_metric_message(e.metric, paths); !problem.empty())
         throw scenario::InputError(e.file, e.line, e.column, problem);
+      if (const auto& d = e.duration_bound)
+        throw scenario::InputError(e.file, d->line, d->column,
+                                   fmt::format("invalid value '{}' for '{}': expected a number ({} is not "
+                                               "in seconds; durations are for metrics ending in _s)",
+                                               d->text, d->key, e.metric));
+    }
   }
 
   std::vector<nlohmann::ordered_json> runs;
@@ -198,8 +204,10 @@ Options)");
     outcomes.push_back(o);
   }
   if (baseline) {
+    // With one workload its figures are the total's: checked once, as total.
     std::vector<std::string> scopes{"total"};
-    for (const auto& w : s.world.workloads) scopes.push_back("workloads." + w.name);
+    if (s.world.workloads.size() > 1)
+      for (const auto& w : s.world.workloads) scopes.push_back("workloads." + w.name);
     for (const std::string& scope : scopes) {
       for (const Watched& w : kWatched) {
         const std::string path = scope + "." + w.tail;
@@ -262,9 +270,15 @@ Options)");
     f.stream() << fmt::format("### ratesim check: {} — {} passed, {} failed\n\n", s.name,
                               outcomes.size() - static_cast<std::size_t>(failed), failed)
                << "| | check | value | expected |\n|---|---|---|---|\n";
+    // Failures first: a reviewer reads the top of the comment.
+    std::vector<const Outcome*> ordered;
     for (const Outcome& o : outcomes)
-      f.stream() << fmt::format("| {} | `{}` | {} | {}{} |\n", o.passed ? "✅" : "❌", o.name,
-                                show(o.value, replications), o.bound, o.passed ? "" : " — " + o.message);
+      if (!o.passed) ordered.push_back(&o);
+    for (const Outcome& o : outcomes)
+      if (o.passed) ordered.push_back(&o);
+    for (const Outcome* op : ordered)
+      f.stream() << fmt::format("| {} | `{}` | {} | {}{} |\n", op->passed ? "✅" : "❌", op->name,
+                                show(op->value, replications), op->bound, op->passed ? "" : " — " + op->message);
     f.commit();
   }
   return failed > 0 ? kExitCheckFailed : kExitOk;

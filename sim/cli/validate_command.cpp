@@ -1,6 +1,7 @@
 #include "sim/cli/validate_command.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <boost/program_options.hpp>
 #include <iostream>
@@ -17,7 +18,7 @@ int validate_command(const std::vector<std::string>& args) {
   po::options_description visible(R"(Usage: ratesim validate FILE [options]
 
 Checks a scenario file without running it: prints "ok" and a one-line description, or the first
-problem as FILE:LINE:COL: message (exit code 2). With --resolved, prints the scenario as it will
+problem as FILE:LINE:COL: message (exit code 2). Every variant under variants: is checked too. With --resolved, prints the scenario as it will
 run: its provider preset expanded and the --set overrides applied.
 
 Options)");
@@ -33,9 +34,12 @@ Options)");
     return kExitOk;
   }
   const scenario::Scenario s = scenario::load_scenario_file(file, sets);
-  std::cout << fmt::format("ok: {} — {} workloads, {} models in {} limit groups, {} s horizon\n",
+  // Every variant too: each is the base with its overrides, and must be valid on its own.
+  for (const std::string& v : s.variants) scenario::load_scenario_variant(file, v, sets);
+  std::cout << fmt::format("ok: {} — {} workloads, {} models in {} limit groups, {} s horizon{}\n",
                            s.name, s.world.workloads.size(), s.world.provider.models.size(),
-                           s.world.provider.groups.size(), kernel::to_seconds(s.world.duration));
+                           s.world.provider.groups.size(), kernel::to_seconds(s.world.duration),
+                           s.variants.empty() ? "" : fmt::format("; variants {} valid", fmt::join(s.variants, ", ")));
   return kExitOk;
 }
 

@@ -10,10 +10,19 @@
 namespace ratesim::scenario {
 
 /// One `expect:` entry: a bound on a summary metric, for `ratesim check`.
+/// Where an expectation gave a duration for a metric whose name is not in seconds.
+struct DurationBound {
+  std::string text;  ///< the value as written, e.g. 30s
+  std::string key;   ///< min or max
+  int line = 0;
+  int column = 0;
+};
+
 struct Expectation {
   std::string metric;         ///< dot-separated path into summary.json, e.g. total.attempts.r429.total
   std::optional<double> min;  ///< seconds for *_s metrics
   std::optional<double> max;
+  std::optional<DurationBound> duration_bound;  ///< a duration given for a metric not in seconds
   std::string file;           ///< where the entry is, for messages about its metric
   int line = 0;
   int column = 0;

@@ -61,8 +61,15 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
         if (!v.IsDefined()) return std::nullopt;
         if (seconds) return kernel::to_seconds(read_duration(src, v, key));
         const auto n = v.IsScalar() ? parse_number(v.Scalar()) : std::nullopt;
-        if (!n) src.fail(v, fmt::format("invalid value {} for '{}': expected a number", quote(v), key));
-        return *n;
+        if (n) return *n;
+        // A duration for a metric that is not in seconds: perhaps a misspelt metric. `check`
+        // reports an unknown metric first, and this only when the metric is known.
+        if (const auto d = v.IsScalar() ? parse_duration(v.Scalar()) : std::nullopt) {
+          x.duration_bound = DurationBound{.text = v.Scalar(), .key = key, .line = v.Mark().line + 1,
+                                           .column = v.Mark().column + 1};
+          return kernel::to_seconds(*d);
+        }
+        src.fail(v, fmt::format("invalid value {} for '{}': expected a number", quote(v), key));
       };
       x.min = bound("min");
       x.max = bound("max");
@@ -226,27 +233,28 @@ YAML::Node variant_overrides(const YAML::Node& root, const std::string& name) {
 
 Scenario load_scenario_text(const std::string& text, const std::string& label,
                             const std::vector<std::string>& sets) {
+  // The base only: a variant's mistake is reported when that variant is run or validated.
   Source src(label);
   const YAML::Node root = prepare(text, src, sets);
-  Scenario s = read_checked(src, root);
-  // Nothing runs until every variant is valid too.
-  for (const std::string& name : s.variants)
-    read_variant(text, label, sets, variant_overrides(root, name), name);
-  return s;
+  return read_checked(src, root);
+}
+
+Scenario load_variant_text(const std::string& text, const std::string& label, const std::string& variant,
+                           const std::vector<std::string>& sets) {
+  Source src(label);
+  const YAML::Node root = prepare(text, src, sets);
+  const Scenario base = read_checked(src, root);
+  if (std::find(base.variants.begin(), base.variants.end(), variant) == base.variants.end())
+    throw InputError(label, 0, 0,
+                     fmt::format("no variant '{}'{}: the scenario has {}", variant,
+                                 did_you_mean(variant, base.variants),
+                                 base.variants.empty() ? "none" : fmt::format("{}", fmt::join(base.variants, ", "))));
+  return read_variant(text, label, sets, variant_overrides(root, variant), variant);
 }
 
 Scenario load_scenario_variant(const std::string& path, const std::string& variant,
                                const std::vector<std::string>& sets) {
-  const std::string text = read_text(path);
-  Source src(path);
-  const YAML::Node root = prepare(text, src, sets);
-  const Scenario base = read_checked(src, root);
-  if (std::find(base.variants.begin(), base.variants.end(), variant) == base.variants.end())
-    throw InputError(path, 0, 0,
-                     fmt::format("no variant '{}'{}: the scenario has {}", variant,
-                                 did_you_mean(variant, base.variants),
-                                 base.variants.empty() ? "none" : fmt::format("{}", fmt::join(base.variants, ", "))));
-  return read_variant(text, path, sets, variant_overrides(root, variant), variant);
+  return load_variant_text(read_text(path), path, variant, sets);
 }
 
 std::optional<PresetProvider> preset_provider(const std::string& name) {

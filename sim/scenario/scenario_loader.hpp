@@ -20,12 +20,22 @@ std::string resolved_scenario_yaml(const std::string& path,
 
 /// The scenario at `path` with the overrides of its variant `variant` applied (the
 /// scenario's `variants:`). Throws InputError for an unknown variant.
+///
+/// The order, for the base and every variant: the file is parsed; a `--set provider.preset=…`
+/// chooses the preset; the preset's provider is laid under the file's; the other `--set`
+/// overrides are applied in the order given (they may add keys, which a variant may then use);
+/// then the variant's overrides in file order (each may replace a value, a whole workload or a
+/// whole list); then the result is validated. Loading the base does not validate the variants:
+/// a variant's mistake is reported when that variant is loaded (run, compared or validated).
 Scenario load_scenario_variant(const std::string& path, const std::string& variant,
                                const std::vector<std::string>& sets = {});
 
-/// The same for scenario text; `label` stands for the file name in messages.
+/// The base scenario from text; `label` stands for the file name in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& label,
                             const std::vector<std::string>& sets = {});
+/// A variant from text.
+Scenario load_variant_text(const std::string& text, const std::string& label, const std::string& variant,
+                           const std::vector<std::string>& sets = {});
 
 /// A preset's provider as the preset alone gives it, with the date and source of its numbers.
 struct PresetProvider {

@@ -310,6 +310,17 @@ TEST_CASE("ratesim check compares with a baseline in the direction that matters"
   CHECK(r.code == 1);
   CHECK(r.out.find("FAIL  baseline total.requests.ok") != std::string::npos);
   CHECK(r.out.find("pass  baseline total.attempts.r429.total") != std::string::npos);
+  // One workload: its figures are the total's, checked once.
+  CHECK(r.out.find("baseline workloads.w.") == std::string::npos);
+  // The Markdown report puts the failures first.
+  const fs::path md = out / "check.md";
+  run_binary("check " + scenario.string() + " --baseline " + baseline + " --set workloads.w.traffic.0.rate=1/s --markdown " +
+             md.string());
+  const std::string text = slurp(md);
+  const auto first_fail = text.find("| ❌ |"), first_pass = text.find("| ✅ |");
+  REQUIRE(first_fail != std::string::npos);
+  REQUIRE(first_pass != std::string::npos);
+  CHECK(first_fail < first_pass);
   // A per-metric tolerance can allow it.
   CHECK(run_binary("check " + scenario.string() + " --baseline " + baseline +
                    " --set workloads.w.traffic.0.rate=1/s --tolerance requests.ok=60% --tolerance throughput_rps.mean=60%")
@@ -327,6 +338,27 @@ TEST_CASE("ratesim check refuses an unknown metric before running, with its posi
   const Result nothing = run_binary("check " + write_scenario("nothing", "").string());
   CHECK(nothing.code == 2);
   CHECK(nothing.err.find("nothing to check") != std::string::npos);
+  // A misspelt latency metric with a duration bound is an unknown metric, not a bad number.
+  const fs::path typo = write_scenario("typo", "expect:\n  - {metric: total.latency.p99, max: 30s}\n");
+  const Result t = run_binary("check " + typo.string());
+  CHECK(t.code == 2);
+  CHECK(t.err.rfind(typo.string() + ":12:14: unknown metric 'total.latency.p99' (did you mean 'total.latency_s.p99'?)", 0) == 0);
+  // A known metric not in seconds with a duration bound says so.
+  const fs::path unit = write_scenario("unit", "expect:\n  - {metric: total.requests.ok, max: 30s}\n");
+  const Result u = run_binary("check " + unit.string());
+  CHECK(u.code == 2);
+  CHECK(u.err == unit.string() + ":12:38: invalid value '30s' for 'max': expected a number (total.requests.ok is "
+                                 "not in seconds; durations are for metrics ending in _s)\n");
+}
+
+TEST_CASE("a broken variant stops only what uses it", "[cli]") {
+  const fs::path p = write_scenario("variant", "variants:\n  broken:\n    workloads.w.max_tokens: -1\n");
+  CHECK(run_binary("run " + p.string()).code == 0);
+  const Result v = run_binary("validate " + p.string());
+  CHECK(v.code == 2);
+  CHECK(v.err.rfind(p.string() + ":13:29: invalid value '-1' for 'max_tokens'", 0) == 0);
+  CHECK(run_binary("run " + p.string() + " --variant broken").code == 2);
+  CHECK(run_binary("compare " + p.string()).code == 2);
 }
 
 TEST_CASE("ratesim check with replications reports means and intervals", "[cli]") {

@@ -301,11 +301,49 @@ TEST_CASE("variants are validated and loaded as overrides of the base", "[scenar
 )";
   const auto base = scenario_from(yaml);
   REQUIRE(base.variants == std::vector<std::string>{"tight"});
-  CHECK(load_error(kBase + "variants:\n  bad:\n    workloads.chat.deadline: soon\n") ==
+  auto variant_error = [](const std::string& text) -> std::string {
+    try {
+      scenario::load_variant_text(text, "test.yaml", "bad");
+    } catch (const scenario::InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  // The base loads even when a variant is broken; the variant reports its mistake at its line.
+  const std::string bad_duration = kBase + "variants:\n  bad:\n    workloads.chat.deadline: soon\n";
+  CHECK(load_error(bad_duration).empty());
+  CHECK(variant_error(bad_duration) ==
         "test.yaml:40:30: invalid duration 'soon' for 'deadline': expected a duration: a number "
         "of seconds or numbers with units (us, ms, s, m, h, d), e.g. 250ms, 2s, 1h30m");
-  CHECK(load_error(kBase + "variants:\n  bad:\n    workloads.caht.deadline: 1s\n") ==
+  CHECK(variant_error(kBase + "variants:\n  bad:\n    workloads.caht.deadline: 1s\n") ==
         "test.yaml:40:5: in variant 'bad': no item 'caht' in 'workloads' (did you mean 'chat'?)");
+}
+
+TEST_CASE("a variant may replace a whole workload or a whole list", "[scenario]") {
+  const std::string yaml = kBase + R"(variants:
+  batch:
+    workloads.backfill: {name: backfill, model: small, api: batch, backlog: {count: 100}, input_tokens: 1000, output_tokens: 100, max_tokens: 200}
+  bare:
+    workloads.chat.client: []
+)";
+  const auto batch = scenario::load_variant_text(yaml, "test.yaml", "batch");
+  REQUIRE(batch.world.workloads.size() == 2);
+  CHECK(batch.world.workloads[1].batch.has_value());
+  CHECK(batch.world.workloads[1].backlog.count == 100);
+  CHECK(batch.world.workloads[1].client.empty());
+  CHECK(scenario::load_variant_text(yaml, "test.yaml", "bare").world.workloads[0].client.empty());
+  CHECK_FALSE(scenario_from(yaml).world.workloads[1].batch.has_value());
+}
+
+TEST_CASE("a --set applies to the base before a variant, and may add what the variant changes", "[scenario]") {
+  // The base's chat has no attempt_timeout; --set adds one, the variant changes it.
+  const std::string yaml = kBase + "variants:\n  quick:\n    workloads.chat.attempt_timeout: 5s\n";
+  const auto v = scenario::load_variant_text(yaml, "test.yaml", "quick", {"workloads.chat.attempt_timeout=20s"});
+  CHECK(v.world.workloads[0].attempt_timeout == 5s);
+  CHECK(scenario_from(yaml).world.workloads[0].attempt_timeout == std::nullopt);
+  // A --set the variant does not touch reaches it.
+  const auto w = scenario::load_variant_text(yaml, "test.yaml", "quick", {"workloads.chat.deadline=42s"});
+  CHECK(w.world.workloads[0].deadline == 42s);
 }
 
 TEST_CASE("a variant runs with its overrides", "[scenario]") {
