@@ -77,9 +77,13 @@ class Evaluator {
   std::map<double, Evaluation> known_;
 };
 
+/// A real value with six significant digits, so that what is run is what is printed (no
+/// 1.3250000000000002 from the arithmetic).
+double tidy(double v) { return std::stod(fmt::format("{:.6g}", v)); }
+
 double midpoint(double lo, double hi, bool integer) {
   if (integer) return lo + std::floor((hi - lo) / 2);
-  return lo + (hi - lo) / 2;
+  return tidy(lo + (hi - lo) / 2);
 }
 
 }  // namespace
@@ -154,7 +158,7 @@ SearchResult run_search(const SearchSpec& spec, const std::function<scenario::Sc
   std::vector<double> grid;
   for (int k = 0; k <= 4; ++k) {
     double v = spec.low + (spec.high - spec.low) * k / 4;
-    if (spec.integer) v = std::round(v);
+    v = spec.integer ? std::round(v) : tidy(v);
     if (grid.empty() || v != grid.back()) grid.push_back(v);
   }
   eval.evaluate(grid);

@@ -69,6 +69,16 @@ std::string show(const metrics::Estimate& e, int replications) {
   return fmt::format("{} ± {}", show(e.mean), show(e.high - e.mean));
 }
 
+/// A metric's value; durations of two minutes and more in minutes or hours, which read better.
+std::string show(const std::string& metric, const metrics::Estimate& e, int replications) {
+  const bool seconds = metric.find("_s.") != std::string::npos || metric.ends_with("_s");
+  if (!seconds || std::isnan(e.mean) || std::fabs(e.mean) < 120) return show(e, replications);
+  const double unit = std::fabs(e.mean) < 7200 ? 60 : 3600;
+  const char* name = unit == 60 ? "min" : "h";
+  if (replications < 2) return fmt::format("{:.2f} {}", e.mean / unit, name);
+  return fmt::format("{:.2f} ± {:.2f} {}", e.mean / unit, (e.high - e.mean) / unit, name);
+}
+
 nlohmann::ordered_json number_or_null(double v) {
   return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(report::round_significant(v));
 }
@@ -142,9 +152,9 @@ std::string table(const std::string& name, const SearchSpec& spec, const SearchR
     if (r.beyond)
       rows[0].push_back(fmt::format("{} (first beyond)", format_value(r.evaluations[*r.beyond].value, spec.integer)));
     for (std::size_t k = 0; k < spec.shown.size(); ++k) {
-      std::vector<std::string> row{spec.shown[k], show(a.metrics[k], spec.replications)};
+      std::vector<std::string> row{spec.shown[k], show(spec.shown[k], a.metrics[k], spec.replications)};
       if (r.beyond) {
-        std::string cell = show(r.evaluations[*r.beyond].metrics[k], spec.replications);
+        std::string cell = show(spec.shown[k], r.evaluations[*r.beyond].metrics[k], spec.replications);
         if (k < spec.requirements.size() && !holds(spec.requirements[k], r.evaluations[*r.beyond].metrics[k]))
           cell += " (fails)";
         row.push_back(cell);
@@ -177,7 +187,8 @@ std::string table(const std::string& name, const SearchSpec& spec, const SearchR
   for (const auto& e : r.evaluations) {
     std::string line = fmt::format("  {:>{}}  {:<5}", format_value(e.value, spec.integer), vw, e.feasible ? "yes" : "no");
     for (std::size_t k = 0; k < spec.requirements.size(); ++k)
-      line += fmt::format("  {:>{}}", show(e.metrics[k], spec.replications), spec.requirements[k].metric.size());
+      line += fmt::format("  {:>{}}", show(spec.shown[k], e.metrics[k], spec.replications),
+                          spec.requirements[k].metric.size());
     out += line + "\n";
   }
   return out;

@@ -120,15 +120,16 @@ spread over --jobs threads; the output does not depend on how many.
 
 Options)");
   std::vector<std::string> grids, sets;
-  std::string out, seed_text;
+  std::string out, seed_text, variant;
   int replications = 1;
-  int jobs = 1;
+  std::string jobs_text;
   visible.add_options()("help,h", "show this help")(
       "grid", po::value(&grids)->composing(), "PATH=V1,V2,...: values of one override (repeatable)")(
       "replications", po::value(&replications), "runs per point, seeds seed, seed+1, ... (default 1)")(
-      "jobs", po::value(&jobs), "threads to run on (default 1)")(
+      "jobs", po::value(&jobs_text), "threads to run on (default: all cores)")(
       "seed", po::value(&seed_text), "override the scenario's seed")(
       "set", po::value(&sets)->composing(), "override one value at every point: PATH=VALUE")(
+      "variant", po::value(&variant), "sweep the scenario's variant NAME instead of the base")(
       "out", po::value(&out), "the CSV file to write (required)");
   std::string file;
   po::variables_map vm;
@@ -137,7 +138,7 @@ Options)");
   if (out.empty()) throw UsageError("sweep needs --out F.csv (see 'ratesim sweep --help')");
   if (replications < 1 || replications > 10'000)
     throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
-  if (jobs < 1 || jobs > 256) throw UsageError(fmt::format("invalid value '{}' for --jobs: expected 1 to 256", jobs));
+  const int jobs = parse_jobs(jobs_text);
 
   std::vector<Axis> axes;
   for (const std::string& g : grids) axes.push_back(parse_grid(g));
@@ -160,7 +161,8 @@ Options)");
   for (const auto& p : points) {
     std::vector<std::string> point_sets = sets;
     for (std::size_t i = 0; i < axes.size(); ++i) point_sets.push_back(axes[i].path + "=" + p[i]);
-    scenarios.push_back(scenario::load_scenario_file(file, point_sets));
+    scenarios.push_back(variant.empty() ? scenario::load_scenario_file(file, point_sets)
+                                        : scenario::load_scenario_variant(file, variant, point_sets));
   }
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : scenarios[0].world.seed;
 

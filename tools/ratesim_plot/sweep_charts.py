@@ -28,7 +28,7 @@ class Sweep:
         self.x_values = list(dict.fromkeys(r[self.x] for r in self.means))
 
     def short(self, path):
-        return path.split(".")[-1]
+        return ".".join(path.split(".")[-2:])
 
     def lines(self):
         """[(label, [mean rows in x order])], one per combination of the other paths' values."""
@@ -107,6 +107,7 @@ def plot_sweep(plt, path):
     fig, axes = plt.subplots(1, len(panels), figsize=(4.8 * len(panels), 3.8), squeeze=False)
     for ax, (metric, title) in zip(axes.flat, panels):
         s.plot_metric(ax, metric, title)
+        ax.set_ylim(bottom=0)  # from zero, so that a 2% change looks like one
     if s.others:
         axes.flat[0].legend(fontsize=7)
     fig.suptitle(f"What {s.short(s.x)} buys: completed requests, time and cost per completed request", fontsize=11)
