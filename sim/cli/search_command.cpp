@@ -85,15 +85,17 @@ nlohmann::ordered_json number_or_null(double v) {
 
 nlohmann::ordered_json to_json(const SearchSpec& spec, const SearchResult& r) {
   using nlohmann::ordered_json;
+  // Whole numbers as integers when the search is over whole numbers.
+  auto value = [&](double v) { return spec.integer ? ordered_json(std::llround(v)) : ordered_json(v); };
   ordered_json j;
   j["schema"] = kSearchSchema;
   j["path"] = spec.path;
   j["goal"] = spec.maximize ? "maximize" : "minimize";
-  j["range"] = ordered_json::array({spec.low, spec.high});
+  j["range"] = ordered_json::array({value(spec.low), value(spec.high)});
   j["integer"] = spec.integer;
   j["replications"] = spec.replications;
-  j["answer"] = r.answer ? ordered_json(r.evaluations[*r.answer].value) : ordered_json(nullptr);
-  j["beyond"] = r.beyond ? ordered_json(r.evaluations[*r.beyond].value) : ordered_json(nullptr);
+  j["answer"] = r.answer ? value(r.evaluations[*r.answer].value) : ordered_json(nullptr);
+  j["beyond"] = r.beyond ? value(r.evaluations[*r.beyond].value) : ordered_json(nullptr);
   ordered_json reqs = ordered_json::array();
   static const char* const kOps[] = {"<=", "<", ">=", ">", "=="};
   for (const auto& q : spec.requirements)
@@ -107,7 +109,7 @@ nlohmann::ordered_json to_json(const SearchSpec& spec, const SearchResult& r) {
       m[spec.shown[k]] = number_or_null(e.metrics[k].mean);
       ci[spec.shown[k]] = ordered_json::array({number_or_null(e.metrics[k].low), number_or_null(e.metrics[k].high)});
     }
-    ordered_json item{{"value", e.value}, {"feasible", e.feasible}, {"metrics", std::move(m)}};
+    ordered_json item{{"value", value(e.value)}, {"feasible", e.feasible}, {"metrics", std::move(m)}};
     if (spec.replications > 1) item["intervals"] = std::move(ci);
     evals.push_back(std::move(item));
   }
