@@ -124,6 +124,7 @@ void World::run() {
   start();
   const Time horizon = kernel::kTimeZero + config_.duration;
   sim_.run_until(horizon);
+  if (sim_.stopped()) return;
   for (WorldObserver* o : observers_) o->on_horizon(horizon);
   slab_.for_each_live([&](client::Slot, Request& r) {
     if (r.finished) return;

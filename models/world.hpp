@@ -39,7 +39,8 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   /// REQUIRES: `o` outlives the world. Observers are called in the order they were added.
   void add_observer(WorldObserver* o) { observers_.push_back(o); }
 
-  /// Runs the simulation to the horizon, then ends every pending request as unfinished.
+  /// Runs the simulation to the horizon, then ends every pending request as unfinished. When
+  /// the simulation's stop flag ends it early, returns at once (the results are incomplete).
   void run();
 
   const WorldConfig& config() const { return config_; }

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
+#include "sim/report/output_set.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/summary_json.hpp"
 #include "sim/scenario/did_you_mean.hpp"
@@ -131,6 +133,10 @@ Options)");
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : s.world.seed;
   std::optional<nlohmann::ordered_json> baseline;
   if (!baseline_path.empty()) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(baseline_path, ec))
+      throw scenario::InputError(baseline_path, 0, 0,
+                                 "the baseline is a folder: expected its summary.json (from ratesim run --out)");
     std::ifstream in(baseline_path);
     if (!in) throw scenario::InputError(baseline_path, 0, 0, "cannot open the baseline summary");
     try {
@@ -141,6 +147,31 @@ Options)");
     if (!baseline->contains("schema") || (*baseline)["schema"] != report::kSummarySchema)
       throw scenario::InputError(baseline_path, 0, 0,
                                  fmt::format("not a summary.json: expected \"schema\": \"{}\"", report::kSummarySchema));
+  }
+  // The watched metrics under total, as paths: what a baseline must have, and what a
+  // --tolerance METRIC=... may name (a full path or its tail).
+  std::vector<std::string> watched_paths;
+  for (const Watched& w : kWatched) {
+    watched_paths.push_back(std::string("total.") + w.tail);
+    watched_paths.push_back(w.tail);
+    for (const auto& wl : s.world.workloads) watched_paths.push_back("workloads." + wl.name + "." + w.tail);
+  }
+  for (const auto& [metric, t] : metric_tolerance)
+    if (std::find(watched_paths.begin(), watched_paths.end(), metric) == watched_paths.end())
+      throw UsageError(fmt::format("invalid value '{}' for --tolerance: not a metric that check compares with a "
+                                   "baseline{}; expected one of {}",
+                                   metric, scenario::did_you_mean(metric, watched_paths), [] {
+                                     std::string names;
+                                     for (const Watched& w : kWatched) names += (names.empty() ? "" : ", ") + std::string(w.tail);
+                                     return names;
+                                   }()));
+  if (baseline) {
+    bool any = false;
+    for (const Watched& w : kWatched) any = any || report::summary_metric(*baseline, std::string("total.") + w.tail);
+    if (!any)
+      throw scenario::InputError(baseline_path, 0, 0,
+                                 "the baseline has none of the metrics check compares (total.requests.ok, "
+                                 "total.latency_s.p99, ...): expected a summary.json written by ratesim run --out");
   }
   if (s.expectations.empty() && !baseline)
     throw UsageError(fmt::format("nothing to check: {} has no expect: entries and no --baseline was given", file));
@@ -250,8 +281,9 @@ Options)");
                              o.passed ? "" : "  — " + o.message);
   std::cout << fmt::format("\n{} passed, {} failed\n", outcomes.size() - static_cast<std::size_t>(failed), failed);
 
+  report::OutputSet reports;
   if (!junit_path.empty()) {
-    report::AtomicFile f(junit_path);
+    report::AtomicFile& f = reports.file(junit_path);
     f.stream() << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                << fmt::format("<testsuite name=\"ratesim check {}\" tests=\"{}\" failures=\"{}\">\n",
                               xml_escape(s.name), outcomes.size(), failed);
@@ -263,10 +295,9 @@ Options)");
                                   xml_escape(o.message), xml_escape(show(o.value, replications)), xml_escape(o.bound));
     }
     f.stream() << "</testsuite>\n";
-    f.commit();
   }
   if (!markdown_path.empty()) {
-    report::AtomicFile f(markdown_path);
+    report::AtomicFile& f = reports.file(markdown_path);
     f.stream() << fmt::format("### ratesim check: {} — {} passed, {} failed\n\n", s.name,
                               outcomes.size() - static_cast<std::size_t>(failed), failed)
                << "| | check | value | expected |\n|---|---|---|---|\n";
@@ -279,8 +310,8 @@ Options)");
     for (const Outcome* op : ordered)
       f.stream() << fmt::format("| {} | `{}` | {} | {}{} |\n", op->passed ? "✅" : "❌", op->name,
                                 show(op->value, replications), op->bound, op->passed ? "" : " — " + op->message);
-    f.commit();
   }
+  reports.commit();
   return failed > 0 ? kExitCheckFailed : kExitOk;
 }
 

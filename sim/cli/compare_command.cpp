@@ -15,6 +15,7 @@
 #include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
+#include "sim/report/output_set.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/summary_json.hpp"
 #include "sim/scenario/scenario_loader.hpp"
@@ -112,7 +113,9 @@ Options)");
     columns.push_back(Column{.name = v, .scenario = scenario::load_scenario_variant(file, v, sets)});
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : columns[0].scenario.world.seed;
 
-  if (!out_dir.empty()) report::ensure_directory(out_dir);
+  // Every file appears when everything has run, or none does (and no empty folder is left).
+  report::OutputSet outputs;
+  if (!out_dir.empty()) outputs.directory(out_dir);
   // The counterfactual rows: the same run without acceleration limits. A run that acceleration
   // never refused is its own counterfactual.
   std::vector<ComparedMetric> metrics = compared_metrics();
@@ -128,17 +131,15 @@ Options)");
     for (int rep = 0; rep < replications; ++rep) {
       scenario::Scenario s = c.scenario;
       s.world.seed = seed + static_cast<std::uint64_t>(rep);
-      std::optional<report::AtomicFile> ts, limits, summary;
+      report::AtomicFile* summary = nullptr;
       RunOptions options;
       options.progress = total_runs == 1;  // several runs: one line counts them instead
       if (!out_dir.empty() && rep == 0) {
         const std::filesystem::path dir = std::filesystem::path(out_dir) / c.name;
-        report::ensure_directory(dir);
-        ts.emplace(dir / "timeseries.csv");
-        limits.emplace(dir / "limits.csv");
-        summary.emplace(dir / "summary.json");
-        options.timeseries = &ts->stream();
-        options.limits = &limits->stream();
+        outputs.directory(dir);
+        options.timeseries = &outputs.file(dir / "timeseries.csv").stream();
+        options.limits = &outputs.file(dir / "limits.csv").stream();
+        summary = &outputs.file(dir / "summary.json");
       }
       const RunResult result = run_scenario(s, options);
       const auto json = report::summary_to_json(result.summary);
@@ -149,12 +150,7 @@ Options)");
           path = "/total" + path.substr(std::string("/counterfactual/without_acceleration").size());
         c.values[m].push_back(metric_value(json, path));
       }
-      if (summary) {
-        summary->stream() << report::summary_json_text(result.summary);
-        summary->commit();
-        ts->commit();
-        limits->commit();
-      }
+      if (summary) summary->stream() << report::summary_json_text(result.summary);
       progress.done();
     }
     for (const auto& v : c.values) c.estimates.push_back(metrics::estimate(v));
@@ -251,7 +247,7 @@ Options)");
                                columns[c].name, flags[c]);
 
   if (!out_dir.empty()) {
-    report::AtomicFile csv(std::filesystem::path(out_dir) / "compare.csv");
+    report::AtomicFile& csv = outputs.file(std::filesystem::path(out_dir) / "compare.csv");
     csv.stream() << "variant,metric,value,ci_low,ci_high\n";
     for (const Column& c : columns)
       for (std::size_t m = 0; m < metrics.size(); ++m) {
@@ -261,7 +257,7 @@ Options)");
         csv.stream() << fmt::format("{},{},{},{},{}\n", c.name, metric, report::round_significant(e.mean),
                                     report::round_significant(e.low), report::round_significant(e.high));
       }
-    csv.commit();
+    outputs.commit();
     std::cout << fmt::format("wrote {}\n", (std::filesystem::path(out_dir) / "compare.csv").string());
   }
   return kExitOk;

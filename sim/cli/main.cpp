@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/cli/check_command.hpp"
+#include "sim/cli/interrupt.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/presets_command.hpp"
 #include "sim/cli/run_command.hpp"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   }
   const std::string& command = all[0];
   const std::vector<std::string> args(all.begin() + 1, all.end());
+  install_interrupt_handlers();
   try {
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << main_help();
@@ -43,6 +45,9 @@ int main(int argc, char** argv) {
     if (command == "sweep") return sweep_command(args);
     if (command == "search") return search_command(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
+  } catch (const Interrupted& e) {
+    std::cerr << "\nratesim: " << e.what() << "\n";
+    return 128 + e.signal();
   } catch (const ratesim::scenario::InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

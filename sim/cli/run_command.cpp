@@ -13,6 +13,7 @@
 #include "sim/metrics/diagnosis.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/atomic_file.hpp"
+#include "sim/report/output_set.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/progress_bar.hpp"
 #include "sim/report/summary_json.hpp"
@@ -86,39 +87,28 @@ int run_command(const std::vector<std::string>& args) {
   if (seed) s.world.seed = *seed;
 
   RunOptions options{.interval = *interval, .timeseries = nullptr, .progress = true};
-  std::optional<report::AtomicFile> summary_file, timeseries_file, limits_file, requests_file;
   if (vm.count("requests") && out_dir.empty())
     throw UsageError("--requests writes requests.csv into the --out folder: give --out DIR too");
+  // The files appear together when everything has run, or not at all.
+  report::OutputSet outputs;
+  report::AtomicFile* summary_file = nullptr;
   if (!out_dir.empty()) {
     const std::filesystem::path dir(out_dir);
-    report::ensure_directory(dir);
-    summary_file.emplace(dir / "summary.json");
-    timeseries_file.emplace(dir / "timeseries.csv");
-    limits_file.emplace(dir / "limits.csv");
-    options.timeseries = &timeseries_file->stream();
-    options.limits = &limits_file->stream();
-    if (vm.count("requests")) {
-      requests_file.emplace(dir / "requests.csv");
-      options.requests = &requests_file->stream();
-    }
+    outputs.directory(dir);
+    summary_file = &outputs.file(dir / "summary.json");
+    options.timeseries = &outputs.file(dir / "timeseries.csv").stream();
+    options.limits = &outputs.file(dir / "limits.csv").stream();
+    if (vm.count("requests")) options.requests = &outputs.file(dir / "requests.csv").stream();
   }
 
   const RunResult result = run_scenario(s, options);
   std::vector<SensitivityRow> sensitivity;
   if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, parse_jobs(jobs_text));
-  std::optional<report::AtomicFile> sensitivity_file;
-  if (!out_dir.empty() && !sensitivity.empty()) {
-    sensitivity_file.emplace(std::filesystem::path(out_dir) / "sensitivity.csv");
-    write_sensitivity_csv(sensitivity_file->stream(), sensitivity);
-  }
-
   if (summary_file) {
     summary_file->stream() << report::summary_json_text(result.summary);
-    summary_file->commit();
-    timeseries_file->commit();
-    limits_file->commit();
-    if (requests_file) requests_file->commit();
-    if (sensitivity_file) sensitivity_file->commit();
+    if (!sensitivity.empty())
+      write_sensitivity_csv(outputs.file(std::filesystem::path(out_dir) / "sensitivity.csv").stream(), sensitivity);
+    outputs.commit();
   }
   if (vm.count("json")) {
     std::cout << report::summary_json_text(result.summary);
@@ -129,9 +119,7 @@ int run_command(const std::vector<std::string>& args) {
                              report::with_separators(result.events), result.wall_seconds);
     std::cout << report::summary_table(result.summary, report::use_colour(stdout));
     if (!sensitivity.empty()) std::cout << sensitivity_table(sensitivity);
-    if (summary_file)
-      std::cout << fmt::format("\nwrote {}, {} and {}\n", summary_file->target().string(),
-                               timeseries_file->target().string(), limits_file->target().string());
+    if (summary_file) std::cout << fmt::format("\nwrote the outputs into {}\n", out_dir);
   }
   print_warnings(result.summary);
   return kExitOk;

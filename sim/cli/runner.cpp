@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "models/world.hpp"
+#include "sim/cli/interrupt.hpp"
 #include "sim/scenario/assumptions.hpp"
 #include "sim/metrics/limits_collector.hpp"
 #include "sim/metrics/summary_collector.hpp"
@@ -22,6 +23,7 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
 
   kernel::Simulation sim;
   sim.reserve(1024);
+  sim.set_stop_flag(stop_flag());
   models::World world(s.world, sim);
   // The groups the workloads' models can draw on — declared, routed to or named by a trace — in
   // the provider's order.
@@ -85,6 +87,8 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   }
 
   world.run();
+  if (sim.stopped())
+    throw Interrupted(stop_signal(), kernel::to_seconds(sim.now()), kernel::to_seconds(s.world.duration));
 
   RunResult result;
   result.summary = summary.summary();

@@ -13,6 +13,7 @@
 #include "sim/cli/search.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/atomic_file.hpp"
+#include "sim/report/output_set.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/units.hpp"
@@ -287,13 +288,11 @@ Options)");
 
   const auto json = to_json(spec, result);
   if (!out_dir.empty()) {
-    report::ensure_directory(out_dir);
-    report::AtomicFile j(std::filesystem::path(out_dir) / "search.json");
-    report::AtomicFile c(std::filesystem::path(out_dir) / "search.csv");
-    j.stream() << json.dump(2) << "\n";
-    write_csv(c.stream(), spec, result);
-    j.commit();
-    c.commit();
+    report::OutputSet outputs;
+    outputs.directory(out_dir);
+    outputs.file(std::filesystem::path(out_dir) / "search.json").stream() << json.dump(2) << "\n";
+    write_csv(outputs.file(std::filesystem::path(out_dir) / "search.csv").stream(), spec, result);
+    outputs.commit();
   }
   if (vm.count("json")) std::cout << json.dump(2) << "\n";
   else std::cout << table(first.name + (variant.empty() ? "" : " (" + variant + ")"), spec, result);

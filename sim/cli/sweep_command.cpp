@@ -12,6 +12,7 @@
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/report/output_set.hpp"
 #include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
@@ -142,8 +143,10 @@ Options)");
 
   std::vector<Axis> axes;
   for (const std::string& g : grids) axes.push_back(parse_grid(g));
-  // The output's folder is made (or found unwritable) before anything runs.
-  if (const auto parent = std::filesystem::path(out).parent_path(); !parent.empty()) report::ensure_directory(parent);
+  // The output's folder is made (or found unwritable) before anything runs, and removed again
+  // if the sweep fails and leaves it empty.
+  report::OutputSet outputs;
+  if (const auto parent = std::filesystem::path(out).parent_path(); !parent.empty()) outputs.directory(parent);
   // Every point, loaded (and so validated) before anything runs.
   std::vector<std::vector<std::string>> points{{}};
   for (const Axis& a : axes) {
@@ -180,7 +183,7 @@ Options)");
       values[i].push_back(metric_value(json, m.path));
   }, &progress);
 
-  report::AtomicFile csv(out);
+  report::AtomicFile& csv = outputs.file(out);
   csv.stream() << "point";
   for (const Axis& a : axes) csv.stream() << "," << csv_field(a.path);
   csv.stream() << ",replication,seed";
@@ -218,7 +221,7 @@ Options)");
       csv.stream() << "\n";
     }
   }
-  csv.commit();
+  outputs.commit();
   std::cout << fmt::format("{}: {} points × {} replications = {} runs on {} thread{}\n\n", scenarios[0].name,
                            points.size(), replications, runs, jobs, jobs == 1 ? "" : "s");
   std::cout << sweep_table(axes, points, values, replications);

@@ -4,6 +4,7 @@
 // small index stored in each event, so events stay plain data.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -36,7 +37,14 @@ class Simulation {
   /// Runs until no events are left.
   void run();
   /// Runs every event due at or before `end`, then sets the clock to `end`. Later events stay.
+  /// Returns early, with the clock at the last event run, when the stop flag is raised.
   void run_until(Time end);
+
+  /// A flag another party may raise (a signal handler) to stop run_until between events; it is
+  /// read every few thousand events. REQUIRES: `flag` outlives the runs.
+  void set_stop_flag(const std::atomic<bool>* flag) { stop_ = flag; }
+  /// Whether the last run_until returned early because of the stop flag.
+  bool stopped() const { return stopped_; }
 
   std::uint64_t events_run() const { return events_run_; }
   std::size_t pending() const { return queue_.size(); }
@@ -47,6 +55,8 @@ class Simulation {
   std::vector<EventHandler*> handlers_;
   Time now_ = kTimeZero;
   std::uint64_t events_run_ = 0;
+  const std::atomic<bool>* stop_ = nullptr;
+  bool stopped_ = false;
 };
 
 }  // namespace ratesim::kernel

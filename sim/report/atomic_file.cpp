@@ -23,10 +23,16 @@ AtomicFile::~AtomicFile() {
   std::filesystem::remove(temp_, ignored);
 }
 
-void AtomicFile::commit() {
+void AtomicFile::finish() {
+  if (finished_) return;
   out_.flush();
   out_.close();
-  if (!out_) throw OutputError("cannot write " + target_.string() + ": write failed");
+  if (!out_) throw OutputError("cannot write " + target_.string() + ": write failed (disk full?)");
+  finished_ = true;
+}
+
+void AtomicFile::commit() {
+  finish();
   std::error_code ec;
   std::filesystem::rename(temp_, target_, ec);
   if (ec) throw OutputError("cannot write " + target_.string() + ": " + ec.message());

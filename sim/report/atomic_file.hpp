@@ -24,7 +24,10 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   std::ostream& stream() { return out_; }
-  /// Flushes, closes and renames into place. Throws OutputError on any write failure.
+  /// Flushes and closes the temporary. Throws OutputError on any write failure. (commit() does
+  /// it too; an OutputSet finishes every file before it renames any.)
+  void finish();
+  /// Finishes and renames into place. Throws OutputError on any write failure.
   void commit();
 
   const std::filesystem::path& target() const { return target_; }
@@ -33,6 +36,7 @@ class AtomicFile {
   std::filesystem::path target_;
   std::filesystem::path temp_;
   std::ofstream out_;
+  bool finished_ = false;
   bool committed_ = false;
 };
 

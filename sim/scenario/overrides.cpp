@@ -6,6 +6,7 @@
 
 #include "sim/scenario/did_you_mean.hpp"
 #include "sim/scenario/input_error.hpp"
+#include "sim/scenario/yaml_guard.hpp"
 #include "sim/scenario/units.hpp"
 
 namespace ratesim::scenario {
@@ -105,6 +106,10 @@ void apply_set(YAML::Node root, const std::string& assignment, Source& src) {
                      fmt::format("invalid YAML value '{}': {}", text, e.msg));
   }
   if (!value.IsDefined() || value.IsNull()) value = YAML::Node(text.empty() ? "" : text);
+  if (const auto too_big = measure_yaml(value)) {
+    const YAML::Mark m = too_big->at.Mark();
+    throw InputError(label, 1, value_column + (m.is_null() ? 0 : m.column) + 1, too_big->message);
+  }
 
   if (const std::string problem = apply_path(root, path, value); !problem.empty())
     throw InputError(label, 0, 0, problem);

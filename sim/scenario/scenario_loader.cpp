@@ -19,6 +19,7 @@
 #include "sim/scenario/provider_reader.hpp"
 #include "sim/scenario/units.hpp"
 #include "sim/scenario/workload_reader.hpp"
+#include "sim/scenario/yaml_guard.hpp"
 #include "models/traffic/arrival_process.hpp"
 
 namespace ratesim::scenario {
@@ -156,6 +157,7 @@ YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::
   } catch (const YAML::ParserException& e) {
     src.fail_at(e.mark, "YAML syntax error: " + e.msg);
   }
+  if (const auto too_big = measure_yaml(root)) src.fail_at(too_big->at.Mark(), too_big->message);
   if (!root.IsMap())
     src.fail_at(root.Mark().is_null() ? YAML::Mark() : root.Mark(),
                 "expected a scenario: a mapping with name, duration, provider and workloads");
