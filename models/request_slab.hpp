@@ -3,11 +3,23 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "models/request.hpp"
 
 namespace ratesim::models {
+
+/// The most requests alive at once (arrived, not yet ended). At about 190 bytes each (the
+/// request and its share of the queues) this is about 4 GB; a scenario that needs more would
+/// exhaust memory, so it is stopped as bad input instead.
+inline constexpr std::size_t kMaxLiveRequests = 20'000'000;
+
+/// Thrown when a scenario would hold more than kMaxLiveRequests at once.
+class TooManyPending : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class RequestSlab {
  public:

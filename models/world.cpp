@@ -172,8 +172,10 @@ void World::schedule_user(std::uint16_t w) {
   Workload& wl = *workloads_[w];
   // At least a millisecond of thought: a request that ends at once (a refusal with no network
   // delay) must not let a user loop at one instant for ever.
-  const Duration think =
-      std::max<Duration>(kernel::from_seconds(wl.config->users.think.sample(wl.think_rng)), 1ms);
+  // Drawn from a distribution with no upper bound: clamped to a year, like service times, so
+  // that now + think cannot overflow (a year is past any horizon).
+  const Duration think = std::clamp<Duration>(kernel::from_seconds(wl.config->users.think.sample(wl.think_rng)),
+                                              1ms, std::chrono::hours(24 * 365));
   const Time at = sim_.now() + think;
   if (at <= kernel::kTimeZero + config_.duration) sim_.schedule(at, handler_, kUserNext, w);
 }
@@ -276,6 +278,12 @@ void World::replay(std::uint16_t w) {
 void World::arrive(std::uint16_t w, std::uint64_t count, const traffic::TraceRecord* rec) {
   Workload& wl = *workloads_[w];
   const WorkloadConfig& wc = *wl.config;
+  if (slab_.live() + count > kMaxLiveRequests)
+    throw TooManyPending("workload '" + wc.name + "' would have " + std::to_string(slab_.live() + count) +
+                         " requests pending at once at " + std::to_string(kernel::to_seconds(sim_.now())) +
+                         " s: ratesim holds at most " + std::to_string(kMaxLiveRequests) +
+                         " (about 190 bytes each); lower its rate or count, or let its client shed "
+                         "load (a queue's max, a deadline)");
   for (std::uint64_t i = 0; i < count; ++i) {
     const client::Slot s = slab_.allocate();
     Request& r = slab_[s];

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/request_slab.hpp"
 #include "sim/cli/check_command.hpp"
 #include "sim/cli/interrupt.hpp"
 #include "sim/cli/compare_command.hpp"
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
   } catch (const Interrupted& e) {
     std::cerr << "\nratesim: " << e.what() << "\n";
     return 128 + e.signal();
+  } catch (const ratesim::models::TooManyPending& e) {
+    std::cerr << "\nratesim: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const ratesim::scenario::InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

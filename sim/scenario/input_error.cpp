@@ -1,5 +1,7 @@
 #include "sim/scenario/input_error.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace ratesim::scenario {
@@ -18,5 +20,19 @@ InputError::InputError(std::string file, int line, int column, std::string messa
       line_(line),
       column_(column),
       message_(std::move(message)) {}
+
+void check_input_file(const std::string& path, std::uintmax_t max_bytes, const std::string& what) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status))
+    throw InputError(path, 0, 0, "cannot open " + what + ": no such file");
+  if (!std::filesystem::is_regular_file(status))
+    throw InputError(path, 0, 0, "cannot read " + what + ": not a regular file (a folder, device or pipe)");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes)
+    throw InputError(path, 0, 0,
+                     "the " + what + " is " + std::to_string(size >> 20) + " MiB: ratesim reads at most " +
+                         std::to_string(max_bytes >> 20) + " MiB");
+}
 
 }  // namespace ratesim::scenario

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <cstdint>
 #include <string>
 
 namespace ratesim::scenario {
@@ -23,5 +24,14 @@ class InputError : public std::runtime_error {
   int column_;
   std::string message_;
 };
+
+/// Largest scenario file read (a scenario is a page of YAML; traces are separate CSV files).
+inline constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+/// Largest trace file read (about 30 million records).
+inline constexpr std::uintmax_t kMaxTraceBytes = 1u << 30;
+
+/// Throws InputError unless `path` is a regular file of at most `max_bytes` (a device such as
+/// /dev/zero, a FIFO or a folder is refused before anything is read). `what` names it.
+void check_input_file(const std::string& path, std::uintmax_t max_bytes, const std::string& what);
 
 }  // namespace ratesim::scenario

@@ -199,6 +199,7 @@ Scenario read_checked(const Source& src, const YAML::Node& root) {
 }
 
 std::string read_text(const std::string& path) {
+  check_input_file(path, kMaxScenarioBytes, "scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, 0, fmt::format("cannot open scenario file: {}", std::strerror(errno)));
   std::ostringstream text;

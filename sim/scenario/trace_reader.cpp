@@ -40,6 +40,7 @@ std::vector<Field> split(const std::string& line) {
 }  // namespace
 
 models::traffic::Trace read_trace(const std::string& path, double time_scale) {
+  check_input_file(path, kMaxTraceBytes, "trace file");
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, 0, fmt::format("cannot open trace file: {}", std::strerror(errno)));
   const std::vector<std::string> known{"time_s", "input_tokens", "output_tokens", "max_tokens",

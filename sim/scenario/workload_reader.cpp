@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 
+#include "models/request_slab.hpp"
 #include "sim/scenario/did_you_mean.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/node_reader.hpp"
@@ -58,6 +59,10 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
       t.bursts.push_back({.at = read_duration(src, at, "at"),
                           .count = static_cast<std::uint64_t>(
                               read_integer(src, value, "burst", 1, kMaxRequests))});
+      if (t.bursts.back().count > models::kMaxLiveRequests)
+        src.fail(value, fmt::format("invalid value {} for 'burst': more requests at once than ratesim holds "
+                                    "(at most {}, about 190 bytes each); spread them with a 'count' phase",
+                                    quote(value), models::kMaxLiveRequests));
       continue;
     }
     if (at.IsDefined())
@@ -200,8 +205,13 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
   } else if (backlog.IsDefined()) {
     w.kind = WorkloadConfig::Kind::kBacklog;
     MapReader b(src, backlog, "backlog");
-    w.backlog.count = static_cast<std::uint64_t>(
-        read_integer(src, b.require("count"), "count", 0, kMaxRequests));
+    const YAML::Node count = b.require("count");
+    w.backlog.count = static_cast<std::uint64_t>(read_integer(src, count, "count", 0, kMaxRequests));
+    if (w.backlog.count > models::kMaxLiveRequests)
+      src.fail(count, fmt::format("invalid value {} for 'count': a backlog is pending all at once, and "
+                                  "ratesim holds at most {} pending requests (about 190 bytes each); "
+                                  "split it into backlogs at different times, or use traffic phases",
+                                  quote(count), models::kMaxLiveRequests));
     if (auto at = b.get("at"); at.IsDefined()) w.backlog.at = read_duration(src, at, "at");
     b.finish();
   }
