@@ -8,9 +8,19 @@
 
 namespace ratesim::report {
 
-AtomicFile::AtomicFile(std::filesystem::path target)
-    : target_(std::move(target)),
-      temp_(target_.string() + ".tmp-" + std::to_string(::getpid())) {
+AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)), path_(target_) {
+  std::error_code ec;
+  // A link is written through: the file it points to is replaced, the link stays.
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(path_, ec))) {
+    const auto resolved = std::filesystem::canonical(path_, ec);
+    if (!ec) path_ = resolved;
+  }
+  const auto status = std::filesystem::status(path_, ec);
+  // A device or a pipe (/dev/stdout, a FIFO) cannot be replaced: it is written directly.
+  direct_ = !ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
+  if (std::filesystem::is_directory(status))
+    throw OutputError("cannot write " + target_.string() + ": it is a folder");
+  temp_ = direct_ ? path_ : std::filesystem::path(path_.string() + ".tmp-" + std::to_string(::getpid()));
   out_.open(temp_, std::ios::binary | std::ios::trunc);
   if (!out_)
     throw OutputError("cannot write " + target_.string() + ": " + std::strerror(errno));
@@ -19,6 +29,7 @@ AtomicFile::AtomicFile(std::filesystem::path target)
 AtomicFile::~AtomicFile() {
   if (committed_) return;
   out_.close();
+  if (direct_) return;  // never remove a device or a pipe
   std::error_code ignored;
   std::filesystem::remove(temp_, ignored);
 }
@@ -33,8 +44,12 @@ void AtomicFile::finish() {
 
 void AtomicFile::commit() {
   finish();
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
   std::error_code ec;
-  std::filesystem::rename(temp_, target_, ec);
+  std::filesystem::rename(temp_, path_, ec);
   if (ec) throw OutputError("cannot write " + target_.string() + ": " + ec.message());
   committed_ = true;
 }

@@ -1,6 +1,8 @@
 // An output file that appears whole or not at all: written under a temporary name in the same
 // folder and renamed over the target on commit(). Destroyed uncommitted, it removes the
-// temporary, so a failed run never leaves half a file.
+// temporary, so a failed run never leaves half a file. A symbolic link is written through (the
+// file it points to is replaced, the link kept); a device or a pipe (/dev/stdout, a FIFO) is
+// written directly, as it cannot be replaced.
 #pragma once
 
 #include <filesystem>
@@ -31,10 +33,16 @@ class AtomicFile {
   void commit();
 
   const std::filesystem::path& target() const { return target_; }
+  /// The file a commit replaces (the target, or what its link points to).
+  const std::filesystem::path& replaced() const { return path_; }
+  /// Whether it is a device or pipe written in place (nothing to rename or remove).
+  bool direct() const { return direct_; }
 
  private:
-  std::filesystem::path target_;
+  std::filesystem::path target_;  ///< as given, for messages
+  std::filesystem::path path_;    ///< what is replaced: the target, or the file its link points to
   std::filesystem::path temp_;
+  bool direct_ = false;           ///< a device or pipe, written in place
   std::ofstream out_;
   bool finished_ = false;
   bool committed_ = false;

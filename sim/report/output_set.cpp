@@ -33,7 +33,8 @@ void OutputSet::commit() {
     for (; renamed < files_.size(); ++renamed) files_[renamed]->commit();
   } catch (...) {
     std::error_code ignored;
-    for (std::size_t i = 0; i < renamed; ++i) std::filesystem::remove(files_[i]->target(), ignored);
+    for (std::size_t i = 0; i < renamed; ++i)
+      if (!files_[i]->direct()) std::filesystem::remove(files_[i]->replaced(), ignored);
     throw;
   }
   committed_ = true;

@@ -25,7 +25,7 @@ void check_input_file(const std::string& path, std::uintmax_t max_bytes, const s
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status))
-    throw InputError(path, 0, 0, "cannot open " + what + ": no such file");
+    throw InputError(path, 0, 0, "cannot open " + what + ": No such file or directory");
   if (!std::filesystem::is_regular_file(status))
     throw InputError(path, 0, 0, "cannot read " + what + ": not a regular file (a folder, device or pipe)");
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
