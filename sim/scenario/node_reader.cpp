@@ -63,6 +63,21 @@ void Source::fail(const YAML::Node& at, const std::string& message) const {
   fail_at(at.Mark(), message);
 }
 
+void Source::remember_key(const YAML::Node& map, const std::string& key, KeyOrigin origin) {
+  keys_.push_back(KeyRecord{.map = map, .key = key, .origin = std::move(origin)});
+}
+
+void Source::fail_key(const YAML::Node& map, const YAML::Node& key, const std::string& message) const {
+  if (!key.Mark().is_null()) fail(key, message);
+  const std::string name = key.IsScalar() ? key.Scalar() : "";
+  for (auto k = keys_.rbegin(); k != keys_.rend(); ++k) {
+    if (k->key != name || !k->map.is(map)) continue;
+    if (k->origin.key) fail_key(YAML::Node(), *k->origin.key, message);
+    throw InputError(k->origin.label, k->origin.line, k->origin.column, message);
+  }
+  fail(key, message);
+}
+
 void Source::fail_at(const YAML::Mark& mark, const std::string& message) const {
   if (mark.is_null()) throw InputError(file_, 0, 0, message);
   throw InputError(file_, mark.line + 1, mark.column + 1, message);
@@ -111,8 +126,8 @@ void MapReader::finish() const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
     if (std::find(known_.begin(), known_.end(), key) == known_.end())
-      src_.fail(kv.first,
-                fmt::format("unknown key '{}' in {}{}", key, what_, did_you_mean(key, known_)));
+      src_.fail_key(node_, kv.first,
+                    fmt::format("unknown key '{}' in {}{}", key, what_, did_you_mean(key, known_)));
   }
 }
 

@@ -33,6 +33,20 @@ class Source {
   [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& message) const;
 
   const std::string& file() const { return file_; }
+  /// Where a mapping key that was made rather than parsed comes from: a key laid in by a
+  /// preset merge (the original key node), or added by a --set or a variant (a label and
+  /// column, or the variant's path key).
+  struct KeyOrigin {
+    std::optional<YAML::Node> key;  ///< an original key node with a position
+    std::string label;     ///< else: where it came from, e.g. "--set provider.x=1"
+    int line = 1;
+    int column = 0;
+  };
+  /// Records that `key` of `map` comes from `origin`.
+  void remember_key(const YAML::Node& map, const std::string& key, KeyOrigin origin);
+  /// Throws InputError at key `key` of `map`: its own position, or where it came from.
+  [[noreturn]] void fail_key(const YAML::Node& map, const YAML::Node& key, const std::string& message) const;
+
   /// The provider preset the scenario is laid over ("" for none).
   void set_preset(std::string name) { preset_ = std::move(name); }
   const std::string& preset() const { return preset_; }
@@ -47,6 +61,12 @@ class Source {
   std::string file_;
   std::string preset_;
   std::vector<Override> overrides_;
+  struct KeyRecord {
+    YAML::Node map;
+    std::string key;
+    KeyOrigin origin;
+  };
+  std::vector<KeyRecord> keys_;
 };
 
 /// How a node is quoted in a message: a scalar as 'text', collections by kind.

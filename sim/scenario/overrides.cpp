@@ -54,11 +54,13 @@ std::vector<std::string> names_in(const YAML::Node& n) {
 
 }  // namespace
 
-std::string apply_path(YAML::Node root, const std::string& path, const YAML::Node& value) {
+std::string apply_path(YAML::Node root, const std::string& path, const YAML::Node& value,
+                       std::vector<AddedKey>* added) {
   const std::vector<std::string> segments = split_path(path);
   YAML::Node node = root;
   std::string walked;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
+  std::size_t offset = 0;  // of the segment in the path
+  for (std::size_t i = 0; i < segments.size(); offset += segments[i].size() + 1, ++i) {
     const std::string& seg = segments[i];
     const bool last = i + 1 == segments.size();
     const std::string here = walked.empty() ? seg : walked + "." + seg;
@@ -74,7 +76,9 @@ std::string apply_path(YAML::Node root, const std::string& path, const YAML::Nod
       node.reset(item);
     } else if (node.IsMap() || node.IsNull()) {
       if (last) {
+        const bool is_new = !node.IsMap() || !node[seg].IsDefined();
         node[seg] = value;
+        if (is_new && added) added->push_back(AddedKey{.map = node, .key = seg, .offset = offset});
         break;
       }
       YAML::Node child = node[seg];
@@ -111,9 +115,15 @@ void apply_set(YAML::Node root, const std::string& assignment, Source& src) {
     throw InputError(label, 1, value_column + (m.is_null() ? 0 : m.column) + 1, too_big->message);
   }
 
-  if (const std::string problem = apply_path(root, path, value); !problem.empty())
+  std::vector<AddedKey> added;
+  if (const std::string problem = apply_path(root, path, value, &added); !problem.empty())
     throw InputError(label, 0, 0, problem);
   src.add_override(value, label, value_column);
+  // A key the argument added is reported at its column in the argument.
+  const int path_column = static_cast<int>(std::string("--set ").size());
+  for (const AddedKey& k : added)
+    src.remember_key(k.map, k.key, Source::KeyOrigin{.key = std::nullopt, .label = label, .line = 1,
+                                                       .column = path_column + static_cast<int>(k.offset) + 1});
 }
 
 }  // namespace ratesim::scenario

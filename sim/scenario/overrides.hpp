@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -18,8 +19,16 @@ namespace ratesim::scenario {
 /// them point into the argument. Throws InputError (labelled "--set") on a bad path or value.
 void apply_set(YAML::Node root, const std::string& assignment, Source& src);
 
+/// A mapping key an override created (it was not in the scenario before).
+struct AddedKey {
+  YAML::Node map;
+  std::string key;
+  std::size_t offset = 0;  ///< where its segment starts in the path
+};
+
 /// Sets the node at `path` in `root` to `value`. Returns "" or what is wrong with the path
-/// ("no key 'x' in the scenario (did you mean ...)").
-std::string apply_path(YAML::Node root, const std::string& path, const YAML::Node& value);
+/// ("no key 'x' in the scenario (did you mean ...)"). With `added`, reports the keys it created.
+std::string apply_path(YAML::Node root, const std::string& path, const YAML::Node& value,
+                       std::vector<AddedKey>* added = nullptr);
 
 }  // namespace ratesim::scenario

@@ -132,16 +132,26 @@ YAML::Node child(const YAML::Node& map, const std::string& key) {
 
 /// `over` laid on `base`: mappings merge key by key, anything else in `over` replaces. Builds
 /// new mapping nodes and mutates neither input, so every leaf keeps its origin for messages.
-YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
+/// The keys of the new mappings are new nodes; `src` remembers the original of each, so that a
+/// mistake in one is reported where it was written.
+YAML::Node merge(const YAML::Node& base, const YAML::Node& over, Source& src) {
   if (!base.IsMap() || !over.IsMap()) return over;
   YAML::Node out(YAML::NodeType::Map);
   for (const auto& kv : base) {
     const std::string key = kv.first.Scalar();
     const YAML::Node o = child(over, key);
-    out[key] = o.IsDefined() ? merge(kv.second, o) : kv.second;
+    out[key] = o.IsDefined() ? merge(kv.second, o, src) : kv.second;
+    YAML::Node original = kv.first;
+    if (o.IsDefined())  // the scenario's own key, not the preset's
+      for (const auto& okv : over)
+        if (okv.first.Scalar() == key) original = okv.first;
+    src.remember_key(out, key, Source::KeyOrigin{.key = original});
   }
   for (const auto& kv : over)
-    if (!child(base, kv.first.Scalar()).IsDefined()) out[kv.first.Scalar()] = kv.second;
+    if (!child(base, kv.first.Scalar()).IsDefined()) {
+      out[kv.first.Scalar()] = kv.second;
+      src.remember_key(out, kv.first.Scalar(), Source::KeyOrigin{.key = kv.first});
+    }
   return out;
 }
 
@@ -179,7 +189,7 @@ YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::
       const YAML::Node preset_root = YAML::Load(std::string(preset->text));
       src.add_file(preset_root, "presets/" + std::string(preset->name) + ".yaml");
       src.set_preset(wanted);
-      YAML::Node merged = merge(child(preset_root, "provider"), provider);
+      YAML::Node merged = merge(child(preset_root, "provider"), provider, src);
       merged.remove("preset");  // expanded: the resolved scenario stands on its own
       root["provider"] = merged;
     }
@@ -219,8 +229,10 @@ Scenario read_variant(const std::string& text, const std::string& label,
   YAML::Node root = prepare(text, src, sets);
   for (const auto& kv : overrides) {
     const std::string path = read_string(src, kv.first, "variant path");
-    if (const std::string problem = apply_path(root, path, kv.second); !problem.empty())
+    std::vector<AddedKey> added;
+    if (const std::string problem = apply_path(root, path, kv.second, &added); !problem.empty())
       src.fail(kv.first, fmt::format("in variant '{}': {}", name, problem));
+    for (const AddedKey& k : added) src.remember_key(k.map, k.key, Source::KeyOrigin{.key = kv.first});
   }
   Scenario s = read_checked(src, root);
   s.variant = name;
