@@ -33,6 +33,9 @@ Simulates the scenario in FILE and prints a summary table: requests by outcome, 
 
 Options)";
 
+/// Most rows timeseries.csv and limits.csv may have together (about a gigabyte).
+constexpr double kMaxSeriesRows = 1e7;
+
 std::string describe_duration(double seconds) {
   if (seconds >= 3600 && static_cast<long long>(seconds) % 3600 == 0)
     return fmt::format("{}h", static_cast<long long>(seconds) / 3600);
@@ -82,9 +85,22 @@ int run_command(const std::vector<std::string>& args) {
   std::optional<std::uint64_t> seed;
   if (vm.count("seed")) seed = parse_seed(seed_text);
 
+  if (vm.count("variant") && variant.empty())
+    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
   scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(file, sets)
                                          : scenario::load_scenario_variant(file, variant, sets);
   if (seed) s.world.seed = *seed;
+  // The time series has a row per interval per workload (and "all"), limits.csv one per budget:
+  // an interval too short for the horizon would write without bound.
+  if (*interval > s.world.duration)
+    throw UsageError(fmt::format("invalid value '{}' for --interval: expected at most the scenario's duration ({})",
+                                 interval_text, scenario::format_duration(s.world.duration)));
+  const double rows = kernel::to_seconds(s.world.duration) / kernel::to_seconds(*interval) *
+                      static_cast<double>(s.world.workloads.size() + 1 + 4 * s.world.provider.groups.size());
+  if (rows > kMaxSeriesRows)
+    throw UsageError(fmt::format("invalid value '{}' for --interval: it would write about {:.3g} time-series rows "
+                                 "(at most {:.0e}); choose a longer interval",
+                                 interval_text, rows, kMaxSeriesRows));
 
   RunOptions options{.interval = *interval, .timeseries = nullptr, .progress = true};
   if (vm.count("requests") && out_dir.empty())

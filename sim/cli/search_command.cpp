@@ -239,6 +239,8 @@ Options)");
                           "\nExit codes: 0 an answer was found, 1 no value in the range meets the requirements, "
                           "2 bad input or usage.\n"))
     return kExitOk;
+  if (vm.count("variant") && variant.empty())
+    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
   if (vary_text.empty()) throw UsageError("search needs --vary PATH=LO..HI (see 'ratesim search --help')");
   if (vm.count("maximize") == vm.count("minimize"))
     throw UsageError("search needs exactly one of --maximize and --minimize");

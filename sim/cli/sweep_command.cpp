@@ -135,6 +135,8 @@ Options)");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("sweep", args, visible, vm, file)) return kExitOk;
+  if (vm.count("variant") && variant.empty())
+    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
   if (grids.empty()) throw UsageError("sweep needs at least one --grid PATH=V1,V2,... (see 'ratesim sweep --help')");
   if (out.empty()) throw UsageError("sweep needs --out F.csv (see 'ratesim sweep --help')");
   if (replications < 1 || replications > 10'000)

@@ -222,7 +222,12 @@ std::vector<models::client::LayerConfig> read_client(const Source& src, const YA
     } else if (kind == "throttle") {
       MapReader m(src, body.IsNull() ? YAML::Node(YAML::NodeType::Map) : body, "throttle layer");
       models::client::ThrottleConfig c;
-      if (auto v = m.get("k"); v.IsDefined()) c.k = read_number(src, v, "k", 0);
+      if (auto v = m.get("k"); v.IsDefined()) {
+        c.k = read_number(src, v, "k", 0);
+        // Below 1 the throttle refuses requests even when every one is accepted.
+        if (c.k < 1)
+          src.fail(v, fmt::format("invalid value {} for 'k': expected at least 1 (the SRE book uses 2)", quote(v)));
+      }
       if (auto v = m.get("window"); v.IsDefined()) c.window = read_duration(src, v, "window", 1s);
       m.finish();
       layers.emplace_back(c);

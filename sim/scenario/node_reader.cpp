@@ -226,12 +226,20 @@ double read_quantity(const Source& src, const YAML::Node& n, const std::string& 
   switch (q) {
     case Quantity::kSeconds:
       return kernel::to_seconds(read_duration(src, n, field));
-    case Quantity::kTokens:
-      return read_number(src, n, field, 1);
+    case Quantity::kTokens: {
+      const double v = read_number(src, n, field, 1);
+      // Ten times the largest context window offered today; more is surely a typo, and would be
+      // clamped when drawn.
+      if (v > kMaxTokens)
+        src.fail(n, fmt::format("invalid value {} for '{}': expected a number of tokens from 1 to {:.0f}",
+                                quote(n), field, kMaxTokens));
+      return v;
+    }
     case Quantity::kPerSecond: {
       const double v = read_number(src, n, field, 0);
-      if (v <= 0)
-        src.fail(n, fmt::format("invalid value {} for '{}': expected a number > 0", quote(n), field));
+      if (v < kMinPerSecond)
+        src.fail(n, fmt::format("invalid value {} for '{}': expected a speed of at least {} per second",
+                                quote(n), field, kMinPerSecond));
       return v;
     }
   }
@@ -295,7 +303,11 @@ kernel::Distribution read_distribution(const Source& src, const YAML::Node& n,
     case 2: {  // lognormal: {median, sigma}
       MapReader m(src, body, "'" + inner + "'");
       const double median = read_positive(src, m.require("median"), inner + ".median", q);
-      const double sigma = read_number(src, m.require("sigma"), inner + ".sigma", 0);
+      const YAML::Node sigma_node = m.require("sigma");
+      const double sigma = read_number(src, sigma_node, inner + ".sigma", 0);
+      // e^(3 × 5) is a factor of three million between the median and a 3-sigma draw already.
+      if (sigma > 5)
+        src.fail(sigma_node, fmt::format("invalid value {} for '{}.sigma': expected 0 to 5", quote(sigma_node), inner));
       m.finish();
       d = Distribution::lognormal(median, sigma);
       break;

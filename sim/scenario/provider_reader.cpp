@@ -121,6 +121,11 @@ models::provider::Acceleration read_acceleration(const Source& src, const YAML::
   };
   number("floor", a.floor, 100);
   number("max_ratio", a.max_ratio, 1000);
+  // Below 1 even a steady load at its own baseline would be refused.
+  if (auto v = m.get("max_ratio"); v.IsDefined() && a.max_ratio < 1)
+    src.fail(v, fmt::format("invalid value {} for 'max_ratio': expected 1 to 1000 (below 1 a steady load "
+                            "would be refused)",
+                            quote(v)));
   duration("short_window", a.short_window);
   duration("baseline_window", a.baseline_window);
   if (auto v = m.get("initial_load"); v.IsDefined()) a.initial_load = read_number(src, v, "initial_load", 0);

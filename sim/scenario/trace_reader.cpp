@@ -57,6 +57,9 @@ models::traffic::Trace read_trace(const std::string& path, double time_scale) {
                        fmt::format("unknown column '{}'{}: expected time_s, input_tokens, "
                                    "output_tokens, and optionally max_tokens, model, cached_tokens",
                                    header[i].text, did_you_mean(header[i].text, known)));
+    if (column_of[static_cast<std::size_t>(it - known.begin())] >= 0)
+      throw InputError(path, 1, header[i].column,
+                       fmt::format("duplicate column '{}': each column appears once in the header", header[i].text));
     column_of[static_cast<std::size_t>(it - known.begin())] = static_cast<int>(i);
   }
   for (std::size_t k = 0; k < 3; ++k)
