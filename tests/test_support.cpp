@@ -1,5 +1,13 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "models/world.hpp"
 #include "sim/scenario/input_error.hpp"
 
@@ -37,6 +45,23 @@ std::string provider_yaml(const std::string& limits, const std::string& extra) {
          "      limits: " + limits + "\n"
          "      price: {input: 1, output: 5}\n"
          "      latency: {ttft: 1s, output_tps: 1000000000}\n";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+BinaryResult run_ratesim(const std::string& args) {
+  // One folder per test process: ctest runs tests in parallel.
+  const auto dir = std::filesystem::temp_directory_path() / ("ratesim-cli-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string cmd = std::string(RATESIM_BINARY) + " " + args + " >" + (dir / "out").string() + " 2>" +
+                          (dir / "err").string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp((dir / "out").string()), slurp((dir / "err").string())};
 }
 
 std::string source_path(const std::string& relative) {

@@ -68,4 +68,15 @@ std::string provider_yaml(const std::string& limits, const std::string& extra = 
 
 std::string source_path(const std::string& relative);
 
+/// What the ratesim binary did: its exit code and what it printed.
+struct BinaryResult {
+  int code;
+  std::string out;
+  std::string err;
+};
+/// Runs `ratesim ARGS` through the shell (ARGS may quote and redirect).
+BinaryResult run_ratesim(const std::string& args);
+/// A file's whole text ("" if it cannot be read).
+std::string slurp(const std::string& path);
+
 }  // namespace ratesim::testing

@@ -15,28 +15,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = ratesim::testing::BinaryResult;
+using ratesim::testing::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Result run_binary(const std::string& args) {
-  // One folder per test process: ctest runs tests in parallel.
-  const fs::path dir = fs::temp_directory_path() / ("ratesim-cli-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string cmd = std::string(RATESIM_BINARY) + " " + args + " >" + (dir / "out").string() +
-                          " 2>" + (dir / "err").string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-}
+Result run_binary(const std::string& args) { return ratesim::testing::run_ratesim(args); }
 
 std::string quickstart() { return ratesim::testing::source_path("scenarios/quickstart.yaml"); }
 
