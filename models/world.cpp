@@ -98,7 +98,7 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
         .deadlines = {},
         .batch_pending = {},
     });
-    if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic);
+    if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic, config_.duration);
     for (const std::string& m : wc.trace.models)
       w->trace_models.push_back(static_cast<std::uint16_t>(provider_.model_index(m)));
     if (wc.cache) {

@@ -94,7 +94,8 @@ double expected_arrivals(const OpenTraffic& traffic, kernel::Duration horizon) {
   return total;
 }
 
-ArrivalProcess::ArrivalProcess(const OpenTraffic& traffic) : traffic_(traffic) {
+ArrivalProcess::ArrivalProcess(const OpenTraffic& traffic, Duration horizon)
+    : traffic_(traffic), horizon_(horizon == Duration::max() ? kernel::kNever : kernel::kTimeZero + horizon) {
   if (traffic_.phases.empty() || traffic_.repeat == 0) rep_ = traffic_.repeat;  // nothing to play
 }
 
@@ -133,7 +134,9 @@ double ArrivalProcess::draw_need(kernel::RandomStream& rng) const {
 }
 
 std::optional<Time> ArrivalProcess::next(kernel::RandomStream& rng) {
-  while (rep_ < traffic_.repeat) {
+  // Phases that start after the horizon bring nothing: stop there, however many repetitions are
+  // left (a million repetitions of a quiet phase would otherwise spin here).
+  while (rep_ < traffic_.repeat && phase_start_ <= horizon_) {
     const Phase& p = traffic_.phases[phase_];
     const double length = kernel::to_seconds(p.length);
     switch (p.kind) {

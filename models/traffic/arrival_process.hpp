@@ -21,10 +21,11 @@ double expected_arrivals(const OpenTraffic& traffic, kernel::Duration horizon);
 
 class ArrivalProcess {
  public:
-  /// REQUIRES: `traffic` outlives the process.
-  explicit ArrivalProcess(const OpenTraffic& traffic);
+  /// REQUIRES: `traffic` outlives the process. Arrivals after `horizon` are never asked for, so
+  /// the process ends there even when its phases repeat far beyond it.
+  explicit ArrivalProcess(const OpenTraffic& traffic, Duration horizon = Duration::max());
 
-  /// The next arrival time, or nullopt once every repetition has played.
+  /// The next arrival time, or nullopt once every repetition has played or the horizon is passed.
   std::optional<Time> next(kernel::RandomStream& rng);
 
  private:
@@ -35,6 +36,7 @@ class ArrivalProcess {
   double draw_need(kernel::RandomStream& rng) const;
 
   const OpenTraffic& traffic_;
+  Time horizon_;
   std::size_t phase_ = 0;
   std::uint32_t rep_ = 0;
   Time phase_start_{};

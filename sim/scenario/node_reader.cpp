@@ -204,6 +204,11 @@ double read_rate(const Source& src, const YAML::Node& n, const std::string& fiel
     src.fail(n, fmt::format("invalid rate {} for '{}': expected a number per second or a number "
                             "per unit, e.g. 20/s, 1200/min, 5000/h",
                             quote(n), field));
+  // A million a second is a thousand times the largest tier's RPM; more is surely a typo, and
+  // would put several arrivals in each microsecond of simulated time.
+  if (*r > kMaxRatePerSecond)
+    src.fail(n, fmt::format("invalid rate {} for '{}': expected at most {:.0f} per second", quote(n), field,
+                            kMaxRatePerSecond));
   return *r;
 }
 

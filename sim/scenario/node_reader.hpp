@@ -117,6 +117,8 @@ inline constexpr kernel::Duration kMaxDuration = std::chrono::hours(24 * 365);
 /// is almost surely a typo in a rate, and would look like a hang.
 inline constexpr std::int64_t kMaxRequests = 10'000'000'000;
 
+/// Highest arrival rate accepted, per second.
+inline constexpr double kMaxRatePerSecond = 1'000'000;
 /// Most tokens a size may say (prompt, answer, max_tokens): ten million.
 inline constexpr double kMaxTokens = 10'000'000;
 /// Slowest speed accepted (tokens per second): a thousand-token answer in about twelve days.

@@ -106,3 +106,19 @@ TEST_CASE("a sine phase places arrivals where its integrated rate is whole", "[t
   CHECK(first == 26);  // Λ(10) = 20 + 20/π ≈ 26.4
   CHECK(expected_arrivals(t, 1h) == Approx(80));
 }
+
+TEST_CASE("the arrival process ends at the horizon however many repetitions are left", "[traffic]") {
+  // A second of quiet and a millisecond at one per second, a million times: about eleven days of
+  // phases, nearly all past a one-hour horizon. The process stops at the horizon instead of
+  // cycling through every repetition (the fuzzer's spin).
+  const OpenTraffic t{.phases = {{.kind = Phase::Kind::kPause, .length = 1s}, rate(1ms, 1)},
+                      .repeat = 1'000'000,
+                      .arrivals = Arrivals::kUniform};
+  ArrivalProcess p(t, 1h);
+  kernel::RandomStream rng(1, "arrivals");
+  int n = 0;
+  while (p.next(rng)) ++n;
+  // The uniform phase of 1 ms at 1/s reaches a whole arrival once every 1,000 repetitions: one
+  // arrival each 1,001 s, three within the hour; the fourth repetition-block starts past it.
+  CHECK(n == 3);
+}

@@ -168,6 +168,9 @@ TEST_CASE("nonsense values are refused with the accepted range", "[cli][hostile]
       {"an interval of a microsecond", "run " + q(s) + " --interval 1us", "time-series rows (at most 1e+07)"},
       {"max_ratio 0", "run " + q(s) + " --set provider.acceleration.max_ratio=0", "expected 1 to 1000"},
       {"throttle k 0", "run " + q(s) + " --set 'workloads.w.client=[{throttle: {k: 0}}]'", "expected at least 1"},
+      {"a rate of 1e20 per second (found by the fuzzer: it never ended)",
+       "run " + q(s) + " --set 'workloads.w={name: w, model: claude-haiku-4-5, traffic: [{for: 10m, rate: 99999999999999999999/s}], input_tokens: 1, output_tokens: 1, max_tokens: 1}'",
+       "expected at most 1000000 per second"},
   };
   for (const Case& c : cases) {
     INFO(c.what);

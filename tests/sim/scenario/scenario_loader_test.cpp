@@ -156,10 +156,15 @@ TEST_CASE("values that would overflow or never finish are refused", "[scenario]"
         "test.yaml:28:15: invalid duration '1e300' for 'deadline': expected at most 365d");
   CHECK(load_error(with("burst: 30s", "burst: 2h")) ==
         "test.yaml:5:10: invalid duration '2h' for 'burst': expected at most 1h");
-  // 1e9/s for 10 m (6e11), then a ramp from 1e9/s down to 20/s over 20 m (about 6e11 more).
+  // A rate above a million a second is refused as such.
   CHECK(load_error(with("rate: 2/s", "rate: 1e9/s")) ==
-        "test.yaml:18:5: workload 'chat' would bring about 1.2e+12 requests within the horizon; "
-        "one run simulates at most 1e+10: check its rates and counts");
+        "test.yaml:22:26: invalid rate '1e9/s' for 'rate': expected at most 1000000 per second");
+  // A million a second for four hours is 1.44e10 requests: more than one run simulates.
+  CHECK(load_error("name: x\nduration: 4h\nprovider:\n  models:\n    m: {limits: {rpm: 60}, price: {input: 1, "
+                   "output: 1}, latency: {ttft: 1s, output_tps: 100}}\nworkloads:\n  - {name: w, model: m, traffic: "
+                   "[{for: 4h, rate: 1e6/s}], input_tokens: 1, output_tokens: 1, max_tokens: 1}\n") ==
+        "test.yaml:7:5: workload 'w' would bring about 1.44e+10 requests within the horizon; one run simulates at "
+        "most 1e+10: check its rates and counts");
 }
 
 TEST_CASE("an empty file, a list and a repeated key are refused with a position", "[scenario]") {
