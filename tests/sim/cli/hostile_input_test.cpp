@@ -63,6 +63,16 @@ struct Case {
   std::string message;  ///< a fragment the error must contain
 };
 
+/// Each case exits 2 with its message.
+void expect_refused(const std::vector<Case>& cases) {
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const auto r = run_ratesim(c.args);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(c.message) != std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("hostile YAML is refused before anything walks it", "[cli][hostile]") {
@@ -76,12 +86,7 @@ TEST_CASE("hostile YAML is refused before anything walks it", "[cli][hostile]") 
       {"an alias bomb in --set", "run " + q(s) + " --set 'name=" + bomb() + "'", "expands to more than 1000000 nodes"},
       {"an alias bomb in a file", "validate " + q(file_bomb), "bomb.yaml:8:"},
   };
-  for (const Case& c : cases) {
-    INFO(c.what);
-    const auto r = run_ratesim(c.args);
-    CHECK(r.code == 2);
-    CHECK(r.err.find(c.message) != std::string::npos);
-  }
+  expect_refused(cases);
 }
 
 TEST_CASE("oversized work is refused as bad input, never exhausting memory", "[cli][hostile]") {
@@ -104,12 +109,7 @@ TEST_CASE("oversized work is refused as bad input, never exhausting memory", "[c
       {"a think time without bound", "run " + q(s) + " --set 'workloads.w={name: w, model: claude-haiku-4-5, users: {count: 2, think: {lognormal: {median: 1s, sigma: 700}}}, input_tokens: 1, output_tokens: 1, max_tokens: 1}'",
        "invalid value '700' for 'think.lognormal.sigma': expected 0 to 5"},
   };
-  for (const Case& c : cases) {
-    INFO(c.what);
-    const auto r = run_ratesim(c.args);
-    CHECK(r.code == 2);
-    CHECK(r.err.find(c.message) != std::string::npos);
-  }
+  expect_refused(cases);
 }
 
 TEST_CASE("check refuses baselines and tolerances it cannot use", "[cli][hostile]") {
@@ -125,12 +125,7 @@ TEST_CASE("check refuses baselines and tolerances it cannot use", "[cli][hostile
        "invalid value 'latency_s.p98' for --tolerance: not a metric that check compares with a baseline (did you mean "
        "'latency_s.p99'?)"},
   };
-  for (const Case& c : cases) {
-    INFO(c.what);
-    const auto r = run_ratesim(c.args);
-    CHECK(r.code == 2);
-    CHECK(r.err.find(c.message) != std::string::npos);
-  }
+  expect_refused(cases);
 }
 
 TEST_CASE("mistakes are reported where they were written", "[cli][hostile]") {
@@ -144,12 +139,7 @@ TEST_CASE("mistakes are reported where they were written", "[cli][hostile]") {
       {"an unknown key --set adds", "run " + q(v) + " --set provider.limitter=x",
        "--set provider.limitter=x:1:16: unknown key 'limitter' in provider (did you mean 'limiter'?)"},
   };
-  for (const Case& c : cases) {
-    INFO(c.what);
-    const auto r = run_ratesim(c.args);
-    CHECK(r.code == 2);
-    CHECK(r.err.find(c.message) != std::string::npos);
-  }
+  expect_refused(cases);
 }
 
 TEST_CASE("nonsense values are refused with the accepted range", "[cli][hostile]") {
@@ -172,12 +162,7 @@ TEST_CASE("nonsense values are refused with the accepted range", "[cli][hostile]
        "run " + q(s) + " --set 'workloads.w={name: w, model: claude-haiku-4-5, traffic: [{for: 10m, rate: 99999999999999999999/s}], input_tokens: 1, output_tokens: 1, max_tokens: 1}'",
        "expected at most 1000000 per second"},
   };
-  for (const Case& c : cases) {
-    INFO(c.what);
-    const auto r = run_ratesim(c.args);
-    CHECK(r.code == 2);
-    CHECK(r.err.find(c.message) != std::string::npos);
-  }
+  expect_refused(cases);
 }
 
 TEST_CASE("outputs write through links and into pipes, never replacing them", "[cli][hostile]") {
