@@ -23,6 +23,8 @@ struct AttemptDecision {
   std::array<std::int64_t, kBudgetCount> debited{};  ///< taken now from rpm, itpm, otpm, tpm
   bool billed = false;                    ///< admitted: the attempt is charged
   Charge charge;                          ///< when billed
+  /// The response's rate-limit headers, when the world keeps them (valid during the call only).
+  const RateLimitHeaders* headers = nullptr;
 };
 
 class WorldObserver {

@@ -436,8 +436,9 @@ void World::at_provider(client::Slot s) {
     if (s >= headers_.size()) headers_.resize(s + 1);
     headers = &headers_[s];
   }
-  const provider::Decision d = provider_.decide(sim_.now(), r, headers);
+  provider::Decision d = provider_.decide(sim_.now(), r, headers);
   r.last = d.attempt.result;
+  d.attempt.headers = headers;
   for (WorldObserver* o : observers_) o->on_attempt_decided(sim_.now(), r, d.attempt);
   Time back = sim_.now() + provider_.network_delay();
   if (d.attempt.billed) {

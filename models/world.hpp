@@ -38,6 +38,9 @@ class World final : public kernel::EventHandler, public client::LayerHost {
 
   /// REQUIRES: `o` outlives the world. Observers are called in the order they were added.
   void add_observer(WorldObserver* o) { observers_.push_back(o); }
+  /// Keeps every response's rate-limit headers (for an attempts log), even when no client
+  /// layer reads them. Call before run().
+  void keep_headers() { keep_headers_ = true; }
 
   /// Runs the simulation to the horizon, then ends every pending request as unfinished. When
   /// the simulation's stop flag ends it early, returns at once (the results are incomplete).

@@ -54,7 +54,7 @@ void print_warnings(const metrics::Summary& s) {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description visible(kRunUsage);
-  std::string seed_text, interval_text, out_dir, variant, jobs_text;
+  std::string seed_text, interval_text, out_dir, variant, jobs_text, attempts_log_path;
   std::vector<std::string> sets;
   visible.add_options()
       ("help,h", "show this help")
@@ -70,7 +70,10 @@ int run_command(const std::vector<std::string>& args) {
                       "initial_load, latency, ...) at the low and high end of its plausible range, one "
                       "at a time, and print how the results move; with --out, write sensitivity.csv")
       ("jobs", po::value(&jobs_text), "threads for --sensitivity (default: all cores)")
-      ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests in flight)");
+      ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests in flight)")
+      ("attempts-log", po::value(&attempts_log_path),
+       "write every attempt as the client saw it to this file, JSON Lines in the format of a recorded "
+       "attempts log (status, latency, usage, rate-limit headers)");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("run", args, visible, vm, file,
@@ -117,6 +120,7 @@ int run_command(const std::vector<std::string>& args) {
     if (vm.count("requests")) options.requests = &outputs.file(dir / "requests.csv").stream();
   }
 
+  if (!attempts_log_path.empty()) options.attempts_log = &outputs.file(attempts_log_path).stream();
   const RunResult result = run_scenario(s, options);
   std::vector<SensitivityRow> sensitivity;
   if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, parse_jobs(jobs_text));
@@ -124,8 +128,8 @@ int run_command(const std::vector<std::string>& args) {
     summary_file->stream() << report::summary_json_text(result.summary);
     if (!sensitivity.empty())
       write_sensitivity_csv(outputs.file(std::filesystem::path(out_dir) / "sensitivity.csv").stream(), sensitivity);
-    outputs.commit();
   }
+  outputs.commit();
   if (vm.count("json")) {
     std::cout << report::summary_json_text(result.summary);
   } else {

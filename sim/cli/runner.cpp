@@ -6,9 +6,11 @@
 #include "models/world.hpp"
 #include "sim/cli/interrupt.hpp"
 #include "sim/scenario/assumptions.hpp"
+#include "sim/metrics/attempts_collector.hpp"
 #include "sim/metrics/limits_collector.hpp"
 #include "sim/metrics/summary_collector.hpp"
 #include "sim/metrics/timeseries_collector.hpp"
+#include "sim/report/attempts_log.hpp"
 #include "sim/report/progress_bar.hpp"
 #include "sim/report/timeseries_csv.hpp"
 
@@ -78,6 +80,17 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
     for (const auto& m : s.world.provider.models) models.push_back(m.name);
     requests.emplace(names, models, [&requests_csv](const metrics::RequestRow& row) { requests_csv->write(row); });
     world.add_observer(&*requests);
+  }
+
+  std::optional<report::AttemptsLog> attempts_log;
+  std::optional<metrics::AttemptsCollector> attempts;
+  if (options.attempts_log) {
+    attempts_log.emplace(*options.attempts_log);
+    std::vector<std::string> models;
+    for (const auto& m : s.world.provider.models) models.push_back(m.name);
+    attempts.emplace(models, [&attempts_log](const metrics::AttemptRecord& a) { attempts_log->write(a); });
+    world.keep_headers();
+    world.add_observer(&*attempts);
   }
 
   std::optional<report::ProgressBar> progress;

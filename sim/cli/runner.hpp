@@ -15,6 +15,7 @@ struct RunOptions {
   std::ostream* timeseries = nullptr;  ///< where timeseries.csv goes; null: not written
   std::ostream* limits = nullptr;      ///< where limits.csv goes; null: not written
   std::ostream* requests = nullptr;    ///< where requests.csv goes; null: not written
+  std::ostream* attempts_log = nullptr;  ///< where the attempts log (JSON Lines) goes; null: not written
   bool progress = false;               ///< draw a progress bar on stderr (only if a terminal)
   /// When acceleration refused anything, run the same scenario and seed without acceleration
   /// limits as well (Summary::without_acceleration).
