@@ -14,6 +14,7 @@ body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-se
 h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.8em;
      border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 .meta { color: #666; }
+.scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
 th { background: #f4f4f4; text-align: left; }
@@ -47,13 +48,14 @@ def fmt(v):
 def table(head, rows, numeric=None, row_class=None):
     """An HTML table; `numeric` the indices of right-aligned columns (default: all but the first)."""
     numeric = set(range(1, len(head))) if numeric is None else set(numeric)
-    out = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    out = ['<div class="scroll"><table><thead><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) +
+           "</tr></thead><tbody>"]
     for i, r in enumerate(rows):
         cls = f' class="{row_class(i)}"' if row_class and row_class(i) else ""
         cells = "".join(f'<td class="n">{esc(c)}</td>' if j in numeric else f"<td>{esc(c)}</td>"
                         for j, c in enumerate(r))
         out.append(f"<tr{cls}>{cells}</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 
@@ -168,7 +170,7 @@ def compare_body(path, charts):
             cells.append(fmt(mean) if lo == hi or math.isnan(lo) else f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]")
         trows.append([m] + cells)
     body = "<h2>Columns</h2>" + table(["metric"] + variants, trows) + "<h2>Charts</h2>" + figures(charts)
-    return page("ratesim compare", os.path.abspath(path), body)
+    return page("ratesim compare", os.path.basename(path), body)
 
 
 def sweep_body(path, charts):
@@ -181,7 +183,7 @@ def sweep_body(path, charts):
     body = ("<h2>Grid points (means over the replications)</h2>" +
             table(["point"] + paths + metrics, trows, numeric=range(1 + len(paths), 1 + len(paths) + len(metrics))) +
             "<h2>Charts</h2>" + figures(charts))
-    return page("ratesim sweep", os.path.abspath(path), body)
+    return page("ratesim sweep", os.path.basename(path), body)
 
 
 def search_body(path, charts):
@@ -201,9 +203,9 @@ def search_body(path, charts):
     erows = [[fmt(e["value"]), "yes" if e["feasible"] else "no"] + [fmt(e["metrics"][m]) for m in metrics]
              for e in s["evaluations"]]
     body.append("<h2>Evaluations, in order</h2>" +
-                table(["value", "meets"] + metrics, erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
+                table(["value", "meets"] + [m.replace("total.", "") for m in metrics], erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
     body.append("<h2>Charts</h2>" + figures(charts))
-    return page(f"ratesim search: {s['path']}", os.path.abspath(path), "\n".join(body))
+    return page(f"ratesim search: {s['path']}", os.path.basename(path), "\n".join(body))
 
 
 def write_report(kind, target, charts):
