@@ -14,6 +14,9 @@ TrailingBaseline::TrailingBaseline(const Acceleration& config, const Limits& lim
   for (std::size_t i = 0; i < kBudgetCount; ++i) {
     capacity_[i] = l[i] ? static_cast<double>(*l[i]) / windows_per_minute : 0.0;
     baseline_[i] = l[i] ? config_.initial_load : 0.0;
+    // Usage u arriving at once adds u / (limit per minute × τ / 60) to an exponential average
+    // of the rate with time constant τ, so a steady limit's worth per minute settles at 1.
+    per_tau_[i] = static_cast<double>(l[i].value_or(0)) * kernel::to_seconds(config_.baseline_window) / 60.0;
   }
 }
 
@@ -43,11 +46,7 @@ void TrailingBaseline::add(std::size_t i, double amount) {
   if (capacity_[i] == 0) return;
   buckets_[static_cast<std::size_t>(head_ % kBuckets)][i] += amount;
   sum_[i] += amount;
-  // Usage u arriving at once adds u / (limit per minute × τ / 60) to an exponential average of
-  // the rate with time constant τ, so a steady limit's worth per minute settles at 1.
-  const double per_tau = capacity_[i] * kernel::to_seconds(config_.baseline_window) /
-                         kernel::to_seconds(config_.short_window);
-  baseline_[i] = std::max(0.0, baseline_[i] + amount / per_tau);
+  baseline_[i] = std::max(0.0, baseline_[i] + amount / per_tau_[i]);
 }
 
 bool TrailingBaseline::allows(Time now, const Costs& c, Duration& retry_after) {

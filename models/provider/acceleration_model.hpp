@@ -63,6 +63,7 @@ class TrailingBaseline final : public AccelerationModel {
   std::array<double, kBudgetCount> capacity_{};   ///< usage per short window at the limit; 0: absent
   std::array<double, kBudgetCount> sum_{};        ///< usage in the window
   std::array<double, kBudgetCount> baseline_{};   ///< fraction of the limits
+  std::array<double, kBudgetCount> per_tau_{};    ///< a budget's limit over one baseline time constant
   std::vector<std::array<double, kBudgetCount>> buckets_;  ///< ring of kBuckets
   std::int64_t head_ = 0;  ///< absolute index of the newest bucket
   Time last_{};            ///< the baseline's last decay

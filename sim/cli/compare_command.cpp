@@ -71,12 +71,7 @@ struct Column {
   std::vector<metrics::Estimate> estimates;
 };
 
-std::string number(double v) {
-  if (std::isnan(v)) return "-";
-  if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
-  if (std::fabs(v) < 0.1) return fmt::format("{:.3g}", v);  // three significant digits
-  return report::with_separators(v, std::fabs(v) >= 1 ? 2 : 3);
-}
+std::string number(double v) { return report::readable(v); }
 
 }  // namespace
 

@@ -59,15 +59,8 @@ Vary parse_vary(const std::string& text) {
   return v;
 }
 
-std::string show(double v) {
-  if (std::isnan(v)) return "-";
-  if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
-  return report::with_separators(v, std::fabs(v) >= 1 ? 3 : 4);
-}
-
 std::string show(const metrics::Estimate& e, int replications) {
-  if (replications < 2 || std::isnan(e.mean)) return show(e.mean);
-  return fmt::format("{} ± {}", show(e.mean), show(e.high - e.mean));
+  return report::readable(e.mean, e.high, replications);
 }
 
 /// A metric's value; durations of two minutes and more in minutes or hours, which read better.

@@ -63,14 +63,7 @@ const char* const kTableMetrics[] = {"/total/requests/ok", "/total/requests/gave
 const char* const kTableLabels[] = {"ok", "gave up", "429s", "p99, s", "makespan, s", "USD per ok"};
 
 std::string cell(const metrics::Estimate& e, int replications) {
-  auto show = [](double v) {
-    if (std::isnan(v)) return std::string("-");
-    if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
-    if (std::fabs(v) < 0.1) return fmt::format("{:.3g}", v);
-    return report::with_separators(v, 2);
-  };
-  if (replications < 2 || std::isnan(e.mean)) return show(e.mean);
-  return show(e.mean) + " ± " + show(e.high - e.mean);
+  return report::readable(e.mean, e.high, replications);
 }
 
 /// One row per grid point: its values, then the means (± half the 95% interval) of a few metrics.

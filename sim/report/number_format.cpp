@@ -33,4 +33,16 @@ double round_significant(double x, int digits) {
   return std::strtod(fmt::format("{:.{}g}", x, digits).c_str(), nullptr);
 }
 
+std::string readable(double v) {
+  if (std::isnan(v)) return "-";
+  if (std::fabs(v) >= 100 || v == std::floor(v)) return with_separators(v, 0);
+  if (std::fabs(v) < 0.1) return fmt::format("{:.3g}", v);
+  return with_separators(v, std::fabs(v) >= 1 ? 2 : 3);
+}
+
+std::string readable(double mean, double high, int replications) {
+  if (replications < 2 || std::isnan(mean)) return readable(mean);
+  return readable(mean) + " ± " + readable(high - mean);
+}
+
 }  // namespace ratesim::report
