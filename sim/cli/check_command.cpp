@@ -53,16 +53,6 @@ const Watched kWatched[] = {
     {"throughput_rps.mean", false},
 };
 
-double parse_percent(const std::string& text, const std::string& option) {
-  std::string t = text;
-  const bool percent = !t.empty() && t.back() == '%';
-  if (percent) t.pop_back();
-  const auto v = scenario::parse_number(t);
-  if (!v || *v < 0)
-    throw UsageError(fmt::format("invalid value '{}' for {}: expected a share such as 5% or 0.05", text, option));
-  return percent ? *v / 100 : *v;
-}
-
 std::string show(double v) {
   if (std::fabs(v) >= 100 || v == std::floor(v)) return report::with_separators(v, 0);
   return report::with_separators(v, std::fabs(v) >= 1 ? 3 : 4);

@@ -36,11 +36,46 @@ bool parse_command_line(const std::string& command, const std::vector<std::strin
   return true;
 }
 
+bool parse_command_line_files(const std::string& command, const std::vector<std::string>& args,
+                              const po::options_description& options, po::variables_map& vm,
+                              std::vector<std::string>& files, std::size_t min_files, std::size_t max_files,
+                              const char* what, const char* help_footer) {
+  po::options_description all;
+  all.add(options).add_options()("files", po::value(&files)->composing());
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(fmt::format("{} (see 'ratesim {} --help')", e.what(), command));
+  }
+  if (vm.count("help")) {
+    std::cout << options << help_footer;
+    return false;
+  }
+  if (files.size() < min_files)
+    throw UsageError(fmt::format("{} needs {} (see 'ratesim {} --help')", command, what, command));
+  if (files.size() > max_files)
+    throw UsageError(fmt::format("{} takes {} files, got {} (see 'ratesim {} --help')", command, max_files, files.size(), command));
+  return true;
+}
+
 std::uint64_t parse_seed(const std::string& text) {
   const auto v = scenario::parse_number(text);
   if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
     throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", text));
   return static_cast<std::uint64_t>(*v);
+}
+
+double parse_percent(const std::string& text, const std::string& option) {
+  std::string t = text;
+  const bool percent = !t.empty() && t.back() == '%';
+  if (percent) t.pop_back();
+  const auto v = scenario::parse_number(t);
+  if (!v || *v < 0 || !std::isfinite(*v))
+    throw UsageError(fmt::format("invalid value '{}' for {}: expected a share such as 5% or 0.05", text, option));
+  return percent ? *v / 100 : *v;
 }
 
 int parse_jobs(const std::string& text) {

@@ -17,8 +17,18 @@ bool parse_command_line(const std::string& command, const std::vector<std::strin
                         boost::program_options::variables_map& vm, std::string& file,
                         const char* help_footer = "");
 
+/// Like parse_command_line, for commands that take several files: at least `min_files`, at
+/// most `max_files`, named `what` in the error ("an attempts LOG").
+bool parse_command_line_files(const std::string& command, const std::vector<std::string>& args,
+                              const boost::program_options::options_description& options,
+                              boost::program_options::variables_map& vm, std::vector<std::string>& files,
+                              std::size_t min_files, std::size_t max_files, const char* what,
+                              const char* help_footer = "");
+
 /// A --seed value: a whole number >= 0. Throws UsageError otherwise.
 std::uint64_t parse_seed(const std::string& text);
+/// A share written as 5% or 0.05 (>= 0), for `option`. Throws UsageError otherwise.
+double parse_percent(const std::string& text, const std::string& option);
 /// A --jobs value: 1 to 256; empty text means every core.
 int parse_jobs(const std::string& text);
 

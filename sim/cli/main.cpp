@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "models/request_slab.hpp"
+#include "sim/cli/backtest_command.hpp"
+#include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/check_command.hpp"
 #include "sim/cli/interrupt.hpp"
 #include "sim/cli/compare_command.hpp"
@@ -45,6 +47,8 @@ int main(int argc, char** argv) {
     if (command == "check") return check_command(args);
     if (command == "sweep") return sweep_command(args);
     if (command == "search") return search_command(args);
+    if (command == "calibrate") return calibrate_command(args);
+    if (command == "backtest") return backtest_command(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
   } catch (const Interrupted& e) {
     std::cerr << "\nratesim: " << e.what() << "\n";

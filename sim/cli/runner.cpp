@@ -84,11 +84,14 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
 
   std::optional<report::AttemptsLog> attempts_log;
   std::optional<metrics::AttemptsCollector> attempts;
-  if (options.attempts_log) {
-    attempts_log.emplace(*options.attempts_log);
+  if (options.attempts_log || options.on_attempt) {
+    if (options.attempts_log) attempts_log.emplace(*options.attempts_log);
     std::vector<std::string> models;
     for (const auto& m : s.world.provider.models) models.push_back(m.name);
-    attempts.emplace(models, [&attempts_log](const metrics::AttemptRecord& a) { attempts_log->write(a); });
+    attempts.emplace(models, names, [&attempts_log, &options](const metrics::AttemptRecord& a) {
+      if (attempts_log) attempts_log->write(a);
+      if (options.on_attempt) options.on_attempt(a);
+    });
     world.keep_headers();
     world.add_observer(&*attempts);
   }

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 
+#include "sim/metrics/attempts_collector.hpp"
 #include "sim/metrics/summary.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -16,6 +18,8 @@ struct RunOptions {
   std::ostream* limits = nullptr;      ///< where limits.csv goes; null: not written
   std::ostream* requests = nullptr;    ///< where requests.csv goes; null: not written
   std::ostream* attempts_log = nullptr;  ///< where the attempts log (JSON Lines) goes; null: not written
+  /// Called with every attempt as the attempts log records it (backtest); empty: not called.
+  std::function<void(const metrics::AttemptRecord&)> on_attempt;
   bool progress = false;               ///< draw a progress bar on stderr (only if a terminal)
   /// When acceleration refused anything, run the same scenario and seed without acceleration
   /// limits as well (Summary::without_acceleration).

@@ -2,8 +2,9 @@
 
 namespace ratesim::metrics {
 
-AttemptsCollector::AttemptsCollector(std::vector<std::string> model_names, Sink sink)
-    : models_(std::move(model_names)), sink_(std::move(sink)) {}
+AttemptsCollector::AttemptsCollector(std::vector<std::string> model_names, std::vector<std::string> workload_names,
+                                     Sink sink)
+    : models_(std::move(model_names)), workloads_(std::move(workload_names)), sink_(std::move(sink)) {}
 
 void AttemptsCollector::on_attempt_decided(models::Time now, const models::Request& r,
                                            const models::AttemptDecision& d) {
@@ -11,9 +12,11 @@ void AttemptsCollector::on_attempt_decided(models::Time now, const models::Reque
   // client's timeout after, and the client saw the timeout.
   AttemptRecord& a = open_[r.id];
   a.request_id = r.id;
+  a.arrival_s = kernel::to_seconds(r.arrival);
   a.decided_s = kernel::to_seconds(now);
   a.attempt = r.attempts;
   a.model = &models_[r.model];
+  a.workload = &workloads_[r.workload];
   a.result = d.result;
   a.batch = r.last_send == kernel::kNever;
   a.max_tokens = r.max_tokens;

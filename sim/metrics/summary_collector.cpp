@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace ratesim::metrics {
-namespace {
 
 DurationStats stats(const Histogram& h) {
   return DurationStats{.count = h.count(),
@@ -15,8 +14,6 @@ DurationStats stats(const Histogram& h) {
                        .p999 = h.quantile(0.999),
                        .max = h.max()};
 }
-
-}  // namespace
 
 const char* budget_name(std::size_t b) {
   static const char* const kNames[] = {"rpm", "itpm", "otpm", "tpm"};

@@ -10,6 +10,9 @@
 
 namespace ratesim::metrics {
 
+/// Count, mean, percentiles and maximum of what `h` holds.
+DurationStats stats(const Histogram& h);
+
 class SummaryCollector final : public models::WorldObserver {
  public:
   /// `interval`: the window over which peak throughput and peak use are measured; `horizon`: the

@@ -5,29 +5,12 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "sim/report/rfc3339.hpp"
+
 namespace ratesim::report {
 namespace {
 
 using nlohmann::ordered_json;
-
-/// kLogEpoch + `seconds`, RFC 3339 with milliseconds.
-std::string rfc3339(double seconds) {
-  const auto ms = static_cast<long long>(std::llround(seconds * 1000));
-  long long s = ms / 1000;
-  const long long days = s / 86400;
-  s %= 86400;
-  // Days after 2026-01-01 as a civil date (Howard Hinnant's days_from_civil, inverted).
-  long long z = days + 20454 + 719468;  // 2026-01-01 is day 20454 since 1970-01-01
-  const long long era = z / 146097;
-  const long long doe = z - era * 146097;
-  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long long mp = (5 * doy + 2) / 153;
-  const long long d = doy - (153 * mp + 2) / 5 + 1;
-  const long long m = mp < 10 ? mp + 3 : mp - 9;
-  const long long y = yoe + era * 400 + (m <= 2);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, s / 3600, s / 60 % 60, s % 60, ms % 1000);
-}
 
 const char* const kBudgetHeader[] = {"requests", "input-tokens", "output-tokens", "tokens"};
 
@@ -47,10 +30,12 @@ std::string refusal_message(models::LimitCause c) {
 
 void AttemptsLog::write(const metrics::AttemptRecord& a) {
   ordered_json j;
-  j["time"] = std::round(a.sent_s * 1e6) / 1e6;
+  j["time"] = format_rfc3339(kLogEpochUnix + a.sent_s, 6);
   j["request_id"] = fmt::format("r{}", a.request_id);
+  j["arrival"] = format_rfc3339(kLogEpochUnix + a.arrival_s, 6);
   j["attempt"] = a.attempt;
   j["model"] = *a.model;
+  if (a.workload) j["workload"] = *a.workload;
   const auto o = a.result.outcome;
   j["status"] = o == models::AttemptOutcome::kOk    ? ordered_json(200)
                 : o == models::AttemptOutcome::k429 ? ordered_json(429)
@@ -72,7 +57,7 @@ void AttemptsLog::write(const metrics::AttemptRecord& a) {
       const std::string name = std::string("anthropic-ratelimit-") + kBudgetHeader[b];
       headers[name + "-limit"] = std::to_string(h.limit);
       headers[name + "-remaining"] = std::to_string(static_cast<long long>(std::floor(std::max(0.0, h.remaining))));
-      headers[name + "-reset"] = rfc3339(a.decided_s + kernel::to_seconds(h.reset));
+      headers[name + "-reset"] = format_rfc3339(kLogEpochUnix + a.decided_s + kernel::to_seconds(h.reset), 3);
     }
   }
   if (a.result.retry_after >= kernel::Duration{0})

@@ -9,9 +9,6 @@
 
 namespace ratesim::report {
 
-/// Simulated time zero is written as this instant in the headers' RFC 3339 reset times.
-inline constexpr const char* kLogEpoch = "2026-01-01T00:00:00Z";
-
 class AttemptsLog {
  public:
   explicit AttemptsLog(std::ostream& out) : out_(out) {}

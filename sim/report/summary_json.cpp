@@ -19,7 +19,7 @@ ordered_json durations(const metrics::DurationStats& d) {
                       {"p999", r(d.p999)}, {"max", r(d.max)}};
 }
 
-ordered_json workload(const metrics::WorkloadSummary& w) {
+ordered_json workload_json(const metrics::WorkloadSummary& w) {
   ordered_json j;
   j["requests"] = ordered_json{{"arrived", w.arrived},
                                {"ok", w.requests(RequestOutcome::kOk)},
@@ -60,6 +60,8 @@ ordered_json workload(const metrics::WorkloadSummary& w) {
 
 }  // namespace
 
+nlohmann::ordered_json workload_to_json(const metrics::WorkloadSummary& w) { return workload_json(w); }
+
 nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   ordered_json j;
   j["schema"] = kSummarySchema;
@@ -67,9 +69,9 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   j["seed"] = s.seed;
   j["version"] = s.version;
   j["duration_s"] = r(s.duration_s);
-  j["total"] = workload(s.total);
+  j["total"] = workload_json(s.total);
   ordered_json ws = ordered_json::object();
-  for (const auto& w : s.workloads) ws[w.name] = workload(w);
+  for (const auto& w : s.workloads) ws[w.name] = workload_json(w);
   j["workloads"] = std::move(ws);
   ordered_json gs = ordered_json::object();
   for (const auto& g : s.groups) {
@@ -90,7 +92,7 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   }
   j["groups"] = std::move(gs);
   if (s.without_acceleration)
-    j["counterfactual"] = ordered_json{{"without_acceleration", workload(s.without_acceleration->total)}};
+    j["counterfactual"] = ordered_json{{"without_acceleration", workload_json(s.without_acceleration->total)}};
   ordered_json assumptions = ordered_json::array();
   for (const auto& a : s.assumptions)
     assumptions.push_back(ordered_json{{"path", a.path},

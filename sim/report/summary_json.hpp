@@ -13,6 +13,8 @@ namespace ratesim::report {
 inline constexpr const char* kSummarySchema = "ratesim.summary/1";
 
 nlohmann::ordered_json summary_to_json(const metrics::Summary& s);
+/// One workload's (or the total's) numbers, as summary.json's `total` holds them.
+nlohmann::ordered_json workload_to_json(const metrics::WorkloadSummary& w);
 /// The number at a dot-separated path (total.attempts.r429.total), or nullopt if there is none.
 std::optional<double> summary_metric(const nlohmann::ordered_json& summary, const std::string& path);
 /// Every numeric path of a summary, dot-separated.

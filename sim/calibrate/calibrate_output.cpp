@@ -1,0 +1,493 @@
+#include "sim/calibrate/calibrate_output.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "sim/report/number_format.hpp"
+#include "sim/report/rfc3339.hpp"
+
+namespace ratesim::calibrate {
+namespace {
+
+using nlohmann::ordered_json;
+using report::readable;
+using report::with_separators;
+
+const char* const kLimitKeys[] = {"rpm", "itpm", "otpm", "tpm"};
+
+/// A duration as the scenario file writes it: "612ms", "1.25s", "2h15m".
+std::string duration(double s) {
+  if (s < 1) return fmt::format("{:.3g}ms", s * 1000);
+  if (s < 600) return fmt::format("{:.3g}s", s);
+  const auto minutes = static_cast<long long>(std::ceil(s / 60));
+  if (minutes % 60 == 0) return fmt::format("{}h", minutes / 60);
+  return minutes >= 60 ? fmt::format("{}h{}m", minutes / 60, minutes % 60) : fmt::format("{}m", minutes);
+}
+
+std::string count(std::uint64_t n) { return with_separators(n); }
+
+std::string sig(double v) { return fmt::format("{:.4g}", v); }
+
+std::string workload_name(const std::string& model) {
+  std::string out;
+  for (const char c : model) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
+  return out;
+}
+
+/// The preset to lay under the fitted provider: the tier whose limits equal the log's for the
+/// most models; failing that, the tier nearest to the log's limits (they are replaced).
+struct PresetChoice {
+  std::string name;
+  bool exact = false;
+};
+
+PresetChoice choose_preset(const Calibration& c) {
+  std::map<std::string, std::size_t> exact;
+  for (const ModelFit& m : c.models)
+    if (!m.preset.empty()) ++exact[m.preset];
+  if (!exact.empty()) {
+    const auto best = std::max_element(exact.begin(), exact.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    return {best->first, best->second == c.models.size()};
+  }
+  double nearest = 1e300;
+  PresetChoice choice;
+  for (const PresetLimits& p : preset_limits()) {
+    for (const ModelFit& m : c.models) {
+      if (p.model != m.name) continue;
+      double d = 0;
+      for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+        if (m.limits[b].limit > 0 && p.limits[b] > 0)
+          d += std::abs(std::log(static_cast<double>(m.limits[b].limit) / static_cast<double>(p.limits[b])));
+      if (d < nearest) {
+        nearest = d;
+        choice.name = p.preset;
+      }
+    }
+  }
+  return choice;
+}
+
+bool preset_has_model(const std::string& preset, const std::string& model) {
+  for (const PresetLimits& p : preset_limits())
+    if (p.preset == preset && p.model == model) return true;
+  return false;
+}
+
+std::string limits_yaml(const ModelFit& m) {
+  std::string out;
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+    if (m.limits[b].limit > 0) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", kLimitKeys[b], m.limits[b].limit);
+  return "{" + out + "}";
+}
+
+std::string limits_evidence(const ModelFit& m) {
+  std::uint64_t n = 0, changed = 0;
+  for (const LimitFit& l : m.limits) {
+    n = std::max(n, l.n);
+    if (l.distinct > 1) ++changed;
+  }
+  if (n == 0) return "no *-limit headers in the log: assumed";
+  return fmt::format("the *-limit headers of {} responses{}", count(n),
+                     changed ? " (they changed during the log: the most frequent value)" : "");
+}
+
+/// The median output of a model's successes, for requests that never succeeded.
+std::int64_t typical_output(const Calibration& c, std::uint16_t model) {
+  std::vector<std::int64_t> v;
+  for (const LoggedRequest& r : c.logical)
+    if (r.model == model && r.output >= 0) v.push_back(r.output);
+  if (v.empty()) return 1;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return std::max<std::int64_t>(1, v[v.size() / 2]);
+}
+
+std::int64_t typical_max_tokens(const Calibration& c, std::uint16_t model) {
+  std::int64_t top = 0;
+  for (const LoggedRequest& r : c.logical)
+    if (r.model == model) top = std::max({top, r.max_tokens, r.output});
+  return top > 0 ? top : 4096;
+}
+
+/// A client-side queue shows as requests waiting between arrival and first send (the log's
+/// `arrival` field); the most requests ever in progress at once is then the gate's size.
+bool gated(const StreamFit& s) { return s.queued >= std::max<std::uint64_t>(5, s.requests / 100) && s.most_in_progress > 0; }
+
+void write_client(std::string& y, const StreamFit& s, const char* indent) {
+  const RetryFit& r = s.retry;
+  if (r.retried == 0 && !gated(s)) {
+    y += fmt::format("{}# no client layers: {}\n", indent, r.why);
+    return;
+  }
+  y += fmt::format("{}client:\n", indent);
+  if (gated(s))
+    y += fmt::format("{}  - semaphore: {{limit: {}}}   # {} requests waited before their first attempt (median {}); at most {} "
+                     "were in progress at once (first send to last end); its place outside retry is assumed\n",
+                     indent, s.most_in_progress, count(s.queued), duration(s.queued_median), s.most_in_progress);
+  if (r.retried == 0) return;
+  if (!r.preset.empty()) {
+    y += fmt::format("{}  - retry: {{preset: {}}}   # {}\n", indent, r.preset, r.why);
+    return;
+  }
+  const bool obey = r.after_retry_after == 0 || r.early * 2 <= r.after_retry_after;
+  y += fmt::format("{}  - retry:   # {}\n", indent, r.why);
+  y += fmt::format("{}      max_retries: {}   # the most attempts of one request: {}\n", indent, r.max_attempts - 1, r.max_attempts);
+  if (r.base > 0) y += fmt::format("{}      base: {}   # the longest first backoff ({} gaps without retry-after)\n", indent, duration(r.base), count(r.backoff_gaps));
+  else y += fmt::format("{}      base: 1s   # assumed: no backoff without retry-after in the log\n", indent);
+  if (r.cap > 0) y += fmt::format("{}      cap: {}   # later backoffs stop growing there\n", indent, duration(r.cap));
+  if (!r.jitter.empty()) y += fmt::format("{}      jitter: {}   # from the spread of the gaps\n", indent, r.jitter);
+  y += fmt::format("{}      honor_retry_after: {}   # {} of {} retries after a retry-after waited for it, {} came earlier\n",
+                   indent, obey ? "true" : "false", count(r.obeyed), count(r.after_retry_after), count(r.early));
+}
+
+}  // namespace
+
+std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
+  std::string y;
+  std::string files;
+  for (const std::string& f : c.files) {
+    const std::size_t slash = f.find_last_of('/');
+    if (!files.empty()) files += ", ";
+    files += slash == std::string::npos ? f : f.substr(slash + 1);
+  }
+  y += fmt::format("# Fitted by `ratesim calibrate` from {}: {} attempts of {} requests over {}\n", files,
+                   count(c.attempts), count(c.requests), duration(c.span));
+  y += fmt::format("# (from {}). Beside each value: the evidence it rests on (n, a 95% interval).\n",
+                   report::format_rfc3339(c.epoch, 3));
+  y += "# Values not in a log (prices, the spend limit) come from the preset or are marked assumed.\n";
+  y += fmt::format("name: {}\nseed: 1\n", o.name);
+  y += fmt::format("duration: {}   # the log's span plus 10 minutes for the last retries\n\n", duration(c.span + 600));
+
+  const PresetChoice preset = choose_preset(c);
+  y += "provider:\n";
+  if (!preset.name.empty())
+    y += fmt::format("  preset: {}   # {}\n", preset.name,
+                     preset.exact ? "its limits equal the log's; prices and what is not fitted below come from it"
+                                  : "the nearest tier; its limits are replaced by the log's below");
+  // The bucket size: the model with the most evidence.
+  const ModelFit* burst = nullptr;
+  for (const ModelFit& m : c.models)
+    if (!burst || m.burst.n > burst->burst.n) burst = &m;
+  if (burst && burst->burst.n > 0)
+    y += fmt::format("  burst: {}   # token-bucket size: median of {} {} remaining/reset pairs (quartiles {} to {})\n",
+                     duration(burst->burst.seconds), count(burst->burst.n), burst->burst.budget,
+                     duration(burst->burst.quartiles.low), duration(burst->burst.quartiles.high));
+  else
+    y += "  # burst: not fitted (no remaining/reset header pairs while a bucket refilled)\n";
+  // Overload and acceleration: summed over models.
+  OverloadFit overload;
+  AccelerationEvidence acc;
+  for (const ModelFit& m : c.models) {
+    overload.r529 += m.overload.r529;
+    overload.attempts += m.overload.attempts;
+    acc.r429 += m.acceleration.r429;
+    acc.named += m.acceleration.named;
+    acc.with_room += m.acceleration.with_room;
+    acc.without_headers += m.acceleration.without_headers;
+    acc.median_rise = std::max(acc.median_rise, m.acceleration.median_rise);
+    for (const Incident& i : m.overload.incidents) overload.incidents.push_back(i);
+  }
+  if (overload.r529 > 0) {
+    std::uint64_t quiet_529 = 0, quiet = 0;
+    for (const ModelFit& m : c.models) {
+      quiet_529 += static_cast<std::uint64_t>(std::llround(m.overload.rate * static_cast<double>(m.overload.attempts)));
+      quiet += m.overload.attempts;
+    }
+    const double rate = quiet ? static_cast<double>(quiet_529) / static_cast<double>(quiet) : 0;
+    const Interval ci = wilson(quiet_529, quiet);
+    y += "  overload:\n";
+    y += fmt::format("    rate: {}   # 529s: {} of {} attempts in all (95% outside incidents: {} to {})\n", sig(rate),
+                     count(overload.r529), count(overload.attempts), sig(ci.low), sig(ci.high));
+    if (!overload.incidents.empty()) {
+      y += "    incidents:   # minutes with at least 5 529s and ten times the usual share\n";
+      for (const Incident& i : overload.incidents)
+        y += fmt::format("      - {{at: {}, for: {}, rate: {}}}\n", duration(i.at), duration(i.length), sig(i.rate));
+    }
+  } else {
+    y += fmt::format("  # overload: none (no 529 in {} attempts)\n", count(overload.attempts));
+  }
+  const std::uint64_t evidence = acc.named + acc.with_room;
+  if (evidence > 0)
+    y += fmt::format("  acceleration: {{profile: moderate}}   # assumed profile; evidence: {} of {} 429s {}"
+                     "{}; its thresholds cannot be read from a log (try run --sensitivity)\n",
+                     count(evidence), count(acc.r429), acc.named ? "named acceleration or came with room in every budget" : "came with room in every budget",
+                     acc.median_rise > 0 ? fmt::format(", after traffic rose a median {:.2g}x over the ten minutes before", acc.median_rise) : "");
+  else if (!preset.name.empty())
+    y += fmt::format("  # acceleration: the preset's profile, assumed; no evidence either way ({} 429s, none with room in every budget)\n", count(acc.r429));
+  else
+    y += fmt::format("  acceleration: off   # no evidence: {} 429s, none with room in every budget\n", count(acc.r429));
+
+  // Limits: under the preset's group when the preset knows the model, else on the model.
+  std::string models;
+  for (std::size_t i = 0; i < c.models.size(); ++i) {
+    const ModelFit& m = c.models[i];
+    const bool known = !preset.name.empty() && preset_has_model(preset.name, m.name);
+    models += fmt::format("    {}:\n", m.name);
+    const bool has_limits = std::any_of(m.limits.begin(), m.limits.end(), [](const LimitFit& l) { return l.limit > 0; });
+    if (has_limits) models += fmt::format("      limits: {}   # {}\n", limits_yaml(m), limits_evidence(m));
+    else models += fmt::format("      # limits: none in the log{}\n", known ? ": the preset's" : "");
+    if (!known)
+      models += "      price: {input: 0, output: 0}   # assumed: not in the log and not in a preset; set your prices (USD per million tokens)\n";
+    const LatencyFit& l = m.latency;
+    if (l.n >= 3 && l.output_tps > 0) {
+      models += "      latency:\n";
+      models += fmt::format("        ttft: {{lognormal: {{median: {}, sigma: {:.3f}}}}}   # {} successes{}; median 95%: {} to {}; KS {:.3f}\n",
+                            duration(l.ttft.median), l.ttft.sigma, count(l.n),
+                            l.measured_ttft ? ", from ttft_s" : ": duration minus output / output_tps (robust least squares)",
+                            duration(l.ttft.median_ci.low), duration(l.ttft.median_ci.high), l.ks);
+      models += fmt::format("        output_tps: {}   # 95%: {} to {}\n", sig(l.output_tps), sig(l.output_tps_ci.low),
+                            l.output_tps_ci.high > 0 ? sig(l.output_tps_ci.high) : std::string("unbounded"));
+      if (l.prefill_tps)
+        models += fmt::format("        prefill_tps: {}   # the prompt's share of the duration; 95%: {} to {}\n", sig(*l.prefill_tps),
+                              sig(l.prefill_tps_ci.low), l.prefill_tps_ci.high > 0 ? sig(l.prefill_tps_ci.high) : std::string("unbounded"));
+    } else {
+      models += fmt::format("      # latency: not fitted ({} successes with usage and latency_s){}\n", count(l.n),
+                            known ? ": the preset's" : "");
+      if (!known) models += "      latency: {ttft: 1s, output_tps: 50}   # assumed\n";
+    }
+  }
+  y += "  models:\n" + models;
+
+  y += "\nworkloads:\n";
+  if (c.streams.size() > 1 || c.workload_names.size() > 1)
+    y += "  # one workload per workload the log names (its `workload` field)\n";
+  for (std::size_t k = 0; k < c.streams.size(); ++k) {
+    const StreamFit& st = c.streams[k];
+    const ModelFit& m = c.models[st.model];
+    y += fmt::format("  - name: {}\n", workload_name(st.name));
+    if (!o.phases) {
+      std::uint64_t unknown_output = 0, unknown_max = 0;
+      std::set<std::uint16_t> used;
+      for (const LoggedRequest& q : c.logical) {
+        if (!st.takes(q)) continue;
+        used.insert(q.model);
+        if (q.output < 0) ++unknown_output;
+        if (q.max_tokens < 0) ++unknown_max;
+      }
+      y += fmt::format("    model: {}{}\n", m.name, used.size() > 1 ? "   # each request's own model comes from the trace" : "");
+      y += fmt::format("    trace: {{file: {}}}\n", trace_file_name(o, c, k));
+      y += fmt::format("    # the trace: its {} requests, each at its arrival (the log's `arrival`, else its first send), with its\n", count(st.requests));
+      y += "    # prompt, output";
+      y += " and max_tokens";
+      if (unknown_output) y += fmt::format(" ({} never succeeded: the model's median output)", count(unknown_output));
+      if (unknown_max) y += fmt::format(" ({} without max_tokens: the largest seen)", count(unknown_max));
+      y += ".\n";
+      y += fmt::format("    # the fits for --arrivals phases: input_tokens {}, output_tokens {}\n", st.input.yaml(), st.output.yaml());
+    } else {
+      y += fmt::format("    model: {}{}\n", m.name, st.only_model < 0 ? "   # the model most of its requests use" : "");
+      y += fmt::format("    traffic:   # the log's requests per {} (exact counts at random times)\n", duration(o.phase_seconds));
+      const auto phases = static_cast<std::size_t>(std::ceil(std::max(c.span, 1.0) / o.phase_seconds));
+      std::vector<std::uint64_t> n(phases);
+      for (const LoggedRequest& q : c.logical)
+        if (st.takes(q)) ++n[std::min(phases - 1, static_cast<std::size_t>(q.arrival / o.phase_seconds))];
+      for (std::size_t i = 0; i < phases; ++i) {
+        // Runs of equal counts become one phase.
+        std::size_t e = i;
+        while (e + 1 < phases && n[e + 1] == n[i]) ++e;
+        const double length = static_cast<double>(e - i + 1) * o.phase_seconds;
+        if (n[i] == 0) y += fmt::format("      - {{for: {}, pause: true}}\n", duration(length));
+        else y += fmt::format("      - {{for: {}, count: {}}}\n", duration(length), n[i] * (e - i + 1));
+        i = e;
+      }
+      const auto fit_note = [](const SizeFit& f, const char* what) {
+        if (f.kind == "constant") return fmt::format("{} {}, all equal", count(f.n), what);
+        return fmt::format("{} {}; KS {:.3f} (1% critical {:.3f}){}", count(f.n), what, f.ks, f.ks_critical,
+                           f.kind == "empirical" ? ": no parametric form fits" : "");
+      };
+      if (st.input.n) y += fmt::format("    input_tokens: {}   # {}\n", st.input.yaml(), fit_note(st.input, "prompts"));
+      else y += "    input_tokens: 1000   # assumed: the log has no input_tokens or usage\n";
+      y += fmt::format("    output_tokens: {}   # {}\n", st.output.n ? st.output.yaml() : "1",
+                       st.output.n ? fit_note(st.output, "outputs of successes") : "assumed: no success in the log");
+      if (st.max_tokens.n) y += fmt::format("    max_tokens: {}   # {}\n", st.max_tokens.yaml(), fit_note(st.max_tokens, "requests' max_tokens"));
+      else y += fmt::format("    max_tokens: {}   # assumed: the log has no max_tokens (the largest output seen)\n", typical_max_tokens(c, st.model));
+      if (st.cached_requests)
+        y += fmt::format("    cache: {{prefix_tokens: {}}}   # median cached tokens of {} successes that read or wrote the cache\n",
+                         static_cast<long long>(std::llround(st.cached_prefix)), count(st.cached_requests));
+    }
+    write_client(y, st, "    ");
+  }
+  return y;
+}
+
+std::string trace_file_name(const FittedOptions& o, const Calibration& c, std::size_t stream) {
+  if (c.streams.size() == 1) return o.trace_stem + ".trace.csv";
+  return o.trace_stem + "." + workload_name(c.streams[stream].name) + ".trace.csv";
+}
+
+std::string fitted_trace(const Calibration& c, std::size_t stream) {
+  const StreamFit& st = c.streams[stream];
+  const bool cached = std::any_of(c.logical.begin(), c.logical.end(), [&](const LoggedRequest& r) { return st.takes(r) && r.cached > 0; });
+  std::string out = cached ? "time_s,input_tokens,output_tokens,max_tokens,model,cached_tokens\n"
+                           : "time_s,input_tokens,output_tokens,max_tokens,model\n";
+  std::vector<std::int64_t> output(c.model_names.size()), max_tokens(c.model_names.size());
+  for (std::size_t m = 0; m < c.model_names.size(); ++m) {
+    output[m] = typical_output(c, static_cast<std::uint16_t>(m));
+    max_tokens[m] = typical_max_tokens(c, static_cast<std::uint16_t>(m));
+  }
+  for (const LoggedRequest& r : c.logical) {
+    if (!st.takes(r)) continue;
+    const std::int64_t max = r.max_tokens > 0 ? r.max_tokens : max_tokens[r.model];
+    const std::int64_t out_tokens = std::min(max, r.output >= 0 ? std::max<std::int64_t>(1, r.output) : output[r.model]);
+    out += fmt::format("{:.6f},{},{},{},{}", r.arrival, std::max<std::int64_t>(1, r.prompt), std::max<std::int64_t>(1, out_tokens), max,
+                       c.model_names[r.model]);
+    if (cached) out += fmt::format(",{}", r.cached);
+    out += '\n';
+  }
+  return out;
+}
+
+ordered_json calibration_json(const Calibration& c) {
+  const auto r = [](double v) { return report::round_significant(v, 6); };
+  const auto interval = [&](const Interval& i) { return ordered_json::array({r(i.low), r(i.high)}); };
+  const auto size = [&](const SizeFit& s) {
+    ordered_json j{{"form", s.kind}, {"yaml", s.yaml()}, {"n", s.n}};
+    if (s.kind != "constant") j["ks"] = ordered_json{{"distance", r(s.ks)}, {"critical_1pct", r(s.ks_critical)}};
+    return j;
+  };
+  ordered_json j;
+  j["schema"] = kCalibrateSchema;
+  j["files"] = c.files;
+  j["attempts"] = c.attempts;
+  j["requests"] = c.requests;
+  j["skipped_lines"] = c.skipped;
+  j["span_s"] = r(c.span);
+  j["start"] = report::format_rfc3339(c.epoch, 3);
+  ordered_json models = ordered_json::array();
+  for (const ModelFit& m : c.models) {
+    ordered_json mj;
+    mj["model"] = m.name;
+    mj["attempts"] = m.attempts;
+    mj["requests"] = m.requests;
+    mj["ok"] = m.ok;
+    ordered_json limits = ordered_json::object();
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+      if (m.limits[b].limit > 0)
+        limits[kLimitKeys[b]] = ordered_json{{"limit", m.limits[b].limit}, {"n", m.limits[b].n}, {"distinct", m.limits[b].distinct}};
+    mj["limits"] = limits;
+    mj["preset"] = m.preset.empty() ? ordered_json(nullptr) : ordered_json(m.preset);
+    mj["burst_s"] = m.burst.n ? ordered_json{{"median", r(m.burst.seconds)}, {"quartiles", interval(m.burst.quartiles)},
+                                             {"n", m.burst.n}, {"budget", m.burst.budget}}
+                              : ordered_json(nullptr);
+    const LatencyFit& l = m.latency;
+    mj["latency"] = ordered_json{{"n", l.n},
+                                 {"ttft_from", l.measured_ttft ? "ttft_s" : "intercepts"},
+                                 {"ttft_median_s", r(l.ttft.median)},
+                                 {"ttft_median_ci", interval(l.ttft.median_ci)},
+                                 {"ttft_sigma", r(l.ttft.sigma)},
+                                 {"ttft_ks", r(l.ks)},
+                                 {"output_tps", r(l.output_tps)},
+                                 {"output_tps_ci", interval(l.output_tps_ci)},
+                                 {"prefill_tps", l.prefill_tps ? ordered_json(r(*l.prefill_tps)) : ordered_json(nullptr)}};
+    ordered_json incidents = ordered_json::array();
+    for (const Incident& i : m.overload.incidents)
+      incidents.push_back(ordered_json{{"at_s", r(i.at)}, {"for_s", r(i.length)}, {"rate", r(i.rate)}});
+    mj["overload"] = ordered_json{{"r529", m.overload.r529}, {"attempts", m.overload.attempts}, {"rate", r(m.overload.rate)},
+                                  {"ci", interval(m.overload.ci)}, {"incidents", incidents}};
+    const AccelerationEvidence& a = m.acceleration;
+    ordered_json examples = ordered_json::array();
+    for (const auto& x : a.examples)
+      examples.push_back(ordered_json{{"time_s", r(x.time)}, {"requests_last_minute", r(x.last_minute)},
+                                      {"requests_per_minute_before", r(x.baseline)}});
+    mj["acceleration_evidence"] = ordered_json{{"r429", a.r429},          {"named", a.named},
+                                               {"with_room", a.with_room}, {"without_headers", a.without_headers},
+                                               {"median_rise", r(a.median_rise)}, {"examples", examples}};
+    models.push_back(mj);
+  }
+  j["models"] = models;
+  ordered_json streams = ordered_json::array();
+  for (const StreamFit& st : c.streams) {
+    const RetryFit& t = st.retry;
+    ordered_json client{{"retried", t.retried},
+                        {"gave_up", t.gave_up},
+                        {"max_attempts", t.max_attempts},
+                        {"mean_attempts", r(t.mean_attempts)},
+                        {"after_retry_after", t.after_retry_after},
+                        {"obeyed_retry_after", t.obeyed},
+                        {"before_retry_after", t.early},
+                        {"backoff_gaps", t.backoff_gaps},
+                        {"base_s", t.base > 0 ? ordered_json(r(t.base)) : ordered_json(nullptr)},
+                        {"cap_s", t.cap > 0 ? ordered_json(r(t.cap)) : ordered_json(nullptr)},
+                        {"jitter", t.jitter.empty() ? ordered_json(nullptr) : ordered_json(t.jitter)},
+                        {"preset", t.preset.empty() ? ordered_json(nullptr) : ordered_json(t.preset)},
+                        {"why", t.why},
+                        {"queued_requests", st.queued},
+                        {"queued_median_s", r(st.queued_median)},
+                        {"most_in_progress", st.most_in_progress}};
+    streams.push_back(ordered_json{{"name", st.name},
+                                   {"model", c.model_names[st.model]},
+                                   {"requests", st.requests},
+                                   {"sizes", ordered_json{{"input_tokens", size(st.input)}, {"output_tokens", size(st.output)},
+                                                          {"max_tokens", size(st.max_tokens)}}},
+                                   {"cache", ordered_json{{"requests", st.cached_requests}, {"median_cached_tokens", r(st.cached_prefix)}}},
+                                   {"client", client}});
+  }
+  j["workloads"] = streams;
+  return j;
+}
+
+std::string calibration_table(const Calibration& c) {
+  std::string t = fmt::format("calibrate · {} attempts of {} requests over {}", count(c.attempts), count(c.requests), duration(c.span));
+  if (c.skipped) t += fmt::format(" ({} malformed lines skipped)", count(c.skipped));
+  t += "\n";
+  for (const ModelFit& m : c.models) {
+    t += fmt::format("\n{}  ({} attempts, {} requests, {} ok)\n", m.name, count(m.attempts), count(m.requests), count(m.ok));
+    std::string limits;
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+      if (m.limits[b].limit > 0) limits += fmt::format("{}{} {}", limits.empty() ? "" : ", ", kLimitKeys[b], with_separators(static_cast<std::uint64_t>(m.limits[b].limit)));
+    t += fmt::format("  {:<14}{}{}\n", "limits", limits.empty() ? "none in the headers" : limits,
+                     m.preset.empty() ? "" : "  (= " + m.preset + ")");
+    if (m.burst.n)
+      t += fmt::format("  {:<14}{} from {} {} pairs (quartiles {} to {})\n", "bucket", duration(m.burst.seconds), count(m.burst.n),
+                       m.burst.budget, duration(m.burst.quartiles.low), duration(m.burst.quartiles.high));
+    const LatencyFit& l = m.latency;
+    if (l.n >= 3)
+      t += fmt::format("  {:<14}ttft lognormal median {} (95% {} to {}), sigma {:.3f}, KS {:.3f}; output {} tok/s (95% {} to {}){}\n",
+                       "latency", duration(l.ttft.median), duration(l.ttft.median_ci.low), duration(l.ttft.median_ci.high), l.ttft.sigma,
+                       l.ks, sig(l.output_tps), sig(l.output_tps_ci.low), sig(l.output_tps_ci.high),
+                       l.prefill_tps ? fmt::format("; prefill {} tok/s", sig(*l.prefill_tps)) : std::string());
+    t += fmt::format("  {:<14}{} 529s in {} attempts ({} outside incidents){}\n", "overload", count(m.overload.r529), count(m.overload.attempts),
+                     sig(m.overload.rate), m.overload.incidents.empty() ? "" : fmt::format(", {} incidents", m.overload.incidents.size()));
+    t += fmt::format("  {:<14}{} 429s: {} name acceleration, {} came with room in every budget, {} without headers\n", "acceleration",
+                     count(m.acceleration.r429), count(m.acceleration.named), count(m.acceleration.with_room),
+                     count(m.acceleration.without_headers));
+  }
+  for (const StreamFit& st : c.streams) {
+    const RetryFit& r = st.retry;
+    t += fmt::format("\n{}  ({} requests, mostly {})\n", st.name, count(st.requests), c.model_names[st.model]);
+    t += fmt::format("  {:<14}input {} · output {} · max_tokens {}\n", "sizes", st.input.yaml(), st.output.yaml(), st.max_tokens.yaml());
+    t += fmt::format("  {:<14}{} of {} requests retried, at most {} attempts, {:.3f} on average; {} never succeeded\n", "client",
+                     count(r.retried), count(r.requests), r.max_attempts, r.mean_attempts, count(r.gave_up));
+    t += fmt::format("  {:<14}{} retries followed one, {} waited for it, {} came earlier\n", "retry-after", count(r.after_retry_after),
+                     count(r.obeyed), count(r.early));
+    t += fmt::format("  {:<14}{} waited before their first attempt (median {}); at most {} in progress at once\n", "queueing",
+                     count(st.queued), duration(st.queued_median), st.most_in_progress);
+    t += fmt::format("  {:<14}{} ({})\n", "fits", r.preset.empty() ? (r.retried ? "an explicit retry layer" : "no retry layer") : r.preset, r.why);
+  }
+  return t;
+}
+
+std::string qq_csv(const Calibration& c) {
+  std::string out = "model,p,fitted_ttft_s,observed_ttft_s\n";
+  for (const ModelFit& m : c.models)
+    for (std::size_t k = 0; k < m.latency.qq.size(); ++k)
+      out += fmt::format("{},{:.4f},{:.6g},{:.6g}\n", m.name, (static_cast<double>(k) + 0.5) / 99.0, m.latency.qq[k][0], m.latency.qq[k][1]);
+  return out;
+}
+
+std::string sizes_csv(const Calibration& c) {
+  std::string out = "workload,field,p,observed,fitted\n";
+  for (const StreamFit& m : c.streams)
+    for (const auto& [field, fit] : {std::pair<const char*, const SizeFit*>{"input_tokens", &m.input},
+                                     {"output_tokens", &m.output},
+                                     {"max_tokens", &m.max_tokens}})
+      for (std::size_t k = 0; k < fit->observed.size(); ++k) {
+        const double p = (static_cast<double>(k) + 0.5) / 99.0;
+        out += fmt::format("{},{},{:.4f},{:.6g},{:.6g}\n", m.name, field, p, fit->observed[k], fit->quantile(p));
+      }
+  return out;
+}
+
+}  // namespace ratesim::calibrate

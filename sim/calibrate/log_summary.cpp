@@ -1,0 +1,156 @@
+#include "sim/calibrate/log_summary.hpp"
+
+#include <algorithm>
+
+#include "sim/metrics/histogram.hpp"
+#include "sim/metrics/summary_collector.hpp"
+
+namespace ratesim::calibrate {
+namespace {
+
+using models::LimitCause;
+
+/// What the attempt needs from each budget (rpm, itpm, otpm, tpm), by what the log shows: the
+/// whole prompt for input (cache reads may not count, so this errs toward "no room").
+std::array<double, models::kBudgetCount> needs(const LoggedAttempt& a) {
+  const double prompt = a.prompt() >= 0 ? static_cast<double>(a.prompt()) : 1.0;
+  const double max_tokens = a.max_tokens >= 0 ? static_cast<double>(a.max_tokens) : 0.0;
+  return {1.0, prompt, 1.0, prompt + max_tokens};
+}
+
+}  // namespace
+
+void MinuteSeries::resize(std::size_t n) {
+  attempts.resize(n);
+  ok.resize(n);
+  r429.resize(n);
+  r529.resize(n);
+}
+
+std::vector<LoggedRequest> logical_requests(const AttemptsLog& log) {
+  std::vector<LoggedRequest> out;
+  std::uint32_t ids = 0;
+  for (const LoggedAttempt& a : log.attempts) ids = std::max(ids, a.request + 1);
+  std::vector<std::uint32_t> slot(ids, UINT32_MAX);
+  for (std::uint32_t i = 0; i < log.attempts.size(); ++i) {
+    const LoggedAttempt& a = log.attempts[i];
+    if (slot[a.request] == UINT32_MAX) {
+      slot[a.request] = static_cast<std::uint32_t>(out.size());
+      LoggedRequest r;
+      r.arrival = a.time;
+      if (!std::isnan(a.arrival) && a.arrival <= a.time) {
+        r.arrival = a.arrival;
+        r.queued = a.time - a.arrival;
+      }
+      r.model = a.model;
+      r.workload = a.workload;
+      out.push_back(std::move(r));
+    }
+    LoggedRequest& r = out[slot[a.request]];
+    r.attempt_index.push_back(i);
+    ++r.attempts;
+    if (r.prompt < 0) r.prompt = a.prompt();
+    if (r.max_tokens < 0) r.max_tokens = a.max_tokens;
+    r.end = std::max(r.end, a.end());
+    if (a.ok() && !r.ok) {
+      r.ok = true;
+      r.end = a.end();
+      if (a.has_usage) {
+        r.output = a.output_tokens;
+        r.cached = a.cache_read_tokens + a.cache_write_tokens;
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const LoggedRequest& x, const LoggedRequest& y) { return x.arrival < y.arrival; });
+  return out;
+}
+
+models::LimitCause cause_of_429(const LoggedAttempt& a) {
+  if (a.named_cause != LimitCause::kNone) return a.named_cause;
+  const auto need = needs(a);
+  bool any = false;
+  LimitCause worst = LimitCause::kNone;
+  double longest = -1;
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+    const LoggedBudget& h = a.budgets[b];
+    if (h.limit <= 0 || std::isnan(h.remaining)) continue;
+    any = true;
+    if (h.remaining >= need[b]) continue;
+    // The budget that needs the longest to refill what is missing.
+    const double wait = (need[b] - h.remaining) / (static_cast<double>(h.limit) / 60.0);
+    if (wait > longest) {
+      longest = wait;
+      worst = static_cast<LimitCause>(b);
+    }
+  }
+  if (!any) return LimitCause::kNone;
+  return worst == LimitCause::kNone ? LimitCause::kAcceleration : worst;
+}
+
+bool headers_show_room(const LoggedAttempt& a) {
+  const auto need = needs(a);
+  bool any = false;
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+    const LoggedBudget& h = a.budgets[b];
+    if (h.limit <= 0 || std::isnan(h.remaining)) continue;
+    any = true;
+    if (h.remaining < need[b]) return false;
+  }
+  return any;
+}
+
+LogTotals log_totals(const AttemptsLog& log, const std::vector<LoggedRequest>& requests) {
+  LogTotals t;
+  metrics::WorkloadSummary& s = t.total;
+  s.name = "total";
+  s.arrived = requests.size();
+  t.minutes.resize(static_cast<std::size_t>(log.span() / 60) + 1);
+  for (const LoggedAttempt& a : log.attempts) {
+    const auto minute = static_cast<std::size_t>(a.time / 60);
+    ++s.attempts;
+    ++t.minutes.attempts[minute];
+    if (a.ok()) {
+      ++s.attempts_ok;
+      ++t.minutes.ok[minute];
+      s.input_tokens += static_cast<std::uint64_t>(a.input_tokens);
+      s.cache_write_tokens += static_cast<std::uint64_t>(a.cache_write_tokens);
+      s.cache_read_tokens += static_cast<std::uint64_t>(a.cache_read_tokens);
+      s.output_tokens += static_cast<std::uint64_t>(a.output_tokens);
+    } else if (a.status == 429) {
+      ++t.minutes.r429[minute];
+      const LimitCause c = cause_of_429(a);
+      if (c == LimitCause::kNone) ++t.r429_unknown;
+      else ++s.r429[models::index(c)];
+    } else if (a.status == 529) {
+      ++s.r529;
+      ++t.minutes.r529[minute];
+    } else if (a.status == 0) {
+      ++s.attempt_timeouts;
+    }
+  }
+  metrics::Histogram latency;
+  double first = 0, last = 0;
+  std::uint64_t ok = 0;
+  std::vector<std::uint64_t> ok_per_minute(t.minutes.attempts.size());
+  for (const LoggedRequest& r : requests) {
+    if (!r.ok) {
+      ++s.outcomes[static_cast<std::size_t>(models::RequestOutcome::kGaveUp)];
+      continue;
+    }
+    ++s.outcomes[static_cast<std::size_t>(models::RequestOutcome::kOk)];
+    latency.add(r.end - r.arrival);
+    if (ok++ == 0) first = r.arrival;
+    first = std::min(first, r.arrival);
+    last = std::max(last, r.end);
+    const auto minute = std::min(ok_per_minute.size() - 1, static_cast<std::size_t>(r.end / 60));
+    ++ok_per_minute[minute];
+  }
+  s.latency = metrics::stats(latency);
+  s.amplification = s.arrived ? static_cast<double>(s.attempts) / static_cast<double>(s.arrived) : 0;
+  s.makespan_s = ok ? last - first : 0;
+  s.throughput_mean = s.makespan_s > 0 ? static_cast<double>(ok) / s.makespan_s : 0;
+  s.throughput_peak = static_cast<double>(*std::max_element(ok_per_minute.begin(), ok_per_minute.end())) / 60.0;
+  return t;
+}
+
+}  // namespace ratesim::calibrate

@@ -1,0 +1,244 @@
+#include "sim/cli/backtest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "sim/cli/runner.hpp"
+#include "sim/report/number_format.hpp"
+#include "sim/report/summary_json.hpp"
+#include "sim/scenario/input_error.hpp"
+
+namespace ratesim::cli {
+namespace {
+
+using calibrate::LoggedAttempt;
+using calibrate::LoggedRequest;
+using nlohmann::ordered_json;
+
+std::int64_t median(std::vector<std::int64_t> v, std::int64_t fallback) {
+  if (v.empty()) return fallback;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+/// The log's requests as trace workloads of `s`, one per workload whose client they go through:
+/// the workload the log names for the request, else the first that uses its model, else the first.
+void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log, const std::vector<LoggedRequest>& requests) {
+  const auto& provider_models = s.world.provider.models;
+  std::vector<int> provider_model(log.models.size(), -1);
+  std::vector<std::size_t> template_of(log.models.size(), 0);
+  for (std::size_t m = 0; m < log.models.size(); ++m) {
+    for (std::size_t p = 0; p < provider_models.size(); ++p)
+      if (provider_models[p].name == log.models[m]) provider_model[m] = static_cast<int>(p);
+    if (provider_model[m] < 0) {
+      const auto first = std::find_if(log.attempts.begin(), log.attempts.end(), [&](const LoggedAttempt& a) { return a.model == m; });
+      std::string known;
+      for (const auto& pm : provider_models) {
+        if (!known.empty()) known += ", ";
+        known += pm.name;
+      }
+      throw scenario::InputError(log.files[first->file], static_cast<int>(first->line), 1,
+                                 fmt::format("model '{}' is not in the scenario's provider (it has {}): add it to "
+                                             "provider.models, or backtest against a scenario that has it",
+                                             log.models[m], known));
+    }
+    for (std::size_t w = 0; w < s.world.workloads.size(); ++w)
+      if (s.world.workloads[w].model == log.models[m]) {
+        template_of[m] = w;
+        break;
+      }
+  }
+  // A request the log tags with a workload the scenario has goes through that workload's client.
+  std::vector<int> template_of_workload(log.workloads.size(), -1);
+  for (std::size_t lw = 1; lw < log.workloads.size(); ++lw)
+    for (std::size_t w = 0; w < s.world.workloads.size(); ++w)
+      if (s.world.workloads[w].name == log.workloads[lw]) {
+        template_of_workload[lw] = static_cast<int>(w);
+        break;
+      }
+  // Sizes a request did not record: the model's median (its successes' output; known prompts).
+  std::vector<std::vector<std::int64_t>> outputs(log.models.size()), prompts(log.models.size());
+  for (const LoggedRequest& r : requests) {
+    if (r.output >= 0) outputs[r.model].push_back(r.output);
+    if (r.prompt >= 0) prompts[r.model].push_back(r.prompt);
+  }
+  std::vector<std::int64_t> typical_output(log.models.size()), typical_prompt(log.models.size());
+  for (std::size_t m = 0; m < log.models.size(); ++m) {
+    typical_output[m] = median(outputs[m], 1);
+    typical_prompt[m] = median(prompts[m], 1000);
+  }
+  std::vector<models::WorkloadConfig> replay;
+  std::vector<int> replay_of(s.world.workloads.size(), -1);
+  for (const LoggedRequest& r : requests) {
+    const std::size_t t = template_of_workload[r.workload] >= 0 ? static_cast<std::size_t>(template_of_workload[r.workload])
+                                                                : template_of[r.model];
+    if (replay_of[t] < 0) {
+      replay_of[t] = static_cast<int>(replay.size());
+      models::WorkloadConfig w = s.world.workloads[t];
+      w.kind = models::WorkloadConfig::Kind::kTrace;
+      w.trace = models::traffic::Trace{};
+      w.trace.models = log.models;
+      replay.push_back(std::move(w));
+    }
+    models::WorkloadConfig& w = replay[static_cast<std::size_t>(replay_of[t])];
+    constexpr std::int64_t kMaxTokens = 10'000'000;
+    models::traffic::TraceRecord rec;
+    rec.at = kernel::from_seconds(r.arrival);
+    rec.input_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.prompt >= 0 ? r.prompt : typical_prompt[r.model], 1, kMaxTokens));
+    rec.output_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.output >= 0 ? r.output : typical_output[r.model], 1, kMaxTokens));
+    rec.max_tokens = r.max_tokens > 0 ? static_cast<std::uint32_t>(std::min(r.max_tokens, kMaxTokens)) : 0;
+    rec.cached_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.cached, 0, kMaxTokens));
+    rec.model = r.model;
+    if (rec.cached_tokens > 0 && !w.cache) w.cache = models::CacheConfig{};
+    w.trace.records.push_back(rec);
+  }
+  s.world.workloads = std::move(replay);
+  s.world.duration = kernel::from_seconds(std::ceil(log.span()) + 600);
+}
+
+LoggedAttempt logged(const metrics::AttemptRecord& a, std::uint16_t model) {
+  LoggedAttempt l;
+  l.time = a.sent_s;
+  l.arrival = a.arrival_s;
+  l.latency = a.latency_s;
+  l.request = static_cast<std::uint32_t>(a.request_id);
+  l.attempt = a.attempt;
+  l.model = model;
+  switch (a.result.outcome) {
+    case models::AttemptOutcome::kOk: l.status = 200; break;
+    case models::AttemptOutcome::k429: l.status = 429; break;
+    case models::AttemptOutcome::k529: l.status = 529; break;
+    default: l.status = 0;
+  }
+  l.max_tokens = a.max_tokens;
+  l.prompt_tokens = a.prompt_tokens;
+  if (l.ok()) {
+    l.has_usage = true;
+    l.input_tokens = a.input_tokens;
+    l.output_tokens = a.output_tokens;
+    l.cache_write_tokens = a.cache_write_tokens;
+    l.cache_read_tokens = a.cache_read_tokens;
+  }
+  if (a.has_headers)
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+      if (a.headers[b].limit > 0)
+        l.budgets[b] = calibrate::LoggedBudget{.limit = a.headers[b].limit, .remaining = a.headers[b].remaining,
+                                               .reset = a.decided_s + kernel::to_seconds(a.headers[b].reset)};
+  if (l.status == 429) l.named_cause = a.result.cause;
+  return l;
+}
+
+BacktestRow row(std::string metric, std::string label, double observed, double simulated, bool gated, double tolerance) {
+  BacktestRow r{.metric = std::move(metric), .label = std::move(label), .observed = observed, .simulated = simulated};
+  r.relative = (simulated - observed) / std::max(observed, 1.0);
+  r.gated = gated;
+  r.beyond = gated && std::abs(r.relative) > tolerance;
+  return r;
+}
+
+}  // namespace
+
+BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s, double tolerance) {
+  BacktestResult result;
+  result.tolerance = tolerance;
+  const std::vector<LoggedRequest> requests = calibrate::logical_requests(log);
+  const calibrate::LogTotals observed = calibrate::log_totals(log, requests);
+  result.observed = observed.total;
+  result.observed_unknown_429 = observed.r429_unknown;
+  result.observed_minutes = observed.minutes;
+
+  replace_workloads(s, log, requests);
+  calibrate::AttemptsLog simulated;
+  simulated.models = log.models;
+  std::unordered_map<std::string, std::uint16_t> model_index;
+  for (std::size_t m = 0; m < log.models.size(); ++m) model_index[log.models[m]] = static_cast<std::uint16_t>(m);
+  RunOptions options;
+  options.interval = std::chrono::seconds(60);
+  options.counterfactual = false;
+  options.on_attempt = [&](const metrics::AttemptRecord& a) {
+    // Requests only carry the log's models, so every attempt's model is one of them.
+    const auto it = model_index.find(*a.model);
+    simulated.attempts.push_back(logged(a, it == model_index.end() ? 0 : it->second));
+  };
+  const RunResult run = run_scenario(s, options);
+  std::stable_sort(simulated.attempts.begin(), simulated.attempts.end(),
+                   [](const LoggedAttempt& x, const LoggedAttempt& y) { return x.time < y.time; });
+  result.simulated = run.summary.total;
+  if (!simulated.attempts.empty())
+    result.simulated_minutes = calibrate::log_totals(simulated, calibrate::logical_requests(simulated)).minutes;
+  const std::size_t minutes = std::max(result.observed_minutes.attempts.size(), result.simulated_minutes.attempts.size());
+  result.observed_minutes.resize(minutes);
+  result.simulated_minutes.resize(minutes);
+
+  using models::LimitCause;
+  using models::RequestOutcome;
+  const metrics::WorkloadSummary& o = result.observed;
+  const metrics::WorkloadSummary& m = result.simulated;
+  const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+  auto& rows = result.rows;
+  rows.push_back(row("requests.ok", "requests ok", d(o.requests(RequestOutcome::kOk)), d(m.requests(RequestOutcome::kOk)), true, tolerance));
+  rows.push_back(row("requests.failed", "requests not ok", d(o.arrived - o.requests(RequestOutcome::kOk)),
+                     d(m.arrived - m.requests(RequestOutcome::kOk)), false, tolerance));
+  rows.push_back(row("attempts.total", "attempts", d(o.attempts), d(m.attempts), false, tolerance));
+  rows.push_back(row("attempts.r429.total", "429s", d(o.r429_total() + result.observed_unknown_429), d(m.r429_total()), true, tolerance));
+  for (const LimitCause c : {LimitCause::kRpm, LimitCause::kItpm, LimitCause::kOtpm, LimitCause::kTpm, LimitCause::kAcceleration, LimitCause::kSpend})
+    if (o.r429_of(c) || m.r429_of(c))
+      rows.push_back(row(fmt::format("attempts.r429.{}", models::name(c)), fmt::format("  {}", models::name(c)), d(o.r429_of(c)),
+                         d(m.r429_of(c)), false, tolerance));
+  if (result.observed_unknown_429)
+    rows.push_back(row("attempts.r429.unknown", "  cause unknown", d(result.observed_unknown_429), 0, false, tolerance));
+  rows.push_back(row("attempts.r529", "529s", d(o.r529), d(m.r529), false, tolerance));
+  rows.push_back(row("attempts.timeout", "attempt timeouts", d(o.attempt_timeouts), d(m.attempt_timeouts), false, tolerance));
+  rows.push_back(row("latency_s.p50", "latency p50 (s)", o.latency.p50, m.latency.p50, false, tolerance));
+  rows.push_back(row("latency_s.p99", "latency p99 (s)", o.latency.p99, m.latency.p99, false, tolerance));
+  for (const BacktestRow& r : rows)
+    if (r.beyond) result.pass = false;
+  return result;
+}
+
+ordered_json backtest_json(const BacktestResult& r) {
+  ordered_json observed = report::workload_to_json(r.observed);
+  if (r.observed_unknown_429) {
+    observed["attempts"]["r429"]["total"] = r.observed.r429_total() + r.observed_unknown_429;
+    observed["attempts"]["r429"]["unknown"] = r.observed_unknown_429;
+  }
+  ordered_json error = ordered_json::object();
+  ordered_json beyond = ordered_json::array();
+  for (const BacktestRow& row : r.rows) {
+    error[row.metric] = report::round_significant(row.relative, 6);
+    if (row.beyond) beyond.push_back(row.metric);
+  }
+  return ordered_json{{"schema", kBacktestSchema},
+                      {"tolerance", r.tolerance},
+                      {"gated", {"requests.ok", "attempts.r429.total"}},
+                      {"pass", r.pass},
+                      {"beyond_tolerance", beyond},
+                      {"observed", observed},
+                      {"simulated", report::workload_to_json(r.simulated)},
+                      {"error", error}};
+}
+
+std::string backtest_table(const BacktestResult& r) {
+  std::string t = fmt::format("{:<20}{:>12}{:>12}{:>12}\n", "", "observed", "simulated", "difference");
+  for (const BacktestRow& row : r.rows) {
+    const std::string diff = row.observed == 0 && row.simulated == 0 ? "" : fmt::format("{:+.1f}%", 100 * row.relative);
+    t += fmt::format("{:<20}{:>12}{:>12}{:>12}{}\n", row.label, report::readable(row.observed), report::readable(row.simulated), diff,
+                     row.beyond ? "  beyond tolerance" : "");
+  }
+  t += fmt::format("\n{}: requests ok and 429s {} within {:g}% of the log\n", r.pass ? "pass" : "FAIL", r.pass ? "are" : "are not both",
+                   100 * r.tolerance);
+  return t;
+}
+
+std::string backtest_csv(const BacktestResult& r) {
+  std::string out = "minute,observed_attempts,simulated_attempts,observed_ok,simulated_ok,observed_429,simulated_429,observed_529,simulated_529\n";
+  const calibrate::MinuteSeries& o = r.observed_minutes;
+  const calibrate::MinuteSeries& s = r.simulated_minutes;
+  for (std::size_t i = 0; i < o.attempts.size(); ++i)
+    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", i, o.attempts[i], s.attempts[i], o.ok[i], s.ok[i], o.r429[i], s.r429[i], o.r529[i], s.r529[i]);
+  return out;
+}
+
+}  // namespace ratesim::cli

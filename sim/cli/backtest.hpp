@@ -1,0 +1,47 @@
+// `ratesim backtest LOG SCENARIO`: replays a recorded log's logical requests (arrival times,
+// sizes, models) through the scenario's provider and client, and compares what the log saw with
+// what the simulation does. docs/calibrate.md has the method.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/calibrate/attempts_reader.hpp"
+#include "sim/calibrate/log_summary.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace ratesim::cli {
+
+inline constexpr const char* kBacktestSchema = "ratesim.backtest/1";
+
+struct BacktestRow {
+  std::string metric;   ///< a path as in summary.json's total, e.g. attempts.r429.total
+  std::string label;    ///< for the table
+  double observed = 0, simulated = 0;
+  double relative = 0;  ///< (simulated − observed) / max(observed, 1)
+  bool gated = false;   ///< counts toward the exit code
+  bool beyond = false;  ///< |relative| > tolerance (gated rows only)
+};
+
+struct BacktestResult {
+  metrics::WorkloadSummary observed, simulated;
+  std::uint64_t observed_unknown_429 = 0;  ///< 429s whose cause the log does not tell
+  calibrate::MinuteSeries observed_minutes, simulated_minutes;
+  std::vector<BacktestRow> rows;
+  double tolerance = 0.2;
+  bool pass = true;
+};
+
+/// Replays `log` through `s` (its provider, and the client of the workload the log names for a
+/// request, else of the first that uses its model, else of the first) for the log's span plus
+/// ten minutes.
+/// Throws scenario::InputError when the log names a model the scenario's provider lacks.
+BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s, double tolerance);
+
+nlohmann::ordered_json backtest_json(const BacktestResult& r);
+std::string backtest_table(const BacktestResult& r);
+/// backtest.csv: per minute of send time, observed and simulated side by side.
+std::string backtest_csv(const BacktestResult& r);
+
+}  // namespace ratesim::cli

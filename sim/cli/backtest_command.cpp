@@ -1,0 +1,88 @@
+#include "sim/cli/backtest_command.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "sim/calibrate/attempts_reader.hpp"
+#include "sim/cli/backtest.hpp"
+#include "sim/cli/command_line.hpp"
+#include "sim/cli/usage.hpp"
+#include "sim/report/number_format.hpp"
+#include "sim/report/output_set.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+
+namespace po = boost::program_options;
+
+namespace ratesim::cli {
+namespace {
+
+constexpr const char* kBacktestUsage = R"(Usage: ratesim backtest LOG SCENARIO [options]
+
+Replays the logical requests of an attempts LOG (each at its first attempt's send time, with
+its prompt, output, max_tokens and model) through SCENARIO's provider and the client of the
+workload that uses the request's model (else its first workload's), and compares the log with
+the simulation: requests ok and not, attempts, 429s by cause, 529s, latency percentiles, and
+per minute. Exit 1 when the simulated requests ok or 429s differ from the log's by more than
+the tolerance.
+
+Options)";
+
+}  // namespace
+
+int backtest_command(const std::vector<std::string>& args) {
+  po::options_description visible(kBacktestUsage);
+  std::string tolerance_text = "20%", out_dir, variant, seed_text;
+  std::vector<std::string> sets;
+  visible.add_options()
+      ("help,h", "show this help")
+      ("tolerance", po::value(&tolerance_text)->default_value("20%"),
+       "how far the simulated requests ok and 429s may be from the log's, relative to the log's")
+      ("out", po::value(&out_dir), "write backtest.json and backtest.csv (per minute, observed and simulated side by side) "
+                                   "into this folder (tools/plot.py DIR charts it)")
+      ("json", "print the comparison as JSON (schema ratesim.backtest/1)")
+      ("skip-bad", "count and skip malformed log lines instead of stopping at the first")
+      ("variant", po::value(&variant), "use the scenario's variant NAME")
+      ("set", po::value(&sets)->composing(), "override one value of the scenario: PATH=VALUE (repeatable)")
+      ("seed", po::value(&seed_text), "override the scenario's seed");
+  std::vector<std::string> files;
+  po::variables_map vm;
+  if (!parse_command_line_files("backtest", args, visible, vm, files, 2, 2, "an attempts LOG and a SCENARIO",
+                                "\nExit codes: 0 within tolerance, 1 beyond it, 2 bad input or usage, 3 internal error.\n"))
+    return kExitOk;
+  const double tolerance = parse_percent(tolerance_text, "--tolerance");
+  if (vm.count("variant") && variant.empty())
+    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
+  scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(files[1], sets)
+                                         : scenario::load_scenario_variant(files[1], variant, sets);
+  if (vm.count("seed")) s.world.seed = parse_seed(seed_text);
+  const calibrate::AttemptsLog log = calibrate::read_attempts_logs({files[0]}, {.skip_bad = vm.count("skip-bad") > 0});
+  if (log.skipped)
+    std::cerr << fmt::format("warning: skipped {} malformed line{} (the first: {}:{}: {})\n", log.skipped,
+                             log.skipped == 1 ? "" : "s", log.first_skipped_file, log.first_skipped_line,
+                             log.first_skipped_reason);
+  const BacktestResult r = backtest(log, std::move(s), tolerance);
+  const nlohmann::ordered_json json = backtest_json(r);
+  if (!out_dir.empty()) {
+    report::OutputSet outputs;
+    const std::filesystem::path dir(out_dir);
+    outputs.directory(dir);
+    outputs.file(dir / "backtest.json").stream() << json.dump(2) << "\n";
+    outputs.file(dir / "backtest.csv").stream() << backtest_csv(r);
+    outputs.commit();
+  }
+  if (vm.count("json")) {
+    std::cout << json.dump(2) << "\n";
+  } else {
+    const auto name = [](const std::string& p) { return std::filesystem::path(p).filename().string(); };
+    std::cout << fmt::format("backtest · {} ({} requests) against {}{} · tolerance {:g}%\n\n", name(files[0]),
+                             report::with_separators(r.observed.arrived), name(files[1]), variant.empty() ? "" : " (" + variant + ")",
+                             100 * tolerance);
+    std::cout << backtest_table(r);
+  }
+  return r.pass ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace ratesim::cli

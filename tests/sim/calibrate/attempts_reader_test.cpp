@@ -1,0 +1,147 @@
+// Reading attempts logs: JSON Lines and CSV with dotted names, times in RFC 3339 or seconds,
+// headers as sent, and malformed lines reported at their position or skipped.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sim/calibrate/attempts_reader.hpp"
+#include "sim/calibrate/log_summary.hpp"
+#include "sim/report/rfc3339.hpp"
+#include "sim/scenario/input_error.hpp"
+
+using namespace ratesim;
+using calibrate::read_attempts_logs;
+
+namespace {
+
+/// Writes `text` to a fresh file named `name` in a temporary folder and returns its path.
+std::string write_log(const std::string& name, const std::string& text) {
+  const auto dir = std::filesystem::temp_directory_path() / ("ratesim-reader-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+std::string error_of(const std::string& path, bool skip_bad = false) {
+  try {
+    read_attempts_logs({path}, {.skip_bad = skip_bad});
+  } catch (const scenario::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("RFC 3339 times read with their zone and written in UTC", "[calibrate]") {
+  // 2026-03-01 is 59 days after 2026-01-01 (Unix 1767225600).
+  CHECK(*report::parse_rfc3339("2026-03-01T01:01:01.5Z") == Approx(1767225600 + 59 * 86400 + 3661.5));
+  CHECK(*report::parse_rfc3339("2026-03-01T02:01:01.5+01:00") == Approx(1767225600 + 59 * 86400 + 3661.5));
+  CHECK(*report::parse_rfc3339("2026-02-28 20:01:01.5-05:00") == Approx(1767225600 + 59 * 86400 + 3661.5));
+  CHECK_FALSE(report::parse_rfc3339("2026-03-01T01:01:01"));  // no zone
+  CHECK_FALSE(report::parse_rfc3339("2026-13-01T01:01:01Z"));
+  CHECK_FALSE(report::parse_rfc3339("yesterday"));
+  CHECK(report::format_rfc3339(1767225600 + 59 * 86400 + 3661.5, 3) == "2026-03-01T01:01:01.500Z");
+  CHECK(report::format_rfc3339(951782400, 0) == "2000-02-29T00:00:00Z");  // a leap day
+}
+
+TEST_CASE("a JSON Lines log gives attempts, requests, usage and headers", "[calibrate]") {
+  const std::string path = write_log("two.jsonl",
+      R"({"time": "2026-03-01T12:00:00Z", "request_id": "a", "attempt": 1, "model": "m", "status": 429, "latency_s": 0.1,)"
+      R"( "input_tokens": 900, "headers": {"Retry-After": "3", "anthropic-ratelimit-input-tokens-limit": "1000",)"
+      R"( "anthropic-ratelimit-input-tokens-remaining": "500", "anthropic-ratelimit-input-tokens-reset": "2026-03-01T12:00:30Z"},)"
+      R"( "error": {"type": "rate_limit_error", "message": "This request would exceed the rate limit for your organization of 1,000 input tokens per minute."}})"
+      "\n\n"
+      R"({"time": "2026-03-01T12:00:03.5Z", "request_id": "a", "attempt": 2, "model": "m", "status": 200, "latency_s": 2.5, "ttft_s": 0.5,)"
+      R"( "max_tokens": 512, "usage": {"input_tokens": 100, "output_tokens": 300, "cache_read_input_tokens": 800}, "extra": [1, 2]})"
+      "\n");
+  const auto log = read_attempts_logs({path});
+  REQUIRE(log.attempts.size() == 2);
+  CHECK(log.epoch == Approx(*report::parse_rfc3339("2026-03-01T12:00:00Z")));
+  const auto& refused = log.attempts[0];
+  CHECK(refused.time == 0);
+  CHECK(refused.status == 429);
+  CHECK(refused.retry_after == 3);
+  CHECK(refused.prompt() == 900);
+  CHECK(refused.named_cause == models::LimitCause::kItpm);
+  CHECK(refused.budgets[1].limit == 1000);
+  CHECK(refused.budgets[1].remaining == 500);
+  CHECK(refused.budgets[1].reset == Approx(30));
+  CHECK(refused.budgets[0].limit == 0);  // not sent
+  const auto& ok = log.attempts[1];
+  CHECK(ok.time == Approx(3.5));
+  CHECK(ok.ttft == 0.5);
+  CHECK(ok.prompt() == 900);  // 100 uncached + 800 read from the cache
+  CHECK(ok.end() == Approx(6));
+  const auto requests = calibrate::logical_requests(log);
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].ok);
+  CHECK(requests[0].attempts == 2);
+  CHECK(requests[0].output == 300);
+  CHECK(requests[0].cached == 800);
+  CHECK(requests[0].end == Approx(6));
+}
+
+TEST_CASE("a CSV log uses dotted names for nested fields, with quoting", "[calibrate]") {
+  const std::string path = write_log("two.csv",
+      "time,request_id,model,status,latency_s,usage.output_tokens,headers.retry-after,error.message\n"
+      "100.0,1,m,429,0.05,,2,\"would exceed 50 requests per minute, retry later\"\n"
+      "102.5,1,m,200,1.25,40,,\n");
+  const auto log = read_attempts_logs({path});
+  REQUIRE(log.attempts.size() == 2);
+  CHECK(log.epoch == 100);
+  CHECK(log.attempts[0].retry_after == 2);
+  CHECK(log.attempts[0].named_cause == models::LimitCause::kRpm);
+  CHECK(log.attempts[1].time == Approx(2.5));
+  CHECK(log.attempts[1].has_usage);
+  CHECK(log.attempts[1].output_tokens == 40);
+  CHECK(log.request_ids.size() == 1);
+}
+
+TEST_CASE("a malformed line is an error at its file and line, or skipped when asked", "[calibrate]") {
+  const std::string good = R"({"time": 1, "request_id": "a", "model": "m", "status": 200})";
+  const std::string broken = write_log("broken.jsonl", good + "\n" + good + "\n{\"time\": 3, \"request_id\": \n");
+  CHECK_THAT(error_of(broken), Catch::Contains("broken.jsonl:3:") && Catch::Contains("malformed JSON"));
+  const auto log = read_attempts_logs({broken}, {.skip_bad = true});
+  CHECK(log.attempts.size() == 2);
+  CHECK(log.skipped == 1);
+  CHECK(log.first_skipped_line == 3);
+
+  CHECK_THAT(error_of(write_log("missing.jsonl", R"({"time": 1, "model": "m", "status": 200})")),
+             Catch::Contains("missing.jsonl:1:1: missing field 'request_id'"));
+  CHECK_THAT(error_of(write_log("time.jsonl", R"({"time": "noon", "request_id": 1, "model": "m"})")),
+             Catch::Contains("time.jsonl:1:1: invalid value 'noon' for 'time'") && Catch::Contains("RFC 3339"));
+  CHECK_THAT(error_of(write_log("usage.jsonl", R"({"time": 1, "request_id": 1, "model": "m", "usage": {"output_tokens": -4}})")),
+             Catch::Contains("invalid value '-4' for 'output_tokens'"));
+  CHECK_THAT(error_of(write_log("array.jsonl", "[1, 2]\n")), Catch::Contains("array.jsonl:1:1: expected a JSON object"));
+  CHECK_THAT(error_of(write_log("fields.csv", "time,request_id,model\n1,a\n")),
+             Catch::Contains("fields.csv:2:1: expected 3 fields as in the header, got 2"));
+  CHECK_THAT(error_of(write_log("header.csv", "when,request_id\n")), Catch::Contains("no 'time' column"));
+  CHECK_THAT(error_of(write_log("empty.jsonl", "\n\n")), Catch::Contains("the attempts log is empty"));
+  CHECK_THAT(error_of(write_log("all-bad.jsonl", "x\ny\n"), true), Catch::Contains("every line was malformed"));
+  CHECK_THAT(error_of("/nonexistent/log.jsonl"), Catch::Contains("cannot open attempts log"));
+}
+
+TEST_CASE("a 429's cause: the message's, else the headers', else acceleration when every budget had room",
+          "[calibrate]") {
+  calibrate::LoggedAttempt a;
+  a.status = 429;
+  a.prompt_tokens = 2000;
+  a.max_tokens = 100;
+  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kNone);  // no headers, no message
+  a.budgets[0] = {.limit = 50, .remaining = 3, .reset = 1};
+  a.budgets[1] = {.limit = 10000, .remaining = 1500, .reset = 3};   // 500 short: 3 s at 166.7/s
+  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kItpm);
+  CHECK_FALSE(calibrate::headers_show_room(a));
+  a.budgets[1].remaining = 2500;
+  CHECK(calibrate::headers_show_room(a));
+  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kAcceleration);
+  a.named_cause = models::LimitCause::kSpend;
+  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kSpend);
+  CHECK(calibrate::cause_from_message("Output tokens per minute exceeded") == models::LimitCause::kOtpm);
+  CHECK(calibrate::cause_from_message("You have reached your specified API usage limits") == models::LimitCause::kNone);
+}

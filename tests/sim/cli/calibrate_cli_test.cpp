@@ -1,0 +1,80 @@
+// calibrate and backtest from the command line: files written, exit codes, errors at positions.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+using ratesim::testing::run_ratesim;
+using ratesim::testing::slurp;
+using ratesim::testing::source_path;
+
+TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scenario and fails against half its ITPM",
+          "[cli][calibrate]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("ratesim-calibrate-cli-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string quickstart = source_path("scenarios/quickstart.yaml");
+  const std::string log = (dir / "q.jsonl").string();
+  std::filesystem::create_directories(dir);
+  REQUIRE(run_ratesim("run " + quickstart + " --attempts-log " + log).code == 0);
+
+  const auto fit = run_ratesim("calibrate " + log + " --out " + (dir / "fit" / "fitted.yaml").string() + " --report " +
+                               (dir / "report").string());
+  INFO(fit.err);
+  REQUIRE(fit.code == 0);
+  CHECK_THAT(fit.out, Catch::Contains("rpm 1,000, itpm 450,000, otpm 90,000  (= anthropic/tier-2)"));
+  // The log names its workloads: one trace and one client each.
+  CHECK(std::filesystem::exists(dir / "fit" / "fitted.chat.trace.csv"));
+  CHECK(std::filesystem::exists(dir / "fit" / "fitted.backfill.trace.csv"));
+  const std::string fitted = slurp((dir / "fit" / "fitted.yaml").string());
+  CHECK_THAT(fitted, Catch::Contains("- retry: {preset: anthropic-python}"));
+  CHECK_THAT(fitted, Catch::Contains("- semaphore: {limit: 32}"));
+  const auto report = nlohmann::json::parse(slurp((dir / "report" / "report.json").string()));
+  CHECK(report["schema"] == "ratesim.calibrate/1");
+  CHECK(slurp((dir / "report" / "qq.csv").string()).rfind("model,p,fitted_ttft_s,observed_ttft_s\n", 0) == 0);
+  CHECK(slurp((dir / "report" / "sizes.csv").string()).rfind("workload,field,p,observed,fitted\n", 0) == 0);
+  // The fitted scenario runs.
+  CHECK(run_ratesim("validate " + (dir / "fit" / "fitted.yaml").string()).code == 0);
+
+  const auto same = run_ratesim("backtest " + log + " " + quickstart + " --json --out " + (dir / "bt").string());
+  INFO(same.out);
+  CHECK(same.code == 0);
+  const auto j = nlohmann::json::parse(same.out);
+  CHECK(j["schema"] == "ratesim.backtest/1");
+  CHECK(j["pass"] == true);
+  CHECK(j["observed"]["requests"]["arrived"] == j["simulated"]["requests"]["arrived"]);
+  CHECK(slurp((dir / "bt" / "backtest.csv").string()).rfind("minute,observed_attempts,simulated_attempts,", 0) == 0);
+  const auto halved = run_ratesim("backtest " + log + " " + quickstart + " --set provider.groups.haiku-4-5.limits.itpm=225000");
+  INFO(halved.out);
+  CHECK(halved.code == 1);
+  CHECK_THAT(halved.out, Catch::Contains("FAIL"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a malformed log stops calibrate and backtest at its position, exit 2", "[cli][calibrate]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("ratesim-calibrate-bad-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string bad = (dir / "bad.jsonl").string();
+  std::ofstream(bad) << R"({"time": 1, "request_id": "a", "model": "claude-haiku-4-5", "status": 200})" << "\n"
+                     << R"({"time": 2, "request_id": "b", "model": "claude-haiku-4-5", "status": "teapot"})" << "\n";
+  const auto c = run_ratesim("calibrate " + bad);
+  CHECK(c.code == 2);
+  CHECK_THAT(c.err, Catch::Contains("bad.jsonl:2:1: invalid value 'teapot' for 'status'"));
+  const auto b = run_ratesim("backtest " + bad + " " + source_path("scenarios/quickstart.yaml"));
+  CHECK(b.code == 2);
+  CHECK_THAT(b.err, Catch::Contains("bad.jsonl:2:1:"));
+  const auto skipped = run_ratesim("calibrate --skip-bad " + bad);
+  CHECK(skipped.code == 0);
+  CHECK_THAT(skipped.err, Catch::Contains("skipped 1 malformed line"));
+  const auto unknown = run_ratesim("backtest " + bad + " " + source_path("scenarios/openai-style.yaml") + " --skip-bad");
+  CHECK(unknown.code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("bad.jsonl:1:1: model 'claude-haiku-4-5' is not in the scenario's provider"));
+  CHECK(run_ratesim("calibrate").code == 2);
+  CHECK(run_ratesim("backtest " + bad).code == 2);
+  CHECK(run_ratesim("calibrate " + bad + " --arrivals weekly").code == 2);
+  std::filesystem::remove_all(dir);
+}
