@@ -83,16 +83,34 @@ LatencyFit fit_latency(const AttemptsLog& log, const std::vector<std::uint32_t>&
     output.push_back(static_cast<double>(a.output_tokens));
     prompt.push_back(static_cast<double>(std::max<std::int64_t>(0, a.prompt())));
   }
+  const std::size_t successes = latency.size();
+  // The fits need no more than 200,000 successes: take every k-th beyond that.
+  constexpr std::size_t kMostRows = 200'000;
+  if (latency.size() > kMostRows) {
+    const std::size_t step = (latency.size() + kMostRows - 1) / kMostRows;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < latency.size(); i += step, ++kept) {
+      latency[kept] = latency[i];
+      ttft[kept] = ttft[i];
+      output[kept] = output[i];
+      prompt[kept] = prompt[i];
+    }
+    latency.resize(kept);
+    ttft.resize(kept);
+    output.resize(kept);
+    prompt.resize(kept);
+  }
   LatencyFit f;
-  f.n = latency.size();
-  if (f.n < 3) return f;
+  f.n = successes;
+  const std::size_t n = latency.size();
+  if (n < 3) return f;
   const std::size_t with_ttft = static_cast<std::size_t>(std::count_if(ttft.begin(), ttft.end(), [](double v) { return !std::isnan(v); }));
   std::vector<double> first_token;
-  if (with_ttft * 2 >= f.n) {
+  if (with_ttft * 2 >= n) {
     // Streaming logs: the time after the first token is the output's.
     f.measured_ttft = true;
     std::vector<double> after, out;
-    for (std::size_t i = 0; i < f.n; ++i)
+    for (std::size_t i = 0; i < n; ++i)
       if (!std::isnan(ttft[i])) {
         first_token.push_back(ttft[i]);
         after.push_back(latency[i] - ttft[i]);
@@ -107,7 +125,7 @@ LatencyFit fit_latency(const AttemptsLog& log, const std::vector<std::uint32_t>&
   } else {
     // duration = ttft + prompt / prefill_tps + output / output_tps: the slopes are the inverse
     // speeds and what is left of each duration is its time to first token.
-    const std::vector<double> ones(f.n, 1.0);
+    const std::vector<double> ones(n, 1.0);
     LinearFit lf = robust_linear_fit({ones, output, prompt}, latency);
     const bool prefill = lf.beta[2] > 0 && lf.beta[2] > 4 * lf.std_error[2];
     if (!prefill) lf = robust_linear_fit({ones, output}, latency);
@@ -121,7 +139,7 @@ LatencyFit fit_latency(const AttemptsLog& log, const std::vector<std::uint32_t>&
       const double lo = lf.beta[2] + 1.96 * lf.std_error[2], hi = lf.beta[2] - 1.96 * lf.std_error[2];
       f.prefill_tps_ci = {1 / lo, hi > 0 ? 1 / hi : 0};
     }
-    for (std::size_t i = 0; i < f.n; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       double t = latency[i] - (lf.beta[1] > 0 ? lf.beta[1] * output[i] : 0);
       if (prefill) t -= lf.beta[2] * prompt[i];
       first_token.push_back(t);
@@ -135,8 +153,8 @@ LatencyFit fit_latency(const AttemptsLog& log, const std::vector<std::uint32_t>&
   }
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double F = x[i] > 0 && f.ttft.sigma > 0 ? normal_cdf(std::log(x[i] / f.ttft.median) / f.ttft.sigma) : 0;
-    const double n = static_cast<double>(x.size());
-    f.ks = std::max({f.ks, std::abs(F - static_cast<double>(i + 1) / n), std::abs(F - static_cast<double>(i) / n)});
+    const double size = static_cast<double>(x.size());
+    f.ks = std::max({f.ks, std::abs(F - static_cast<double>(i + 1) / size), std::abs(F - static_cast<double>(i) / size)});
   }
   return f;
 }

@@ -61,7 +61,8 @@ std::vector<LoggedRequest> logical_requests(const AttemptsLog& log) {
       }
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const LoggedRequest& x, const LoggedRequest& y) { return x.arrival < y.arrival; });
+  const auto by_arrival = [](const LoggedRequest& x, const LoggedRequest& y) { return x.arrival < y.arrival; };
+  if (!std::is_sorted(out.begin(), out.end(), by_arrival)) std::stable_sort(out.begin(), out.end(), by_arrival);
   return out;
 }
 
