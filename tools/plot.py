@@ -5,6 +5,9 @@
                                       latency, cost and concurrency charts, and a tornado chart when
                                       DIR has a sensitivity.csv (ratesim run --sensitivity --out DIR)
     tools/plot.py DIR [--html]        a search folder (ratesim search --out DIR): search.png
+    tools/plot.py DIR [--html]        a fit report (ratesim calibrate --report DIR): latency-qq.png
+                                      and sizes-qq.png (observed against fitted quantiles)
+    tools/plot.py DIR [--html]        a backtest folder (ratesim backtest --out DIR): backtest.png
     tools/plot.py FILE.csv [--html]   a compare.csv (ratesim compare --out DIR): compare.png;
                                       a sweep CSV (ratesim sweep --out FILE): one chart per metric
                                       and an answer chart (completed requests, time, cost per
@@ -41,7 +44,7 @@ def main(argv):
     target = args[0]
     plt = _matplotlib()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from ratesim_plot import compare_charts, html_report, run_charts, search_charts, sweep_charts
+    from ratesim_plot import calibrate_charts, compare_charts, html_report, run_charts, search_charts, sweep_charts
 
     if os.path.isdir(target):
         if os.path.exists(os.path.join(target, "timeseries.csv")):
@@ -49,12 +52,16 @@ def main(argv):
         elif os.path.exists(os.path.join(target, "search.json")):
             kind, charts = "search", search_charts.plot_search(plt, os.path.join(target, "search.json"))
             target = os.path.join(target, "search.json")
+        elif os.path.exists(os.path.join(target, "backtest.json")):
+            kind, charts = "backtest", calibrate_charts.plot_backtest(plt, target)
+        elif os.path.exists(os.path.join(target, "qq.csv")) and os.path.exists(os.path.join(target, "report.json")):
+            kind, charts = "calibrate", calibrate_charts.plot_calibrate(plt, target)
         elif os.path.exists(os.path.join(target, "compare.csv")):
             target = os.path.join(target, "compare.csv")
             kind, charts = "compare", compare_charts.plot_compare(plt, target)
         else:
-            sys.exit(f"plot.py: {target} has no timeseries.csv, search.json or compare.csv "
-                     f"(write them with ratesim run, search or compare --out {target})")
+            sys.exit(f"plot.py: {target} has no timeseries.csv, search.json, backtest.json, report.json or compare.csv "
+                     f"(write them with ratesim run, search, backtest or compare --out {target}, or calibrate --report {target})")
     elif target.endswith(".csv") and os.path.exists(target):
         with open(target) as f:
             first = f.readline()

@@ -210,9 +210,11 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
     y += fmt::format("  # overload: none (no 529 in {} attempts)\n", count(overload.attempts));
   }
   const std::uint64_t evidence = acc.named + acc.with_room;
-  if (evidence > 0)
+  if (!o.acceleration_line.empty())
+    y += "  " + o.acceleration_line + "\n";
+  else if (evidence > 0)
     y += fmt::format("  acceleration: {{profile: moderate}}   # assumed profile; evidence: {} of {} 429s {}"
-                     "{}; its thresholds cannot be read from a log (try run --sensitivity)\n",
+                     "{}; its thresholds cannot be read from a log (calibrate --fit-acceleration chooses them by replaying it)\n",
                      count(evidence), count(acc.r429), acc.named ? "named acceleration or came with room in every budget" : "came with room in every budget",
                      acc.median_rise > 0 ? fmt::format(", after traffic rose a median {:.2g}x over the ten minutes before", acc.median_rise) : "");
   else if (!preset.name.empty())
@@ -308,6 +310,15 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
                          static_cast<long long>(std::llround(st.cached_prefix)), count(st.cached_requests));
     }
     write_client(y, st, "    ");
+  }
+  // What-ifs to compare the fit against (ratesim compare FILE): the acceleration model is the
+  // one assumption a log cannot settle, and growth is the usual question.
+  y += "\nvariants:\n";
+  y += "  no-acceleration: {provider.acceleration: off}          # only the documented budgets\n";
+  y += "  strict-acceleration: {provider.acceleration.profile: strict}\n";
+  if (!o.phases) {
+    y += "  traffic-x2:                                            # twice the requests, the same shape\n";
+    for (const StreamFit& st : c.streams) y += fmt::format("    workloads.{}.trace.rate_scale: 2\n", workload_name(st.name));
   }
   return y;
 }

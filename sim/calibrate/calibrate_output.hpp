@@ -16,7 +16,10 @@ struct FittedOptions {
   std::string name = "fitted";
   bool phases = false;               ///< arrivals as count phases per model instead of a trace
   double phase_seconds = 300;        ///< the length of each phase
-  std::string trace_stem = "fitted";  ///< trace files are named STEM.trace.csv (STEM.WORKLOAD.trace.csv for several)
+  std::string trace_stem = "fitted";
+  /// The provider's acceleration line as chosen by replaying the log (`acceleration: ...   # why`);
+  /// empty: the evidence alone decides.
+  std::string acceleration_line;  ///< trace files are named STEM.trace.csv (STEM.WORKLOAD.trace.csv for several)
 };
 
 /// The name of workload `stream`'s trace file, as the scenario refers to it (beside the scenario).

@@ -9,9 +9,14 @@
 #include "sim/calibrate/attempts_reader.hpp"
 #include "sim/calibrate/calibrate.hpp"
 #include "sim/calibrate/calibrate_output.hpp"
+#include "sim/cli/backtest.hpp"
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/parallel.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/report/number_format.hpp"
 #include "sim/report/output_set.hpp"
+#include "sim/report/run_progress.hpp"
+#include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/units.hpp"
 
 namespace po = boost::program_options;
@@ -31,6 +36,58 @@ fit; --out writes it as a scenario file. docs/calibrate.md explains every estima
 
 Options)";
 
+/// One acceleration setting replayed against the log.
+struct AccelerationTrial {
+  std::string profile;
+  double initial_load = 0;
+  double ok = 0, r429 = 0, acceleration = 0;  ///< simulated
+  double score = 0;  ///< the sum of the relative errors of ok, 429s and acceleration 429s
+};
+
+/// Replays the log through the fitted provider and client with each acceleration profile and
+/// initial load, and ranks them by how closely they reproduce the log's successes, 429s and
+/// acceleration 429s (best first).
+std::vector<AccelerationTrial> fit_acceleration(const calibrate::AttemptsLog& log, const calibrate::Calibration& c,
+                                                const calibrate::LogTotals& observed, int jobs) {
+  // The phases form needs no trace file; backtest replaces its arrivals with the log's anyway.
+  const std::string text = calibrate::fitted_scenario(c, {.phases = true, .phase_seconds = 300});
+  std::vector<AccelerationTrial> trials{{.profile = "off"}};
+  for (const char* profile : {"lenient", "moderate", "strict"})
+    for (const double load : {0.0, 0.25, 0.5, 0.75}) trials.push_back({.profile = profile, .initial_load = load});
+  const double obs_ok = static_cast<double>(observed.total.requests(models::RequestOutcome::kOk));
+  const double obs_429 = static_cast<double>(observed.total.r429_total() + observed.r429_unknown);
+  const double obs_acc = static_cast<double>(observed.total.r429_of(models::LimitCause::kAcceleration));
+  const auto rel = [](double sim, double obs) { return std::abs(sim - obs) / std::max(obs, 1.0); };
+  report::RunProgress progress("acceleration fit", trials.size());
+  parallel_for(trials.size(), jobs, [&](std::size_t i) {
+    AccelerationTrial& t = trials[i];
+    const std::string set = t.profile == "off" ? "provider.acceleration=off"
+                                               : fmt::format("provider.acceleration={{profile: {}, initial_load: {}}}", t.profile, t.initial_load);
+    const BacktestResult r = backtest(log, scenario::load_scenario_text(text, "fitted", {set}), 1.0);
+    t.ok = static_cast<double>(r.simulated.requests(models::RequestOutcome::kOk));
+    t.r429 = static_cast<double>(r.simulated.r429_total());
+    t.acceleration = static_cast<double>(r.simulated.r429_of(models::LimitCause::kAcceleration));
+    t.score = rel(t.ok, obs_ok) + rel(t.r429, obs_429) + rel(t.acceleration, obs_acc);
+  }, &progress);
+  std::stable_sort(trials.begin(), trials.end(), [](const auto& a, const auto& b) { return a.score < b.score; });
+  return trials;
+}
+
+std::string acceleration_line(const std::vector<AccelerationTrial>& trials, const calibrate::LogTotals& observed) {
+  const AccelerationTrial& best = trials.front();
+  const std::string setting = best.profile == "off" ? "off" : fmt::format("{{profile: {}, initial_load: {}}}", best.profile, best.initial_load);
+  return fmt::format("acceleration: {}   # of {} settings replayed, the closest to the log: 429s {} (log {}), acceleration 429s {} (log {}), "
+                     "ok {} (log {}); next: {}, score {:.3f} against {:.3f}",
+                     setting, trials.size(), report::readable(best.r429),
+                     report::with_separators(observed.total.r429_total() + observed.r429_unknown), report::readable(best.acceleration),
+                     report::with_separators(observed.total.r429_of(models::LimitCause::kAcceleration)), report::readable(best.ok),
+                     report::with_separators(observed.total.requests(models::RequestOutcome::kOk)),
+                     trials.size() > 1 ? (trials[1].profile == "off" ? std::string("off")
+                                                                     : fmt::format("{} at {}", trials[1].profile, trials[1].initial_load))
+                                       : std::string("none"),
+                     trials.size() > 1 ? trials[1].score : 0.0, best.score);
+}
+
 void warn_skipped(const calibrate::AttemptsLog& log) {
   if (!log.skipped) return;
   std::cerr << fmt::format("warning: skipped {} malformed line{} (the first: {}:{}: {})\n", log.skipped,
@@ -42,7 +99,7 @@ void warn_skipped(const calibrate::AttemptsLog& log) {
 
 int calibrate_command(const std::vector<std::string>& args) {
   po::options_description visible(kCalibrateUsage);
-  std::string out, report_dir, arrivals = "trace", phase_text = "5m", name = "fitted";
+  std::string out, report_dir, arrivals = "trace", phase_text = "5m", name = "fitted", jobs_text;
   visible.add_options()
       ("help,h", "show this help")
       ("out", po::value(&out), "write the fitted scenario to this file (and, for a trace, FILE's name with .trace.csv beside it)")
@@ -54,7 +111,11 @@ int calibrate_command(const std::vector<std::string>& args) {
        "how the fitted scenario brings requests: trace (the log's own, replayed) or phases (request counts per --phase, "
        "with fitted token-size distributions)")
       ("phase", po::value(&phase_text)->default_value("5m"), "the length of each phase with --arrivals phases")
-      ("name", po::value(&name)->default_value("fitted"), "the fitted scenario's name");
+      ("name", po::value(&name)->default_value("fitted"), "the fitted scenario's name")
+      ("fit-acceleration", "choose the acceleration profile and initial load by replaying the log through the fitted "
+                           "provider and client with each (13 runs) and keeping the one closest to the log's successes, "
+                           "429s and acceleration 429s")
+      ("jobs", po::value(&jobs_text), "threads for --fit-acceleration (default: all cores)");
   std::vector<std::string> logs;
   po::variables_map vm;
   if (!parse_command_line_files("calibrate", args, visible, vm, logs, 1, 60000, "at least one attempts LOG",
@@ -74,11 +135,17 @@ int calibrate_command(const std::vector<std::string>& args) {
   warn_skipped(log);
   const calibrate::Calibration c = calibrate::calibrate(log, arrivals == "phases");
 
+  const int jobs = parse_jobs(jobs_text);
+  std::vector<AccelerationTrial> trials;
+  const calibrate::LogTotals observed = calibrate::log_totals(log, c.logical);
+  if (vm.count("fit-acceleration")) trials = fit_acceleration(log, c, observed, jobs);
+
   report::OutputSet outputs;
   if (!out.empty()) {
     const std::filesystem::path path(out);
     calibrate::FittedOptions options{.name = name, .phases = arrivals == "phases",
                                      .phase_seconds = static_cast<double>(phase->count()) / 1e6};
+    if (!trials.empty()) options.acceleration_line = acceleration_line(trials, observed);
     if (!path.parent_path().empty()) outputs.directory(path.parent_path());
     options.trace_stem = path.stem().string();
     if (!options.phases)
@@ -86,8 +153,23 @@ int calibrate_command(const std::vector<std::string>& args) {
         outputs.file(path.parent_path() / calibrate::trace_file_name(options, c, k)).stream() << calibrate::fitted_trace(c, k);
     outputs.file(path).stream() << calibrate::fitted_scenario(c, options);
   }
-  const nlohmann::ordered_json json = calibrate::calibration_json(c);
-  const std::string table = calibrate::calibration_table(c);
+  nlohmann::ordered_json json = calibrate::calibration_json(c);
+  std::string table = calibrate::calibration_table(c);
+  if (!trials.empty()) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    table += fmt::format("\nacceleration fit (replays of the log; the log: ok {}, 429s {}, acceleration 429s {})\n",
+                         report::with_separators(observed.total.requests(models::RequestOutcome::kOk)),
+                         report::with_separators(observed.total.r429_total() + observed.r429_unknown),
+                         report::with_separators(observed.total.r429_of(models::LimitCause::kAcceleration)));
+    table += fmt::format("  {:<10}{:>14}{:>10}{:>10}{:>14}{:>8}\n", "profile", "initial_load", "ok", "429s", "acceleration", "score");
+    for (const AccelerationTrial& t : trials) {
+      table += fmt::format("  {:<10}{:>14}{:>10}{:>10}{:>14}{:>8.3f}\n", t.profile, t.profile == "off" ? "-" : fmt::format("{:g}", t.initial_load),
+                           report::readable(t.ok), report::readable(t.r429), report::readable(t.acceleration), t.score);
+      list.push_back({{"profile", t.profile}, {"initial_load", t.initial_load}, {"ok", t.ok}, {"r429", t.r429},
+                      {"acceleration", t.acceleration}, {"score", report::round_significant(t.score, 6)}});
+    }
+    json["acceleration_fit"] = list;
+  }
   if (!report_dir.empty()) {
     const std::filesystem::path dir(report_dir);
     outputs.directory(dir);

@@ -52,6 +52,16 @@ TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scen
   INFO(halved.out);
   CHECK(halved.code == 1);
   CHECK_THAT(halved.out, Catch::Contains("FAIL"));
+
+  // quickstart.yaml runs the moderate profile from an initial load of 0.4: replaying the log
+  // with each setting picks moderate, at the grid's nearest loads (0.25 or 0.5).
+  const auto refit = run_ratesim("calibrate " + log + " --fit-acceleration --jobs 2 --out " + (dir / "fit2" / "fitted.yaml").string());
+  INFO(refit.out);
+  REQUIRE(refit.code == 0);
+  const std::string refitted = slurp((dir / "fit2" / "fitted.yaml").string());
+  CHECK((refitted.find("acceleration: {profile: moderate, initial_load: 0.5}") != std::string::npos ||
+         refitted.find("acceleration: {profile: moderate, initial_load: 0.25}") != std::string::npos));
+  CHECK(run_ratesim("backtest " + log + " " + (dir / "fit2" / "fitted.yaml").string()).code == 0);
   std::filesystem::remove_all(dir);
 }
 
