@@ -172,7 +172,7 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
   for (const ModelFit& m : c.models)
     if (!burst || m.burst.n > burst->burst.n) burst = &m;
   if (burst && burst->burst.n > 0)
-    y += fmt::format("  burst: {}   # token-bucket size: median of {} {} remaining/reset pairs (quartiles {} to {})\n",
+    y += fmt::format("  burst: {}   # token-bucket size: median of {} remaining/reset pairs of the {} budget (quartiles {} to {})\n",
                      duration(burst->burst.seconds), count(burst->burst.n), burst->burst.budget,
                      duration(burst->burst.quartiles.low), duration(burst->burst.quartiles.high));
   else
@@ -451,7 +451,7 @@ std::string calibration_table(const Calibration& c) {
     t += fmt::format("  {:<14}{}{}\n", "limits", limits.empty() ? "none in the headers" : limits,
                      m.preset.empty() ? "" : "  (= " + m.preset + ")");
     if (m.burst.n)
-      t += fmt::format("  {:<14}{} from {} {} pairs (quartiles {} to {})\n", "bucket", duration(m.burst.seconds), count(m.burst.n),
+      t += fmt::format("  {:<14}{} from {} remaining/reset pairs of the {} budget (quartiles {} to {})\n", "bucket", duration(m.burst.seconds), count(m.burst.n),
                        m.burst.budget, duration(m.burst.quartiles.low), duration(m.burst.quartiles.high));
     const LatencyFit& l = m.latency;
     if (l.n >= 3)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tools/plot.py turns a run folder (with its sensitivity.csv), a compare.csv, a sweep CSV and a
-# search folder into PNG charts worth looking at, and each into a self-contained report.html that
+# tools/plot.py turns a run folder (with its sensitivity.csv), a compare.csv, a sweep CSV, a
+# search folder, a fit report and a backtest folder into PNG charts worth looking at, and each into a self-contained report.html that
 # a real browser renders with the run's numbers in its tables.
 # Usage: plot_test.sh RATESIM_BINARY SOURCE_DIR
 set -euo pipefail
@@ -19,6 +19,11 @@ trap 'rm -rf "$dir"' EXIT
 "$ratesim" search "$src/scenarios/backfill.yaml" --vary workloads.backfill.client.0.retry.max_retries=0..8 \
   --integer --minimize --require 'total.requests.gave_up <= 300' --out "$dir/search" >/dev/null
 "$src/tools/plot.py" "$dir/search" --html >/dev/null
+"$ratesim" run "$src/scenarios/quickstart.yaml" --attempts-log "$dir/attempts.jsonl" >/dev/null
+"$ratesim" calibrate "$dir/attempts.jsonl" --report "$dir/fit" >/dev/null
+"$src/tools/plot.py" "$dir/fit" --html >/dev/null
+"$ratesim" backtest "$dir/attempts.jsonl" "$src/scenarios/quickstart.yaml" --out "$dir/backtest" >/dev/null
+"$src/tools/plot.py" "$dir/backtest" --html >/dev/null
 
 passed=0
 failed=0
@@ -26,7 +31,8 @@ pass() { passed=$((passed + 1)); }
 fail() { echo "FAILED: $1"; failed=$((failed + 1)); }
 
 for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/concurrency.png \
-           run/sensitivity.png cmp/compare.png sweep/sweep.png sweep/sweep-answer.png search/search.png; do
+           run/sensitivity.png cmp/compare.png sweep/sweep.png sweep/sweep-answer.png search/search.png \
+           fit/latency-qq.png fit/sizes-qq.png backtest/backtest.png; do
   f="$dir/$png"
   if [ -f "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = "211PNG" ] && [ "$(stat -c %s "$f")" -gt 20000 ]; then
     pass
@@ -36,7 +42,7 @@ for png in run/traffic.png run/budgets.png run/latency.png run/cost.png run/conc
 done
 
 # Each report stands alone: every chart inline, nothing fetched from anywhere.
-for report in run cmp sweep search; do
+for report in run cmp sweep search fit backtest; do
   html="$dir/$report/report.html"
   if [ -f "$html" ] && ! grep -qE '(src|href)="(https?:)?//' "$html" && grep -q 'src="data:image/png;base64,' "$html"; then
     pass

@@ -1,5 +1,6 @@
 """report.html: one self-contained page (tables, diagnosis, assumptions, every chart embedded as
-data: URIs; nothing is loaded from the network) for a run folder, a compare, a sweep or a search."""
+data: URIs; nothing is loaded from the network) for a run folder, a compare, a sweep, a search, a
+fit report or a backtest."""
 import base64
 import html
 import json
@@ -208,10 +209,55 @@ def search_body(path, charts):
     return page(f"ratesim search: {s['path']}", os.path.basename(path), "\n".join(body))
 
 
+def calibrate_body(folder, charts):
+    with open(os.path.join(folder, "report.json")) as f:
+        r = json.load(f)
+    with open(os.path.join(folder, "report.txt")) as f:
+        text = f.read()
+    rows = []
+    for m in r["models"]:
+        lat = m["latency"]
+        limits = ", ".join(f"{k} {v['limit']:,}" for k, v in m["limits"].items()) or "none in the headers"
+        burst = m["burst_s"]["median"] if m["burst_s"] else None
+        rows.append([m["model"], fmt(m["attempts"]), fmt(m["requests"]), limits, fmt(burst), fmt(lat["ttft_median_s"]),
+                     fmt(lat["ttft_sigma"]), fmt(lat["output_tps"]), fmt(m["overload"]["rate"]),
+                     fmt(m["acceleration_evidence"]["named"] + m["acceleration_evidence"]["with_room"])])
+    body = ["<h2>Per model</h2>" + table(["model", "attempts", "requests", "limits", "bucket, s", "ttft median, s", "ttft sigma",
+                                         "output tok/s", "529 rate", "acceleration 429s"], rows, numeric=[1, 2, 4, 5, 6, 7, 8, 9])]
+    wrows = [[w["name"], w["model"], fmt(w["requests"]), w["sizes"]["input_tokens"]["form"], w["sizes"]["output_tokens"]["form"],
+              w["client"]["preset"] or ("explicit retry" if w["client"]["retried"] else "no retries"), fmt(w["client"]["max_attempts"])]
+             for w in r["workloads"]]
+    body.append("<h2>Per workload</h2>" + table(["workload", "model", "requests", "input form", "output form", "client", "most attempts"],
+                                                wrows, numeric=[2, 6]))
+    body.append("<h2>The fit, as printed</h2><pre>" + esc(text) + "</pre>")
+    body.append("<h2>Charts</h2>" + figures(charts))
+    return page("ratesim calibrate", ", ".join(os.path.basename(f) for f in r["files"]), "\n".join(body))
+
+
+def backtest_body(folder, charts):
+    with open(os.path.join(folder, "backtest.json")) as f:
+        bt = json.load(f)
+    verdict = "pass" if bt["pass"] else "FAIL"
+    body = [f"<h2>Verdict</h2><p><strong>{verdict}</strong>: requests ok and 429s must be within "
+            f"{bt['tolerance'] * 100:g}% of the log's.</p>"]
+    rows = []
+    for metric, err in bt["error"].items():
+        obs, sim = get(bt["observed"], metric), get(bt["simulated"], metric)
+        if metric == "requests.failed":
+            obs = bt["observed"]["requests"]["arrived"] - bt["observed"]["requests"]["ok"]
+            sim = bt["simulated"]["requests"]["arrived"] - bt["simulated"]["requests"]["ok"]
+        beyond = metric in bt["beyond_tolerance"]
+        rows.append([metric, fmt(obs), fmt(sim), f"{err * 100:+.1f}%" + (" beyond tolerance" if beyond else "")])
+    body.append("<h2>Log against simulation</h2>" + table(["metric", "observed", "simulated", "difference"], rows))
+    body.append("<h2>Charts</h2>" + figures(charts))
+    return page("ratesim backtest", verdict, "\n".join(body))
+
+
 def write_report(kind, target, charts):
     """Writes report.html beside the target and returns its path."""
     folder = target if os.path.isdir(target) else os.path.dirname(os.path.abspath(target))
-    text = {"run": run_body, "compare": compare_body, "sweep": sweep_body, "search": search_body}[kind](target, charts)
+    text = {"run": run_body, "compare": compare_body, "sweep": sweep_body, "search": search_body,
+            "calibrate": calibrate_body, "backtest": backtest_body}[kind](target, charts)
     out = os.path.join(folder, "report.html")
     tmp = out + ".tmp"
     with open(tmp, "w") as f:
