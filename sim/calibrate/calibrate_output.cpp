@@ -473,8 +473,8 @@ std::string calibration_table(const Calibration& c) {
                      count(r.retried), count(r.requests), r.max_attempts, r.mean_attempts, count(r.gave_up));
     t += fmt::format("  {:<14}{} retries followed one, {} waited for it, {} came earlier\n", "retry-after", count(r.after_retry_after),
                      count(r.obeyed), count(r.early));
-    t += fmt::format("  {:<14}{} waited before their first attempt (median {}); at most {} in progress at once\n", "queueing",
-                     count(st.queued), duration(st.queued_median), st.most_in_progress);
+    t += fmt::format("  {:<14}{} waited before their first attempt{}; at most {} in progress at once\n", "queueing", count(st.queued),
+                     st.queued ? fmt::format(" (median {})", duration(st.queued_median)) : std::string(), st.most_in_progress);
     t += fmt::format("  {:<14}{} ({})\n", "fits", r.preset.empty() ? (r.retried ? "an explicit retry layer" : "no retry layer") : r.preset, r.why);
   }
   return t;

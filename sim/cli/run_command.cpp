@@ -120,7 +120,11 @@ int run_command(const std::vector<std::string>& args) {
     if (vm.count("requests")) options.requests = &outputs.file(dir / "requests.csv").stream();
   }
 
-  if (!attempts_log_path.empty()) options.attempts_log = &outputs.file(attempts_log_path).stream();
+  if (!attempts_log_path.empty()) {
+    const std::filesystem::path log(attempts_log_path);
+    if (!log.parent_path().empty()) outputs.directory(log.parent_path());
+    options.attempts_log = &outputs.file(log).stream();
+  }
   const RunResult result = run_scenario(s, options);
   std::vector<SensitivityRow> sensitivity;
   if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, parse_jobs(jobs_text));
