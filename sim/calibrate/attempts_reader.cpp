@@ -24,6 +24,9 @@ using models::LimitCause;
 
 /// Largest log file read: about 4 million lines of a few hundred bytes.
 constexpr std::uintmax_t kMaxLogBytes = 4ull << 30;
+/// Longest line read: an attempt's record is a few hundred bytes.
+constexpr std::size_t kMaxLineBytes = 1 << 20;
+constexpr std::string_view kTooLong = "\x01line too long";
 /// Lines parsed together (in parallel) before their strings are interned in order.
 constexpr std::size_t kBlockLines = 1 << 15;
 
@@ -299,9 +302,9 @@ std::optional<double> number_of(const Value& v) {
   return std::nullopt;
 }
 
-double require_number(const Value& v, int field, double min, const char* expected) {
+double require_number(const Value& v, int field, double min, const char* expected, double max = 1e15) {
   const auto n = number_of(v);
-  if (!n || !std::isfinite(*n) || *n < min)
+  if (!n || !std::isfinite(*n) || *n < min || *n > max)
     throw BadLine{1, fmt::format("invalid value {} for '{}': expected {}", v.shown(), field_label(field), expected)};
   return *n;
 }
@@ -315,10 +318,12 @@ std::int64_t require_count(const Value& v, int field) {
 
 /// An instant: RFC 3339 with a zone, or seconds as a number (Unix time when it is one).
 double instant(const Value& v, int field) {
+  // Unix seconds up to the year 5000, or seconds from any other start.
+  constexpr double kLatest = 1e11;
   if (v.kind == Value::kString) {
-    if (const auto t = report::parse_rfc3339(v.text)) return *t;
-    if (const auto n = scenario::parse_number(v.text); n && std::isfinite(*n)) return *n;
-  } else if (v.kind == Value::kNumber) {
+    if (const auto t = report::parse_rfc3339(v.text); t && std::abs(*t) <= kLatest) return *t;
+    if (const auto n = scenario::parse_number(v.text); n && std::abs(*n) <= kLatest) return *n;
+  } else if (v.kind == Value::kNumber && std::abs(v.number) <= kLatest) {
     return v.number;
   }
   throw BadLine{1, fmt::format("invalid value {} for '{}': expected an RFC 3339 time with a zone "
@@ -360,10 +365,12 @@ void check(Flat& f, Parsed& p) {
       throw BadLine{1, fmt::format("invalid value {} for 'workload': expected a name", f.v[kWorkload].shown())};
     p.workload = std::move(f.v[kWorkload].text);
   }
-  if (f.v[kStatus].present()) a.status = static_cast<int>(require_number(f.v[kStatus], kStatus, 0, "an HTTP status (200, 429, 529, ...) or null"));
-  if (f.v[kAttempt].present()) a.attempt = static_cast<std::uint32_t>(require_number(f.v[kAttempt], kAttempt, 1, "1, 2, ..."));
-  if (f.v[kLatency].present()) a.latency = require_number(f.v[kLatency], kLatency, 0, "seconds >= 0");
-  if (f.v[kTtft].present()) a.ttft = require_number(f.v[kTtft], kTtft, 0, "seconds >= 0");
+  constexpr double kYear = 365.0 * 86400;
+  if (f.v[kStatus].present())
+    a.status = static_cast<int>(require_number(f.v[kStatus], kStatus, 100, "an HTTP status (200, 429, 529, ...) or null", 599));
+  if (f.v[kAttempt].present()) a.attempt = static_cast<std::uint32_t>(require_number(f.v[kAttempt], kAttempt, 1, "1, 2, ...", 1e6));
+  if (f.v[kLatency].present()) a.latency = require_number(f.v[kLatency], kLatency, 0, "seconds, 0 to a year", kYear);
+  if (f.v[kTtft].present()) a.ttft = require_number(f.v[kTtft], kTtft, 0, "seconds, 0 to a year", kYear);
   if (f.v[kMaxTokens].present()) a.max_tokens = require_count(f.v[kMaxTokens], kMaxTokens);
   if (f.v[kInputTokens].present()) a.prompt_tokens = require_count(f.v[kInputTokens], kInputTokens);
   if (f.has_usage) {
@@ -374,7 +381,7 @@ void check(Flat& f, Parsed& p) {
     a.cache_write_tokens = count(kUsageCacheWrite);
     a.cache_read_tokens = count(kUsageCacheRead);
   }
-  if (f.v[kRetryAfter].present()) a.retry_after = require_number(f.v[kRetryAfter], kRetryAfter, 0, "seconds");
+  if (f.v[kRetryAfter].present()) a.retry_after = require_number(f.v[kRetryAfter], kRetryAfter, 0, "seconds, 0 to a year", kYear);
   if (const Value& v = f.v[kShouldRetry]; v.present()) {
     const std::string t = lower(v.text);
     if (t != "true" && t != "false")
@@ -384,7 +391,7 @@ void check(Flat& f, Parsed& p) {
   for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
     const int base = kBudgetFirst + 3 * static_cast<int>(b);
     if (const Value& v = f.v[static_cast<std::size_t>(base)]; v.present())
-      a.budgets[b].limit = static_cast<std::int64_t>(require_number(v, base, 1, "a limit per minute"));
+      a.budgets[b].limit = static_cast<std::int64_t>(require_number(v, base, 1, "a limit per minute, 1 to 1e12", 1e12));
     if (const Value& v = f.v[static_cast<std::size_t>(base + 1)]; v.present())
       a.budgets[b].remaining = require_number(v, base + 1, -1e15, "a number");
     if (const Value& v = f.v[static_cast<std::size_t>(base + 2)]; v.present()) a.budgets[b].reset = instant(v, base + 2);
@@ -414,6 +421,10 @@ class Reader {
     while (std::getline(in, line)) {
       ++number;
       if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.size() > kMaxLineBytes) {
+        // Kept as a line that says so, in its place, so that the first bad line is still the one reported.
+        line = std::string(kTooLong);
+      }
       if (csv && columns.empty()) {
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         try {
@@ -466,6 +477,7 @@ class Reader {
         }
         flat.clear();
         try {
+          if (lines[i] == kTooLong) throw BadLine{1, fmt::format("the line is longer than {} bytes: expected one attempt's record", kMaxLineBytes)};
           if (csv) {
             csv_flat(columns, lines[i], flat);
           } else {
@@ -575,6 +587,14 @@ AttemptsLog read_attempts_logs(const std::vector<std::string>& paths, const Read
   log.epoch = log.attempts.front().time;
   for (const LoggedAttempt& a : log.attempts)
     if (!std::isnan(a.arrival)) log.epoch = std::min(log.epoch, a.arrival);
+  // A log spans hours or days; more than a year is a time in the wrong unit or from another clock.
+  const double span = log.attempts.back().time - log.epoch;
+  if (span > 366.0 * 86400) {
+    const LoggedAttempt& last = log.attempts.back();
+    throw scenario::InputError(log.files[last.file], static_cast<int>(last.line), 1,
+                               fmt::format("the log spans {:.0f} days, from its first time to this line's: calibrate reads at most "
+                                           "366 days (is a time in milliseconds, or from another clock?)", span / 86400));
+  }
   for (LoggedAttempt& a : log.attempts) {
     a.time -= log.epoch;
     a.arrival -= log.epoch;

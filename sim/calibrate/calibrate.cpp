@@ -205,13 +205,11 @@ OverloadFit fit_overload(const AttemptsLog& log, const std::vector<std::uint32_t
 
 AccelerationEvidence acceleration_evidence(const AttemptsLog& log, const std::vector<std::uint32_t>& mine) {
   AccelerationEvidence e;
-  const auto seconds = static_cast<std::size_t>(log.span()) + 2;
-  std::vector<std::uint64_t> upto(seconds + 1);  // attempts sent before each whole second
-  for (const std::uint32_t i : mine) ++upto[static_cast<std::size_t>(log.attempts[i].time) + 1];
-  std::partial_sum(upto.begin(), upto.end(), upto.begin());
+  std::vector<double> sent;  // this model's send times, in order (the log is sorted by time)
+  sent.reserve(mine.size());
+  for (const std::uint32_t i : mine) sent.push_back(log.attempts[i].time);
   const auto sent_between = [&](double from, double to) {
-    const auto clampi = [&](double t) { return static_cast<std::size_t>(std::clamp(t, 0.0, static_cast<double>(seconds))); };
-    return static_cast<double>(upto[clampi(to)] - upto[clampi(from)]);
+    return static_cast<double>(std::lower_bound(sent.begin(), sent.end(), to) - std::lower_bound(sent.begin(), sent.end(), from));
   };
   std::vector<double> rises;
   for (const std::uint32_t i : mine) {
@@ -420,7 +418,30 @@ Calibration calibrate(const AttemptsLog& log, bool per_model) {
   } else {
     c.streams.push_back(fit_stream(log, c.logical, StreamFit{.name = "logged"}));
   }
+  const auto unique = [](const std::vector<std::string>& names) {
+    std::vector<std::string> ids;
+    for (const std::string& n : names) {
+      std::string id = scenario_name(n);
+      for (int k = 2; std::find(ids.begin(), ids.end(), id) != ids.end(); ++k) id = scenario_name(n) + "-" + std::to_string(k);
+      ids.push_back(id);
+    }
+    return ids;
+  };
+  c.model_ids = unique(c.model_names);
+  std::vector<std::string> stream_names;
+  for (const StreamFit& st : c.streams) stream_names.push_back(st.name);
+  c.stream_ids = unique(stream_names);
   return c;
+}
+
+std::string scenario_name(std::string_view name) {
+  std::string out;
+  for (const char ch : name) {
+    const auto u = static_cast<unsigned char>(ch);
+    out += std::isalnum(u) || ch == '-' || ch == '_' ? ch : '-';
+  }
+  if (out.empty() || out[0] == '-') out.insert(0, "m");
+  return out;
 }
 
 const std::vector<PresetLimits>& preset_limits() {
@@ -439,7 +460,7 @@ const std::vector<PresetLimits>& preset_limits() {
                                   : groups && groups[group]    ? YAML::Node(groups[group]["limits"])
                                                                : YAML::Node();
         if (!limits || !limits.IsMap()) continue;
-        PresetLimits pl{.preset = std::string(p.name), .model = model};
+        PresetLimits pl{.preset = std::string(p.name), .model = model, .group = group};
         static const char* const kKeys[] = {"rpm", "itpm", "otpm", "tpm"};
         for (std::size_t b = 0; b < models::kBudgetCount; ++b)
           if (limits[kKeys[b]]) pl.limits[b] = limits[kKeys[b]].as<std::int64_t>();

@@ -118,7 +118,14 @@ struct Calibration {
   std::vector<LoggedRequest> logical;  ///< for the fitted trace
   std::vector<std::string> model_names;
   std::vector<std::string> workload_names;  ///< the log's (the first is "": untagged)
+  /// What the fitted scenario calls each model and stream: scenario_name() of the log's name,
+  /// made unique.
+  std::vector<std::string> model_ids, stream_ids;
 };
+
+/// `name` as a scenario's model or workload name: letters, digits, '-' and '_' (anything else
+/// becomes '-', as in Bedrock's "anthropic.claude-...-v1:0"); never empty, never starting with '-'.
+std::string scenario_name(std::string_view name);
 
 /// `per_model`: without workload tags, one stream per model (the phases form) instead of one
 /// for the whole log.
@@ -126,7 +133,7 @@ Calibration calibrate(const AttemptsLog& log, bool per_model = false);
 
 /// The preset tiers' limits per model, for matching: (preset, model, rpm, itpm, otpm, tpm).
 struct PresetLimits {
-  std::string preset, model;
+  std::string preset, model, group;
   std::array<std::int64_t, models::kBudgetCount> limits{};
 };
 const std::vector<PresetLimits>& preset_limits();

@@ -32,11 +32,6 @@ std::string count(std::uint64_t n) { return with_separators(n); }
 
 std::string sig(double v) { return fmt::format("{:.4g}", v); }
 
-std::string workload_name(const std::string& model) {
-  std::string out;
-  for (const char c : model) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '-';
-  return out;
-}
 
 /// The preset to lay under the fitted provider: the tier whose limits equal the log's for the
 /// most models; failing that, the tier nearest to the log's limits (they are replaced).
@@ -71,10 +66,11 @@ PresetChoice choose_preset(const Calibration& c) {
   return choice;
 }
 
-bool preset_has_model(const std::string& preset, const std::string& model) {
+/// The preset's group of `model`; empty when the preset does not have the model.
+std::string preset_group(const std::string& preset, const std::string& model) {
   for (const PresetLimits& p : preset_limits())
-    if (p.preset == preset && p.model == model) return true;
-  return false;
+    if (p.preset == preset && p.model == model) return p.group;
+  return {};
 }
 
 std::string limits_yaml(const ModelFit& m) {
@@ -222,35 +218,57 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
   else
     y += fmt::format("  acceleration: off   # no evidence: {} 429s, none with room in every budget\n", count(acc.r429));
 
-  // Limits: under the preset's group when the preset knows the model, else on the model.
-  std::string models;
+  // Limits: under the preset's group when the preset knows the model (its models share the
+  // group's budgets), else on the model.
+  std::string models, groups;
+  std::vector<std::string> groups_written;
   for (std::size_t i = 0; i < c.models.size(); ++i) {
     const ModelFit& m = c.models[i];
-    const bool known = !preset.name.empty() && preset_has_model(preset.name, m.name);
-    models += fmt::format("    {}:\n", m.name);
+    const std::string group = preset.name.empty() ? std::string() : preset_group(preset.name, m.name);
+    const bool known = !group.empty();
+    std::string body;  // the model's keys (and comments)
     const bool has_limits = std::any_of(m.limits.begin(), m.limits.end(), [](const LimitFit& l) { return l.limit > 0; });
-    if (has_limits) models += fmt::format("      limits: {}   # {}\n", limits_yaml(m), limits_evidence(m));
-    else models += fmt::format("      # limits: none in the log{}\n", known ? ": the preset's" : "");
+    if (!has_limits) {
+      body += fmt::format("      # limits: none in the log{}\n", known ? ": the preset's" : "");
+    } else if (!known) {
+      body += fmt::format("      limits: {}   # {}\n", limits_yaml(m), limits_evidence(m));
+    } else if (std::find(groups_written.begin(), groups_written.end(), group) == groups_written.end()) {
+      groups_written.push_back(group);
+      groups += fmt::format("    {}: {{limits: {}}}   # {}'s: {}\n", group, limits_yaml(m), m.name, limits_evidence(m));
+    } else {
+      body += fmt::format("      # limits: {} in the log; its group {} takes another model's above\n", limits_yaml(m), group);
+    }
     if (!known)
-      models += "      price: {input: 0, output: 0}   # assumed: not in the log and not in a preset; set your prices (USD per million tokens)\n";
+      body += "      price: {input: 0, output: 0}   # assumed: not in the log and not in a preset; set your prices (USD per million tokens)\n";
     const LatencyFit& l = m.latency;
     if (l.n >= 3 && l.output_tps > 0) {
-      models += "      latency:\n";
-      models += fmt::format("        ttft: {{lognormal: {{median: {}, sigma: {:.3f}}}}}   # {} successes{}; median 95%: {} to {}; KS {:.3f}\n",
+      body += "      latency:\n";
+      body += fmt::format("        ttft: {{lognormal: {{median: {}, sigma: {:.3f}}}}}   # {} successes{}; median 95%: {} to {}; KS {:.3f}\n",
                             duration(l.ttft.median), l.ttft.sigma, count(l.n),
                             l.measured_ttft ? ", from ttft_s" : ": duration minus output / output_tps (robust least squares)",
                             duration(l.ttft.median_ci.low), duration(l.ttft.median_ci.high), l.ks);
-      models += fmt::format("        output_tps: {}   # 95%: {} to {}\n", sig(l.output_tps), sig(l.output_tps_ci.low),
+      body += fmt::format("        output_tps: {}   # 95%: {} to {}\n", sig(l.output_tps), sig(l.output_tps_ci.low),
                             l.output_tps_ci.high > 0 ? sig(l.output_tps_ci.high) : std::string("unbounded"));
       if (l.prefill_tps)
-        models += fmt::format("        prefill_tps: {}   # the prompt's share of the duration; 95%: {} to {}\n", sig(*l.prefill_tps),
+        body += fmt::format("        prefill_tps: {}   # the prompt's share of the duration; 95%: {} to {}\n", sig(*l.prefill_tps),
                               sig(l.prefill_tps_ci.low), l.prefill_tps_ci.high > 0 ? sig(l.prefill_tps_ci.high) : std::string("unbounded"));
     } else {
-      models += fmt::format("      # latency: not fitted ({} successes with usage and latency_s){}\n", count(l.n),
+      body += fmt::format("      # latency: not fitted ({} successes with usage and latency_s){}\n", count(l.n),
                             known ? ": the preset's" : "");
-      if (!known) models += "      latency: {ttft: 1s, output_tps: 50}   # assumed\n";
+      if (!known) body += "      latency: {ttft: 1s, output_tps: 50}   # assumed\n";
     }
+    // Only comments: the model is the preset's as it stands.
+    bool keys = false;
+    for (std::size_t at = 0; at < body.size();) {
+      const std::size_t end = body.find('\n', at);
+      const std::string line = body.substr(at, end - at);
+      if (line.find_first_not_of(' ') != std::string::npos && line[line.find_first_not_of(' ')] != '#') keys = true;
+      at = end + 1;
+    }
+    models += fmt::format("    {}:{}{}\n", c.model_ids[i], keys ? "" : " {}", c.model_ids[i] == m.name ? "" : "   # logged as " + m.name);
+    models += body;
   }
+  if (!groups.empty()) y += "  groups:\n" + groups;
   y += "  models:\n" + models;
 
   y += "\nworkloads:\n";
@@ -258,8 +276,7 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
     y += "  # one workload per workload the log names (its `workload` field)\n";
   for (std::size_t k = 0; k < c.streams.size(); ++k) {
     const StreamFit& st = c.streams[k];
-    const ModelFit& m = c.models[st.model];
-    y += fmt::format("  - name: {}\n", workload_name(st.name));
+    y += fmt::format("  - name: {}\n", c.stream_ids[k]);
     if (!o.phases) {
       std::uint64_t unknown_output = 0, unknown_max = 0;
       std::set<std::uint16_t> used;
@@ -269,7 +286,7 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
         if (q.output < 0) ++unknown_output;
         if (q.max_tokens < 0) ++unknown_max;
       }
-      y += fmt::format("    model: {}{}\n", m.name, used.size() > 1 ? "   # each request's own model comes from the trace" : "");
+      y += fmt::format("    model: {}{}\n", c.model_ids[st.model], used.size() > 1 ? "   # each request's own model comes from the trace" : "");
       y += fmt::format("    trace: {{file: {}}}\n", trace_file_name(o, c, k));
       y += fmt::format("    # the trace: its {} requests, each at its arrival (the log's `arrival`, else its first send), with its\n", count(st.requests));
       y += "    # prompt, output";
@@ -279,7 +296,7 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
       y += ".\n";
       y += fmt::format("    # the fits for --arrivals phases: input_tokens {}, output_tokens {}\n", st.input.yaml(), st.output.yaml());
     } else {
-      y += fmt::format("    model: {}{}\n", m.name, st.only_model < 0 ? "   # the model most of its requests use" : "");
+      y += fmt::format("    model: {}{}\n", c.model_ids[st.model], st.only_model < 0 ? "   # the model most of its requests use" : "");
       y += fmt::format("    traffic:   # the log's requests per {} (exact counts at random times)\n", duration(o.phase_seconds));
       const auto phases = static_cast<std::size_t>(std::ceil(std::max(c.span, 1.0) / o.phase_seconds));
       std::vector<std::uint64_t> n(phases);
@@ -318,14 +335,14 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
   y += "  strict-acceleration: {provider.acceleration.profile: strict}\n";
   if (!o.phases) {
     y += "  traffic-x2:                                            # twice the requests, the same shape\n";
-    for (const StreamFit& st : c.streams) y += fmt::format("    workloads.{}.trace.rate_scale: 2\n", workload_name(st.name));
+    for (const std::string& id : c.stream_ids) y += fmt::format("    workloads.{}.trace.rate_scale: 2\n", id);
   }
   return y;
 }
 
 std::string trace_file_name(const FittedOptions& o, const Calibration& c, std::size_t stream) {
   if (c.streams.size() == 1) return o.trace_stem + ".trace.csv";
-  return o.trace_stem + "." + workload_name(c.streams[stream].name) + ".trace.csv";
+  return o.trace_stem + "." + c.stream_ids[stream] + ".trace.csv";
 }
 
 std::string fitted_trace(const Calibration& c, std::size_t stream) {
@@ -343,7 +360,7 @@ std::string fitted_trace(const Calibration& c, std::size_t stream) {
     const std::int64_t max = r.max_tokens > 0 ? r.max_tokens : max_tokens[r.model];
     const std::int64_t out_tokens = std::min(max, r.output >= 0 ? std::max<std::int64_t>(1, r.output) : output[r.model]);
     out += fmt::format("{:.6f},{},{},{},{}", r.arrival, std::max<std::int64_t>(1, r.prompt), std::max<std::int64_t>(1, out_tokens), max,
-                       c.model_names[r.model]);
+                       c.model_ids[r.model]);
     if (cached) out += fmt::format(",{}", r.cached);
     out += '\n';
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "sim/calibrate/calibrate.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/summary_json.hpp"
@@ -30,8 +31,11 @@ void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log,
   std::vector<int> provider_model(log.models.size(), -1);
   std::vector<std::size_t> template_of(log.models.size(), 0);
   for (std::size_t m = 0; m < log.models.size(); ++m) {
-    for (std::size_t p = 0; p < provider_models.size(); ++p)
+    // The log's own name, else the name calibrate gives it in a fitted scenario.
+    for (std::size_t p = 0; p < provider_models.size() && provider_model[m] < 0; ++p)
       if (provider_models[p].name == log.models[m]) provider_model[m] = static_cast<int>(p);
+    for (std::size_t p = 0; p < provider_models.size() && provider_model[m] < 0; ++p)
+      if (provider_models[p].name == calibrate::scenario_name(log.models[m])) provider_model[m] = static_cast<int>(p);
     if (provider_model[m] < 0) {
       const auto first = std::find_if(log.attempts.begin(), log.attempts.end(), [&](const LoggedAttempt& a) { return a.model == m; });
       std::string known;
@@ -45,7 +49,7 @@ void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log,
                                              log.models[m], known));
     }
     for (std::size_t w = 0; w < s.world.workloads.size(); ++w)
-      if (s.world.workloads[w].model == log.models[m]) {
+      if (s.world.workloads[w].model == provider_models[static_cast<std::size_t>(provider_model[m])].name) {
         template_of[m] = w;
         break;
       }
@@ -54,7 +58,7 @@ void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log,
   std::vector<int> template_of_workload(log.workloads.size(), -1);
   for (std::size_t lw = 1; lw < log.workloads.size(); ++lw)
     for (std::size_t w = 0; w < s.world.workloads.size(); ++w)
-      if (s.world.workloads[w].name == log.workloads[lw]) {
+      if (s.world.workloads[w].name == log.workloads[lw] || s.world.workloads[w].name == calibrate::scenario_name(log.workloads[lw])) {
         template_of_workload[lw] = static_cast<int>(w);
         break;
       }
@@ -79,7 +83,8 @@ void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log,
       models::WorkloadConfig w = s.world.workloads[t];
       w.kind = models::WorkloadConfig::Kind::kTrace;
       w.trace = models::traffic::Trace{};
-      w.trace.models = log.models;
+      for (std::size_t m = 0; m < log.models.size(); ++m)
+        w.trace.models.push_back(provider_models[static_cast<std::size_t>(provider_model[m])].name);
       replay.push_back(std::move(w));
     }
     models::WorkloadConfig& w = replay[static_cast<std::size_t>(replay_of[t])];
@@ -153,7 +158,10 @@ BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s,
   calibrate::AttemptsLog simulated;
   simulated.models = log.models;
   std::unordered_map<std::string, std::uint16_t> model_index;
-  for (std::size_t m = 0; m < log.models.size(); ++m) model_index[log.models[m]] = static_cast<std::uint16_t>(m);
+  for (std::size_t m = 0; m < log.models.size(); ++m) {
+    model_index.try_emplace(log.models[m], static_cast<std::uint16_t>(m));
+    model_index.try_emplace(calibrate::scenario_name(log.models[m]), static_cast<std::uint16_t>(m));
+  }
   RunOptions options;
   options.interval = std::chrono::seconds(60);
   options.counterfactual = false;

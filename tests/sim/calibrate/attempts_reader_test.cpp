@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "sim/calibrate/attempts_reader.hpp"
+#include "sim/calibrate/calibrate.hpp"
 #include "sim/calibrate/log_summary.hpp"
 #include "sim/report/rfc3339.hpp"
 #include "sim/scenario/input_error.hpp"
@@ -124,6 +125,35 @@ TEST_CASE("a malformed line is an error at its file and line, or skipped when as
   CHECK_THAT(error_of(write_log("empty.jsonl", "\n\n")), Catch::Contains("the attempts log is empty"));
   CHECK_THAT(error_of(write_log("all-bad.jsonl", "x\ny\n"), true), Catch::Contains("every line was malformed"));
   CHECK_THAT(error_of("/nonexistent/log.jsonl"), Catch::Contains("cannot open attempts log"));
+}
+
+TEST_CASE("values that would exhaust memory or overflow are refused with their position", "[calibrate]") {
+  const auto line = [](const std::string& extra) {
+    return R"({"time": 1700000000, "request_id": "a", "model": "m")" + extra + "}\n";
+  };
+  CHECK_THAT(error_of(write_log("status.jsonl", line(R"(, "status": 1e10)"))),
+             Catch::Contains("status.jsonl:1:1: invalid value '1e10' for 'status': expected an HTTP status"));
+  CHECK_THAT(error_of(write_log("latency.jsonl", line(R"(, "latency_s": 1e20)"))),
+             Catch::Contains("invalid value '1e20' for 'latency_s': expected seconds, 0 to a year"));
+  CHECK_THAT(error_of(write_log("limit.jsonl", line(R"(, "headers": {"anthropic-ratelimit-requests-limit": "1e300"})"))),
+             Catch::Contains("for 'anthropic-ratelimit-requests-limit': expected a limit per minute, 1 to 1e12"));
+  // Milliseconds where seconds were meant: the year 55,000.
+  CHECK_THAT(error_of(write_log("ms.jsonl", R"({"time": 1700000000000, "request_id": "a", "model": "m"})")),
+             Catch::Contains("invalid value '1700000000000' for 'time'"));
+  CHECK_THAT(error_of(write_log("span.jsonl", line("") + R"({"time": 1800000000, "request_id": "b", "model": "m"})" + "\n")),
+             Catch::Contains("span.jsonl:2:1: the log spans 1157 days") && Catch::Contains("at most 366 days"));
+  CHECK_THAT(error_of(write_log("long.jsonl", line("") + std::string(2 << 20, ' ') + "\n")),
+             Catch::Contains("long.jsonl:2:1: the line is longer than 1048576 bytes"));
+  CHECK_THAT(error_of(write_log("deep.jsonl", R"({"time": 1, "request_id": "a", "model": "m", "x": )" + std::string(100000, '[') +
+                                                  std::string(100000, ']') + "}\n")),
+             Catch::Equals(""));  // deep nesting in an unknown field is read (and ignored) without recursion
+}
+
+TEST_CASE("a model or workload name becomes a scenario name", "[calibrate]") {
+  CHECK(calibrate::scenario_name("claude-haiku-4-5") == "claude-haiku-4-5");
+  CHECK(calibrate::scenario_name("anthropic.claude-haiku-4-5-v1:0") == "anthropic-claude-haiku-4-5-v1-0");
+  CHECK(calibrate::scenario_name("-x") == "m-x");
+  CHECK(calibrate::scenario_name("") == "m");
 }
 
 TEST_CASE("a 429's cause: the message's, else the headers', else acceleration when every budget had room",

@@ -62,6 +62,23 @@ TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scen
   CHECK((refitted.find("acceleration: {profile: moderate, initial_load: 0.5}") != std::string::npos ||
          refitted.find("acceleration: {profile: moderate, initial_load: 0.25}") != std::string::npos));
   CHECK(run_ratesim("backtest " + log + " " + (dir / "fit2" / "fitted.yaml").string()).code == 0);
+
+  // Limits no tier has, for a model the presets know: the nearest tier, its group's limits
+  // replaced (the group's other models share them); a Bedrock-style model id becomes a valid name.
+  const std::string custom = (dir / "custom.jsonl").string();
+  REQUIRE(std::system(("sed -e 's/\"anthropic-ratelimit-requests-limit\":\"1000\"/\"anthropic-ratelimit-requests-limit\":\"1234\"/' " + log +
+                       " >" + custom).c_str()) == 0);
+  REQUIRE(run_ratesim("calibrate " + custom + " --out " + (dir / "fit3" / "fitted.yaml").string()).code == 0);
+  const std::string custom_fit = slurp((dir / "fit3" / "fitted.yaml").string());
+  CHECK_THAT(custom_fit, Catch::Contains("the nearest tier") &&
+                         Catch::Contains("haiku-4-5: {limits: {rpm: 1234, itpm: 450000, otpm: 90000}}"));
+  CHECK(run_ratesim("validate " + (dir / "fit3" / "fitted.yaml").string()).code == 0);
+  const std::string bedrock = (dir / "bedrock.jsonl").string();
+  REQUIRE(std::system(("sed -e 's/\"model\":\"claude-haiku-4-5\"/\"model\":\"anthropic.claude-haiku-4-5-v1:0\"/' " + log + " >" + bedrock).c_str()) == 0);
+  REQUIRE(run_ratesim("calibrate " + bedrock + " --out " + (dir / "fit4" / "fitted.yaml").string()).code == 0);
+  CHECK_THAT(slurp((dir / "fit4" / "fitted.yaml").string()),
+             Catch::Contains("anthropic-claude-haiku-4-5-v1-0:   # logged as anthropic.claude-haiku-4-5-v1:0"));
+  CHECK(run_ratesim("backtest " + bedrock + " " + (dir / "fit4" / "fitted.yaml").string()).code == 0);
   std::filesystem::remove_all(dir);
 }
 
