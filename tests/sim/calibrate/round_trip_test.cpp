@@ -117,6 +117,26 @@ TEST_CASE("calibrate recovers a scenario's limits, bucket, latency, sizes, 529s 
   CHECK(phases.world.workloads[0].kind == models::WorkloadConfig::Kind::kOpen);
 }
 
+TEST_CASE("with ttft_s in the log (streaming), the time to first token is read, not inferred", "[calibrate]") {
+  const auto dir = temp_dir("ttft");
+  calibrate::AttemptsLog log = simulated_log(truth("400000"), dir / "log.jsonl");
+  // Give every success the ttft a streaming client would have seen: its latency less the output
+  // at 80 tokens/s. The output speed is then exactly 80, and the ttft values are the truth's draws.
+  std::vector<double> ttft;
+  for (calibrate::LoggedAttempt& a : log.attempts)
+    if (a.ok()) {
+      a.ttft = a.latency - static_cast<double>(a.output_tokens) / 80.0;
+      ttft.push_back(a.ttft);
+    }
+  const calibrate::Calibration c = calibrate::calibrate(log);
+  const calibrate::LatencyFit& l = c.models[0].latency;
+  CHECK(l.measured_ttft);
+  CHECK(l.output_tps == Approx(80).epsilon(1e-6));
+  const calibrate::LognormalFit direct = calibrate::fit_lognormal(ttft);
+  CHECK(l.ttft.median == Approx(direct.median));
+  CHECK(l.ttft.median == Approx(0.8).epsilon(0.04));
+}
+
 TEST_CASE("a backtest against the generating scenario passes; against half its ITPM it fails", "[calibrate]") {
   const auto dir = temp_dir("backtest");
   const calibrate::AttemptsLog log = simulated_log(truth("400000"), dir / "log.jsonl");
