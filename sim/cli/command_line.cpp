@@ -17,22 +17,9 @@ namespace ratesim::cli {
 bool parse_command_line(const std::string& command, const std::vector<std::string>& args,
                         const po::options_description& options, po::variables_map& vm,
                         std::string& file, const char* help_footer) {
-  po::options_description all;
-  all.add(options).add_options()("file", po::value(&file));
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(fmt::format("{} (see 'ratesim {} --help')", e.what(), command));
-  }
-  if (vm.count("help")) {
-    std::cout << options << help_footer;
-    return false;
-  }
-  if (file.empty())
-    throw UsageError(fmt::format("{} needs a scenario FILE (see 'ratesim {} --help')", command, command));
+  std::vector<std::string> files;
+  if (!parse_command_line_files(command, args, options, vm, files, 1, 1, "a scenario FILE", help_footer)) return false;
+  file = files.front();
   return true;
 }
 
@@ -57,7 +44,8 @@ bool parse_command_line_files(const std::string& command, const std::vector<std:
   if (files.size() < min_files)
     throw UsageError(fmt::format("{} needs {} (see 'ratesim {} --help')", command, what, command));
   if (files.size() > max_files)
-    throw UsageError(fmt::format("{} takes {} files, got {} (see 'ratesim {} --help')", command, max_files, files.size(), command));
+    throw UsageError(fmt::format("{} takes {} file{}, got {}: {} (see 'ratesim {} --help')", command, max_files,
+                                 max_files == 1 ? "" : "s", files.size(), files.back(), command));
   return true;
 }
 
