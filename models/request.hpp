@@ -103,6 +103,10 @@ struct Request {
   std::uint32_t prompt_tokens() const {
     return input_tokens + cache_write_tokens + cache_read_tokens;
   }
+
+  /// Whether this is still the request that was here at `generation_then` and it has not ended:
+  /// the test every deferred action (an event, a place in a queue) makes before touching it.
+  bool current(std::uint32_t generation_then) const { return live && !finished && generation == generation_then; }
 };
 
 }  // namespace ratesim::models

@@ -44,18 +44,15 @@ void AwsRateLayer::set_rate(double rate) {
 
 void AwsRateLayer::enter(Slot s, Request& r) {
   r.parked = true;
-  waiting_.push_back(Waiter{s, r.generation});
+  waiting_.push(s, r);
   release();
 }
 
 void AwsRateLayer::release() {
-  while (!waiting_.empty()) {
-    const Waiter w = waiting_.front();
-    const Request& r = host_.request(w.slot);
-    if (!r.live || r.generation != w.generation || r.finished) {
-      waiting_.pop_front();
-      continue;
-    }
+  for (;;) {
+    waiting_.drop_ended(host_);  // requests that ended while waiting
+    if (waiting_.empty()) return;
+    const Slot slot = waiting_.front();
     if (enabled_) {
       refill();
       if (tokens_ < 1) {
@@ -69,7 +66,7 @@ void AwsRateLayer::release() {
       tokens_ -= 1;
     }
     waiting_.pop_front();
-    host_.pass_inward(w.slot, index_);
+    host_.pass_inward(slot, index_);
   }
 }
 

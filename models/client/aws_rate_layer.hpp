@@ -3,6 +3,7 @@
 #pragma once
 
 #include "models/client/layer.hpp"
+#include "models/client/wait_queue.hpp"
 #include "models/client/layer_config.hpp"
 #include "sim/kernel/ring_queue.hpp"
 
@@ -29,11 +30,6 @@ class AwsRateLayer final : public ClientLayer {
   void set_rate(double rate);
   void release();
 
-  struct Waiter {
-    Slot slot;
-    std::uint32_t generation;
-  };
-
   AwsRateConfig config_;
   LayerHost& host_;
   std::uint16_t workload_;
@@ -50,7 +46,7 @@ class AwsRateLayer final : public ClientLayer {
   double measured_ = 0;
   double bucket_ = 0;  ///< start of the current bucket, seconds
   std::uint64_t bucket_count_ = 0;
-  kernel::RingQueue<Waiter> waiting_;
+  WaitQueue waiting_;
   bool timer_set_ = false;
 };
 

@@ -12,7 +12,7 @@ void CooldownLayer::enter(Slot s, Request& r) {
     return;
   }
   r.parked = true;
-  waiting_.push_back(Waiter{s, r.generation});
+  waiting_.push(s, r);
 }
 
 Verdict CooldownLayer::on_result(Slot, Request& r) {
@@ -33,12 +33,10 @@ void CooldownLayer::on_timer(std::uint32_t) {
     timer_set_ = true;
     return;
   }
-  while (!waiting_.empty() && host_.now() >= paused_until_) {
-    const Waiter w = waiting_.front();
-    waiting_.pop_front();
-    const Request& r = host_.request(w.slot);
-    if (!r.live || r.generation != w.generation || r.finished) continue;  // ended while paused
-    host_.pass_inward(w.slot, index_);
+  while (host_.now() >= paused_until_) {
+    const std::optional<Slot> s = waiting_.pop(host_);  // skips those that ended while paused
+    if (!s) break;
+    host_.pass_inward(*s, index_);
   }
 }
 

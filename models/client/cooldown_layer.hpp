@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/client/layer.hpp"
+#include "models/client/wait_queue.hpp"
 #include "models/client/layer_config.hpp"
 #include "sim/kernel/ring_queue.hpp"
 
@@ -20,18 +21,13 @@ class CooldownLayer final : public ClientLayer {
   void on_timer(std::uint32_t token) override;
 
  private:
-  struct Waiter {
-    Slot slot;
-    std::uint32_t generation;
-  };
-
   CooldownConfig config_;
   LayerHost& host_;
   std::uint16_t workload_;
   std::size_t index_;
   Time paused_until_{};
   bool timer_set_ = false;
-  kernel::RingQueue<Waiter> waiting_;
+  WaitQueue waiting_;
 };
 
 }  // namespace ratesim::models::client

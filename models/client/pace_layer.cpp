@@ -49,7 +49,7 @@ void PaceLayer::enter(Slot s, Request& r) {
     start_ = host_.now();
   }
   r.parked = true;
-  (retries_first_ && r.attempts > 0 ? retries_ : waiting_).push_back(Waiter{s, r.generation});
+  (retries_first_ && r.attempts > 0 ? retries_ : waiting_).push(s, r);
   release();
 }
 
@@ -60,14 +60,12 @@ void PaceLayer::on_timer(std::uint32_t) {
 
 void PaceLayer::release() {
   for (;;) {
-    kernel::RingQueue<Waiter>& queue = retries_.empty() ? waiting_ : retries_;
+    retries_.drop_ended(host_);  // requests that ended while waiting
+    WaitQueue& queue = retries_.empty() ? waiting_ : retries_;
+    queue.drop_ended(host_);
     if (queue.empty()) return;
-    const Waiter w = queue.front();
-    Request& r = host_.request(w.slot);
-    if (!r.live || r.generation != w.generation || r.finished) {  // ended while waiting
-      queue.pop_front();
-      continue;
-    }
+    const Slot slot = queue.front();
+    Request& r = host_.request(slot);
     const Costs c = costs(r);
     const Duration d = wait(c);
     if (d == Duration::max() && ramp_over_.count() > 0 && host_.now() < start_ + ramp_over_) {
@@ -80,7 +78,7 @@ void PaceLayer::release() {
     }
     if (d == Duration::max()) {  // larger than a whole bucket: it could never go
       queue.pop_front();
-      host_.drop(w.slot);
+      host_.drop(slot);
       continue;
     }
     if (d > Duration{0}) {
@@ -93,7 +91,7 @@ void PaceLayer::release() {
     for (std::size_t i = 0; i < buckets_.size(); ++i)
       if (buckets_[i]) buckets_[i]->take(host_.now(), c[i]);
     queue.pop_front();
-    host_.pass_inward(w.slot, index_);
+    host_.pass_inward(slot, index_);
   }
 }
 

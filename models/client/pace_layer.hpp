@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "models/client/layer.hpp"
+#include "models/client/wait_queue.hpp"
 #include "models/client/layer_config.hpp"
 #include "models/provider/token_bucket.hpp"
 #include "sim/kernel/ring_queue.hpp"
@@ -33,17 +34,12 @@ class PaceLayer final : public ClientLayer {
   /// Lets waiting requests go while they fit; sets a timer for the first that does not.
   void release();
 
-  struct Waiter {
-    Slot slot;
-    std::uint32_t generation;
-  };
-
   LayerHost& host_;
   std::uint16_t workload_;
   std::size_t index_;
   std::array<std::unique_ptr<provider::TokenBucket>, 4> buckets_;  ///< rpm, itpm, otpm, tpm
-  kernel::RingQueue<Waiter> waiting_;
-  kernel::RingQueue<Waiter> retries_;  ///< retries_first: served before waiting_
+  WaitQueue waiting_;
+  WaitQueue retries_;  ///< retries_first: served before waiting_
   bool retries_first_;
   double ramp_from_;
   Duration ramp_over_;

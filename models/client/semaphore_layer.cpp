@@ -28,7 +28,7 @@ void SemaphoreLayer::enter(Slot s, Request& r) {
     Slot oldest;
     if (pop_waiter(oldest)) host_.drop(oldest);
   }
-  queue_.push_back(Waiter{s, r.generation});
+  queue_.push(s, r);
 }
 
 Verdict SemaphoreLayer::on_result(Slot, Request&) {
@@ -57,15 +57,9 @@ void SemaphoreLayer::set_limit(std::uint32_t limit) {
 }
 
 bool SemaphoreLayer::pop_waiter(Slot& s) {
-  while (!queue_.empty()) {
-    const Waiter w = queue_.front();
-    queue_.pop_front();
-    const Request& r = host_.request(w.slot);
-    if (!r.live || r.generation != w.generation || r.finished) continue;  // ended while waiting
-    s = w.slot;
-    return true;
-  }
-  return false;
+  const std::optional<Slot> next = queue_.pop(host_);  // skips those that ended while waiting
+  if (next) s = *next;
+  return next.has_value();
 }
 
 void SemaphoreLayer::admit_waiting() {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "models/client/layer.hpp"
+#include "models/client/wait_queue.hpp"
 #include "models/client/layer_config.hpp"
 #include "sim/kernel/ring_queue.hpp"
 
@@ -39,11 +40,6 @@ class SemaphoreLayer : public ClientLayer {
   /// Takes the oldest live waiter off the queue; false when there is none.
   bool pop_waiter(Slot& s);
 
-  struct Waiter {
-    Slot slot;
-    std::uint32_t generation;
-  };
-
   std::uint32_t limit_;
   std::optional<std::uint32_t> max_queue_;
   DropPolicy drop_;
@@ -51,7 +47,7 @@ class SemaphoreLayer : public ClientLayer {
   std::size_t index_;
   std::uint32_t in_use_ = 0;
   std::size_t waiting_ = 0;   ///< live waiters; the queue may also hold ended ones
-  kernel::RingQueue<Waiter> queue_;
+  WaitQueue queue_;
 };
 
 }  // namespace ratesim::models::client
