@@ -5,6 +5,13 @@
 // provider decision → (service time) → network delay → result travels outward through the
 // layers → done, retried or given up. The world reports everything to observers and prints
 // nothing.
+//
+// Three event handlers share the world's state, each in a file of its own:
+//   Arrivals (world_arrivals.cpp)  open traffic, bursts and backlogs, closed-loop users, traces;
+//   Attempts (world_attempts.cpp)  the attempt pipeline: provider, response, wake-ups, client
+//                                  timeouts, deadlines, layer timers;
+//   BatchApi (world_batch.cpp)     Message Batches submissions and their results.
+// This file holds what they share: the client stack (in and out of layers) and a request's end.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +37,7 @@ struct WorldConfig {
   std::vector<WorkloadConfig> workloads;
 };
 
-class World final : public kernel::EventHandler, public client::LayerHost {
+class World final : public client::LayerHost {
  public:
   /// REQUIRES: a validated config (every workload's model exists in the provider).
   World(const WorldConfig& config, kernel::Simulation& sim);
@@ -50,9 +57,6 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   provider::Provider& provider() { return provider_; }
   const RequestSlab& requests() const { return slab_; }
 
-  // EventHandler
-  void handle(const kernel::Event& e) override;
-
   // LayerHost
   Time now() const override { return sim_.now(); }
   Request& request(client::Slot s) override { return slab_[s]; }
@@ -67,31 +71,23 @@ class World final : public kernel::EventHandler, public client::LayerHost {
 
  private:
   struct Workload;
+  class Arrivals;
+  class Attempts;
+  class BatchApi;
 
-  void start();
-  /// `count` requests of workload `w` arrive now; sizes from `rec` when replaying a trace.
-  void arrive(std::uint16_t w, std::uint64_t count, const traffic::TraceRecord* rec = nullptr);
-  void replay(std::uint16_t w);
-  void schedule_next_arrival(std::uint16_t w);
   void enter_layer(client::Slot s, std::size_t layer);
-  void send_attempt(client::Slot s);
-  void at_provider(client::Slot s);
-  void response(client::Slot s);
-  void pass_outward(client::Slot s);
-  void expire_deadlines(std::uint16_t w);
-  void schedule_user(std::uint16_t w);
-  void batch_arrival(std::uint16_t w, client::Slot s);
-  void flush_batches(std::uint16_t w);
-  bool submit_batch(std::uint16_t w);
-  void batch_done(std::uint32_t id);
   /// Ends a request before its attempts decided it (deadline, drop): every layer it is inside
   /// forgets it, an attempt still out is left to finish at the provider.
   void end_early(client::Slot s, RequestOutcome outcome);
   void finish(client::Slot s, RequestOutcome outcome);
+  /// Calls `method` of every observer, in the order they were added, with `args`.
+  template <typename Method, typename... Args>
+  void notify(Method method, const Args&... args) {
+    for (WorldObserver* o : observers_) (o->*method)(args...);
+  }
 
   WorldConfig config_;
   kernel::Simulation& sim_;
-  std::uint16_t handler_;
   provider::Provider provider_;
   std::vector<std::unique_ptr<Workload>> workloads_;
   std::vector<WorldObserver*> observers_;
@@ -99,15 +95,9 @@ class World final : public kernel::EventHandler, public client::LayerHost {
   std::uint64_t next_id_ = 0;
   bool keep_headers_ = false;              ///< some layer reads rate-limit headers
   std::vector<RateLimitHeaders> headers_;  ///< by slot, when kept
-
-  /// A batch submitted to the Message Batches API.
-  struct SubmittedBatch {
-    std::vector<std::pair<client::Slot, std::uint32_t>> requests;  ///< slot, generation
-    std::vector<Duration> processing;  ///< each request's processing time
-    Time submitted{};
-  };
-  std::vector<SubmittedBatch> batches_;  ///< by id; emptied when done
-  std::uint64_t batch_queue_ = 0;        ///< requests the provider is processing, all batches
+  std::unique_ptr<Arrivals> arrivals_;
+  std::unique_ptr<Attempts> attempts_;
+  std::unique_ptr<BatchApi> batch_;
 };
 
 }  // namespace ratesim::models
