@@ -16,7 +16,7 @@ struct Charge {
   double total() const { return input + cache_write + cache_read + output; }
 };
 
-/// What the provider decided for one attempt, as observers see it.
+/// An attempt's outcome as observers see it: the provider's decision, or the client's timeout.
 struct AttemptDecision {
   AttemptResult result;
   std::uint32_t group = 0;                ///< the limit group of the request's model
@@ -34,8 +34,12 @@ class WorldObserver {
   virtual void on_arrival(Time /*now*/, const Request& /*r*/) {}
   /// An attempt left the client; r.attempts counts it.
   virtual void on_attempt_sent(Time /*now*/, const Request& /*r*/) {}
-  /// The provider decided an attempt.
-  virtual void on_attempt_decided(Time /*now*/, const Request& /*r*/,
+  /// An attempt has an outcome: the provider decided it (when it reached the provider, with
+  /// budgets, charge and headers); the client stopped waiting for it (d.result.outcome is
+  /// kTimeout, nothing debited or billed; the provider's decision on the same attempt is reported
+  /// too, before or after, as the times fall); or the Batch API finished a batch request. An
+  /// observer after what the client saw keeps the latest call per attempt.
+  virtual void on_attempt_outcome(Time /*now*/, const Request& /*r*/,
                                   const AttemptDecision& /*d*/) {}
   /// An admitted attempt's work is done and its output budget settled: `amount` is output tokens
   /// given back (negative; reserve accounting) or debited as produced (positive; actual).

@@ -79,7 +79,7 @@ void World::Attempts::at_provider(client::Slot s) {
   provider::Decision d = world_.provider_.decide(now, r, headers);
   r.last = d.attempt.result;
   d.attempt.headers = headers;
-  world_.notify(&WorldObserver::on_attempt_decided, now, r, d.attempt);
+  world_.notify(&WorldObserver::on_attempt_outcome, now, r, d.attempt);
   Time back = now + world_.provider_.network_delay();
   if (d.attempt.billed) {
     if (d.settle_output > 0) {
@@ -121,7 +121,7 @@ void World::Attempts::client_timeout(const RequestRef& ref) {
   d.result = r.last;
   d.group = world_.provider_.group_of(r.model);
   // Observers see the client's timeout as this attempt's decision: it is what the client acts on.
-  world_.notify(&WorldObserver::on_attempt_decided, world_.sim_.now(), r, d);
+  world_.notify(&WorldObserver::on_attempt_outcome, world_.sim_.now(), r, d);
   respond(ref.slot);
 }
 

@@ -100,7 +100,7 @@ void World::BatchApi::done(std::uint32_t id) {
       d.billed = true;
       d.charge = world_.provider_.batch_charge(now, r);
       r.last = d.result;
-      world_.notify(&WorldObserver::on_attempt_decided, now, r, d);
+      world_.notify(&WorldObserver::on_attempt_outcome, now, r, d);
     }
     world_.notify(&WorldObserver::on_attempt_returned, now, r);
     world_.finish(s, ok ? RequestOutcome::kOk : RequestOutcome::kExpired);

@@ -42,7 +42,7 @@ struct Recorder : models::WorldObserver {
     sends.push_back({r.id, kernel::to_seconds(now), r.attempts});
     max_in_flight = std::max(max_in_flight, ++in_flight);
   }
-  void on_attempt_decided(models::Time, const models::Request&,
+  void on_attempt_outcome(models::Time, const models::Request&,
                           const models::AttemptDecision& d) override {
     results.push_back(d.result);
   }

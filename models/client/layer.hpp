@@ -26,6 +26,14 @@ class LayerHost {
   virtual Request& request(Slot s) = 0;
   /// Passes the request from layer `from` to the next layer inward, or sends an attempt when
   /// `from` is the innermost. Clears `parked`.
+  ///
+  /// The call may re-enter the caller before it returns: a layer further in may end the request
+  /// at once (a full queue drops it, a retry budget gives up), and then every layer the request
+  /// is inside gets abandon() — the caller included. So a caller must have finished changing its
+  /// own state for this request before it calls pass_inward, must not touch the request or `r`
+  /// after it returns unless it checks that the request is still current, and must expect its
+  /// abandon() to have run. A layer may pass several requests inward in one loop (a semaphore
+  /// admitting waiters) if each iteration keeps to this.
   virtual void pass_inward(Slot s, std::size_t from) = 0;
   /// The rate-limit headers of the request's latest response, or null when no layer of the
   /// world declared it reads them (ClientLayer::reads_headers).
@@ -34,7 +42,8 @@ class LayerHost {
   /// A request that ends meanwhile (deadline) is never woken.
   virtual void wake_at(Time at, Slot s, std::size_t layer) = 0;
   /// Ends the request now as `dropped` (shed by a layer): every layer it is inside, the caller
-  /// included, gets abandon() (the caller with `parked_here` if it set `parked`).
+  /// included, gets abandon() (the caller with `parked_here` if it set `parked`) before drop
+  /// returns; the caller must not pass the request on afterwards.
   virtual void drop(Slot s) = 0;
   /// Ends the request now as `gave_up` (a layer refuses to let it retry), like drop().
   virtual void give_up(Slot s) = 0;
@@ -53,16 +62,19 @@ class ClientLayer {
   virtual ~ClientLayer() = default;
 
   /// The request enters this layer. The layer must pass it inward, now or later (setting
-  /// `parked` while it waits inside).
+  /// `parked` while it waits inside), or end it (LayerHost::drop, give_up). It may be re-entered
+  /// during the call (see LayerHost::pass_inward).
   virtual void enter(Slot s, Request& r) = 0;
 
   /// The result of the request's latest attempt (in r.last) travels outward through this layer.
   /// On kKeep the layer owns the request again and must pass it inward later.
   virtual Verdict on_result(Slot s, Request& r) = 0;
 
-  /// The request ends while inside this layer (its deadline passed). `parked_here`: it was
-  /// waiting in this layer rather than passed inward. The layer forgets it; the host never
-  /// wakes it again.
+  /// The request ends while inside this layer: its deadline passed, or a layer dropped it or
+  /// gave up — possibly this layer, from within its own enter(), on_result() or pass_inward().
+  /// `parked_here`: it was waiting in this layer rather than passed inward. The layer must
+  /// forget it (release what it holds for it); it may leave queue entries behind, since entries
+  /// of ended requests are skipped (WaitQueue). The host never wakes the request again.
   virtual void abandon(Slot s, Request& r, bool parked_here) = 0;
 
   /// Whether the layer reads responses' rate-limit headers (LayerHost::headers). The world keeps

@@ -14,7 +14,6 @@
 namespace ratesim::models::client {
 
 using kernel::Duration;
-using namespace std::chrono_literals;
 
 /// Which waiting request a full queue sheds.
 enum class DropPolicy {
@@ -40,7 +39,7 @@ struct RampConfig {
   };
   std::uint32_t from = 1;
   std::uint32_t to = 8;
-  Duration over = 10min;
+  Duration over = std::chrono::minutes(10);
   Shape shape = Shape::kLinear;
   std::uint32_t steps = 4;  ///< kSteps only
   std::optional<std::uint32_t> max_queue;
@@ -52,7 +51,7 @@ struct RampConfig {
 /// (requests + 1)) over the last `window`.
 struct ThrottleConfig {
   double k = 2.0;
-  Duration window = 2min;
+  Duration window = std::chrono::minutes(2);
 };
 
 /// A circuit breaker (resilience4j defaults): closed until at least `window` results are known
@@ -62,7 +61,7 @@ struct ThrottleConfig {
 struct BreakerConfig {
   double failure_rate = 0.5;
   std::uint32_t window = 100;
-  Duration open_for = 60s;
+  Duration open_for = std::chrono::seconds(60);
   std::uint32_t probes = 10;
 };
 
@@ -72,7 +71,7 @@ struct BreakerConfig {
 /// of its limit × `headroom`.
 struct PaceConfig {
   provider::Limits limits;  ///< the client's own per-minute budgets (at least one)
-  Duration burst = 60s;
+  Duration burst = std::chrono::seconds(60);
   double headroom = 1.0;
   bool retries_first = false;  ///< retries wait in a queue served before new requests (cookbook)
   /// Optional ramp: the buckets' rates start at `ramp_from` of their limits and grow linearly to
@@ -101,7 +100,7 @@ struct AwsRateConfig {
 struct RetryBudgetConfig {
   double ratio = 0.2;
   double min_per_s = 10;
-  Duration ttl = 10s;
+  Duration ttl = std::chrono::seconds(10);
 };
 
 /// Picks the model of each request: the first rule that matches its prompt size, else a draw by
@@ -140,7 +139,7 @@ struct AdaptiveConfig {
 /// After a 429 passes through the layer, requests entering it wait until `pause` after that 429
 /// (the OpenAI cookbook's global pause).
 struct CooldownConfig {
-  Duration pause = 15s;
+  Duration pause = std::chrono::seconds(15);
 };
 
 enum class Backoff {
@@ -179,11 +178,11 @@ struct RetryConfig {
   bool on_timeout = true;  ///< retry attempts that timed out
   std::uint32_t max_retries = 3;
   Backoff backoff = Backoff::kExponential;
-  Duration base = 1s;
-  Duration cap = 60s;
+  Duration base = std::chrono::seconds(1);
+  Duration cap = std::chrono::seconds(60);
   Jitter jitter = Jitter::kFull;
   RetryAfterPolicy retry_after = RetryAfterPolicy::kObey;
-  Duration retry_after_max = 60s;  ///< kObeyUpTo and kObeyOrGiveUp
+  Duration retry_after_max = std::chrono::seconds(60);  ///< kObeyUpTo and kObeyOrGiveUp
   std::optional<RetryQuota> quota;
   /// Read the x-should-retry header before the status rules (the official Anthropic and OpenAI
   /// SDKs do): `true` retries whatever the status, `false` never does; retries left still count.

@@ -18,7 +18,6 @@ namespace ratesim::models::provider {
 
 using kernel::Distribution;
 using kernel::Duration;
-using namespace std::chrono_literals;
 
 /// Per-minute budgets of a limit group. An absent budget never limits.
 struct Limits {
@@ -67,7 +66,7 @@ struct Group {
   std::string name;
   Limits limits;
   LimiterKind limiter = LimiterKind::kTokenBucket;
-  Duration burst = 60s;  ///< token bucket only
+  Duration burst = std::chrono::seconds(60);  ///< token bucket only
 };
 
 enum class OtpmAccounting {
@@ -83,8 +82,8 @@ struct Acceleration {
   std::string profile = "moderate";  ///< the profile the values started from (for reports)
   double floor = 0.25;          ///< load always allowed in a short window, as a fraction of the limits
   double max_ratio = 2.0;       ///< load allowed in a short window as a multiple of the baseline
-  Duration short_window = 1min; ///< the window over which the short-term load is summed
-  Duration baseline_window = 10min;  ///< time constant of the baseline's exponential average
+  Duration short_window = std::chrono::minutes(1); ///< the window over which the short-term load is summed
+  Duration baseline_window = std::chrono::minutes(10);  ///< time constant of the baseline's exponential average
   double initial_load = 0;      ///< the baseline at the start, as a fraction of the limits
 };
 

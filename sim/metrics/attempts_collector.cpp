@@ -6,7 +6,7 @@ AttemptsCollector::AttemptsCollector(std::vector<std::string> model_names, std::
                                      Sink sink)
     : models_(std::move(model_names)), workloads_(std::move(workload_names)), sink_(std::move(sink)) {}
 
-void AttemptsCollector::on_attempt_decided(models::Time now, const models::Request& r,
+void AttemptsCollector::on_attempt_outcome(models::Time now, const models::Request& r,
                                            const models::AttemptDecision& d) {
   // The latest decision wins: a timed-out attempt is decided by the provider first and by the
   // client's timeout after, and the client saw the timeout.

@@ -37,7 +37,7 @@ class AttemptsCollector final : public models::WorldObserver {
   using Sink = std::function<void(const AttemptRecord&)>;
   AttemptsCollector(std::vector<std::string> model_names, std::vector<std::string> workload_names, Sink sink);
 
-  void on_attempt_decided(models::Time now, const models::Request& r, const models::AttemptDecision& d) override;
+  void on_attempt_outcome(models::Time now, const models::Request& r, const models::AttemptDecision& d) override;
   void on_attempt_returned(models::Time now, const models::Request& r) override;
 
  private:

@@ -39,7 +39,7 @@ void LimitsCollector::emit() {
   }
 }
 
-void LimitsCollector::on_attempt_decided(models::Time now, const models::Request&,
+void LimitsCollector::on_attempt_outcome(models::Time now, const models::Request&,
                                          const models::AttemptDecision& d) {
   advance(now);
   if (auto* u = usage(d.group))

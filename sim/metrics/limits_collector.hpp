@@ -25,7 +25,7 @@ class LimitsCollector final : public models::WorldObserver {
   LimitsCollector(std::vector<GroupInfo> groups, models::Duration interval, models::Time horizon,
                   Sink sink);
 
-  void on_attempt_decided(models::Time now, const models::Request& r,
+  void on_attempt_outcome(models::Time now, const models::Request& r,
                           const models::AttemptDecision& d) override;
   void on_budget_settled(models::Time now, std::uint32_t group, std::size_t budget,
                          std::int64_t amount) override;

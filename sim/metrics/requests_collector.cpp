@@ -6,7 +6,7 @@ RequestsCollector::RequestsCollector(std::vector<std::string> workload_names,
                                      std::vector<std::string> model_names, Sink sink)
     : workloads_(std::move(workload_names)), models_(std::move(model_names)), sink_(std::move(sink)) {}
 
-void RequestsCollector::on_attempt_decided(models::Time, const models::Request& r,
+void RequestsCollector::on_attempt_outcome(models::Time, const models::Request& r,
                                            const models::AttemptDecision& d) {
   Tally& t = pending_[r.id];
   switch (d.result.outcome) {

@@ -35,7 +35,7 @@ class RequestsCollector final : public models::WorldObserver {
   RequestsCollector(std::vector<std::string> workload_names, std::vector<std::string> model_names,
                     Sink sink);
 
-  void on_attempt_decided(models::Time now, const models::Request& r,
+  void on_attempt_outcome(models::Time now, const models::Request& r,
                           const models::AttemptDecision& d) override;
   void on_request_done(models::Time now, const models::Request& r,
                        models::RequestOutcome outcome) override;

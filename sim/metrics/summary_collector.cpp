@@ -69,7 +69,7 @@ void SummaryCollector::on_budget_settled(models::Time now, std::uint32_t group_i
     use(g->budgets[budget], now, amount);
 }
 
-void SummaryCollector::on_attempt_decided(models::Time now, const models::Request& r,
+void SummaryCollector::on_attempt_outcome(models::Time now, const models::Request& r,
                                           const models::AttemptDecision& d) {
   const models::AttemptResult& result = d.result;
   if (GroupAccumulator* g = group(d.group)) {

@@ -22,7 +22,7 @@ class SummaryCollector final : public models::WorldObserver {
 
   void on_arrival(models::Time now, const models::Request& r) override;
   void on_attempt_sent(models::Time now, const models::Request& r) override;
-  void on_attempt_decided(models::Time now, const models::Request& r,
+  void on_attempt_outcome(models::Time now, const models::Request& r,
                           const models::AttemptDecision& d) override;
   void on_request_done(models::Time now, const models::Request& r,
                        models::RequestOutcome outcome) override;

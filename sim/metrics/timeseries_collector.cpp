@@ -49,7 +49,7 @@ void TimeSeriesCollector::on_attempt_sent(models::Time now, const models::Reques
   });
 }
 
-void TimeSeriesCollector::on_attempt_decided(models::Time now, const models::Request& r,
+void TimeSeriesCollector::on_attempt_outcome(models::Time now, const models::Request& r,
                                              const models::AttemptDecision& d) {
   const models::AttemptResult& result = d.result;
   const models::Charge* charge = d.billed ? &d.charge : nullptr;
