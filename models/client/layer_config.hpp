@@ -4,22 +4,27 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <optional>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "models/named.hpp"
 #include "models/provider/provider_config.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratesim::models::client {
 
 using kernel::Duration;
+using models::Named;
 
 /// Which waiting request a full queue sheds.
 enum class DropPolicy {
   kNewest,  ///< the one arriving (tail drop)
   kOldest,  ///< the one that has waited longest (head drop)
 };
+inline constexpr Named<DropPolicy> kDropPolicies[] = {{"newest", DropPolicy::kNewest}, {"oldest", DropPolicy::kOldest}};
 
 /// At most `limit` requests inside the layer at once; the rest wait in FIFO order, at most
 /// `max_queue` of them when set (the excess is dropped).
@@ -45,6 +50,9 @@ struct RampConfig {
   std::optional<std::uint32_t> max_queue;
   DropPolicy drop = DropPolicy::kNewest;
 };
+inline constexpr Named<RampConfig::Shape> kRampShapes[] = {{"linear", RampConfig::Shape::kLinear},
+                                                            {"exponential", RampConfig::Shape::kExponential},
+                                                            {"steps", RampConfig::Shape::kSteps}};
 
 /// Client-side adaptive throttling (Google SRE book, "Handling Overload"): a request entering
 /// the layer is refused locally (dropped) with probability max(0, (requests − k·accepts) /
@@ -135,6 +143,11 @@ struct AdaptiveConfig {
   std::uint32_t long_window = 600;  ///< gradient2: samples in the long-term RTT average
   std::uint32_t probe_multiplier = 30;  ///< vegas: re-measure the no-load RTT this often
 };
+inline constexpr Named<AdaptiveConfig::Algorithm> kAdaptiveAlgorithms[] = {
+    {"aimd", AdaptiveConfig::Algorithm::kAimd},
+    {"cubic", AdaptiveConfig::Algorithm::kCubic},
+    {"vegas", AdaptiveConfig::Algorithm::kVegas},
+    {"gradient2", AdaptiveConfig::Algorithm::kGradient2}};
 
 /// After a 429 passes through the layer, requests entering it wait until `pause` after that 429
 /// (the OpenAI cookbook's global pause).
@@ -147,6 +160,8 @@ enum class Backoff {
   kExponential,   ///< min(cap, base · 2^k) before retry k (k = 0, 1, ...)
   kDecorrelated,  ///< min(cap, U(base, 3 · previous delay)), AWS "decorrelated jitter"
 };
+inline constexpr Named<Backoff> kBackoffs[] = {
+    {"constant", Backoff::kConstant}, {"exponential", Backoff::kExponential}, {"decorrelated", Backoff::kDecorrelated}};
 
 enum class Jitter {
   kNone,   ///< the delay as computed
@@ -154,6 +169,8 @@ enum class Jitter {
   kEqual,  ///< d/2 + U(0, d/2)
   kSdk,    ///< d · (1 − 0.25 U): the Anthropic and OpenAI SDKs' jitter, which only shortens
 };
+inline constexpr Named<Jitter> kJitters[] = {
+    {"none", Jitter::kNone}, {"full", Jitter::kFull}, {"equal", Jitter::kEqual}, {"sdk", Jitter::kSdk}};
 
 enum class RetryAfterPolicy {
   kIgnore,    ///< always use the backoff
@@ -192,5 +209,12 @@ struct RetryConfig {
 using LayerConfig = std::variant<SemaphoreConfig, RetryConfig, RampConfig, CooldownConfig,
                                  ThrottleConfig, BreakerConfig, PaceConfig, AdaptiveConfig,
                                  RouteConfig, RetryBudgetConfig, AwsRateConfig>;
+
+/// Each layer kind's name (its random stream's, and the scenario key's where one reads it), in
+/// the order of LayerConfig's alternatives.
+inline constexpr std::string_view kLayerKinds[] = {"semaphore", "retry",    "ramp",  "cooldown",
+                                                   "throttle",  "breaker",  "pace",  "adaptive",
+                                                   "route",     "retry_budget", "aws_rate"};
+static_assert(std::size(kLayerKinds) == std::variant_size_v<LayerConfig>);
 
 }  // namespace ratesim::models::client

@@ -67,19 +67,6 @@ std::unique_ptr<ClientLayer> make_layer(const LayerConfig& config, LayerHost& ho
       config);
 }
 
-std::string layer_kind(const LayerConfig& config) {
-  return std::visit(Overloaded{[](const SemaphoreConfig&) { return std::string("semaphore"); },
-                               [](const RetryConfig&) { return std::string("retry"); },
-                               [](const RampConfig&) { return std::string("ramp"); },
-                               [](const CooldownConfig&) { return std::string("cooldown"); },
-                               [](const ThrottleConfig&) { return std::string("throttle"); },
-                               [](const BreakerConfig&) { return std::string("breaker"); },
-                               [](const PaceConfig&) { return std::string("pace"); },
-                               [](const AdaptiveConfig&) { return std::string("adaptive"); },
-                               [](const RouteConfig&) { return std::string("route"); },
-                               [](const RetryBudgetConfig&) { return std::string("retry_budget"); },
-                               [](const AwsRateConfig&) { return std::string("aws_rate"); }},
-                    config);
-}
+std::string layer_kind(const LayerConfig& config) { return std::string(kLayerKinds[config.index()]); }
 
 }  // namespace ratesim::models::client

@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "models/named.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -139,6 +140,13 @@ double read_rate(const Source& src, const YAML::Node& n, const std::string& fiel
 /// One of `options`; returns its index.
 std::size_t read_choice(const Source& src, const YAML::Node& n, const std::string& field,
                         const std::vector<std::string>& options);
+/// One of an enum's `names` (declared beside the enum); returns its value.
+template <typename E, std::size_t N>
+E read_enum(const Source& src, const YAML::Node& n, const std::string& field, const models::Named<E> (&names)[N]) {
+  std::vector<std::string> options;
+  for (const auto& named : names) options.emplace_back(named.name);
+  return names[read_choice(src, n, field, options)].value;
+}
 /// A number or {uniform|normal|lognormal|exponential|empirical: ...}.
 kernel::Distribution read_distribution(const Source& src, const YAML::Node& n,
                                        const std::string& field, Quantity q);

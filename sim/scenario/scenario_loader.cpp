@@ -134,13 +134,19 @@ YAML::Node child(const YAML::Node& map, const std::string& key) {
 /// new mapping nodes and mutates neither input, so every leaf keeps its origin for messages.
 /// The keys of the new mappings are new nodes; `src` remembers the original of each, so that a
 /// mistake in one is reported where it was written.
-YAML::Node merge(const YAML::Node& base, const YAML::Node& over, Source& src) {
+YAML::Node merge(const YAML::Node& base, const YAML::Node& over, Source& src, const std::string& where) {
   if (!base.IsMap() || !over.IsMap()) return over;
+  // The merged mapping can hold each key once: a key the scenario gives twice is an error here,
+  // as MapReader makes it everywhere else, not a silent choice of one.
+  for (auto a = over.begin(); a != over.end(); ++a)
+    for (auto b = over.begin(); b != a; ++b)
+      if (a->first.IsScalar() && b->first.IsScalar() && a->first.Scalar() == b->first.Scalar())
+        src.fail(a->first, fmt::format("duplicate key '{}' in {}", a->first.Scalar(), where));
   YAML::Node out(YAML::NodeType::Map);
   for (const auto& kv : base) {
     const std::string key = kv.first.Scalar();
     const YAML::Node o = child(over, key);
-    out[key] = o.IsDefined() ? merge(kv.second, o, src) : kv.second;
+    out[key] = o.IsDefined() ? merge(kv.second, o, src, where + "." + key) : kv.second;
     YAML::Node original = kv.first;
     if (o.IsDefined())  // the scenario's own key, not the preset's
       for (const auto& okv : over)
@@ -189,7 +195,7 @@ YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::
       const YAML::Node preset_root = YAML::Load(std::string(preset->text));
       src.add_file(preset_root, "presets/" + std::string(preset->name) + ".yaml");
       src.set_preset(wanted);
-      YAML::Node merged = merge(child(preset_root, "provider"), provider, src);
+      YAML::Node merged = merge(child(preset_root, "provider"), provider, src, "provider");
       merged.remove("preset");  // expanded: the resolved scenario stands on its own
       root["provider"] = merged;
     }

@@ -364,3 +364,38 @@ TEST_CASE("a variant runs with its overrides", "[scenario]") {
                          "workers-8, ramp, aimd");
   }
 }
+
+TEST_CASE("a retry preset's body is read as written: positions kept, a duplicate key refused", "[scenario]") {
+  // The cookbook and aws-adaptive presets expand into several layers; their bodies are still the
+  // retry layer's own mapping, so mistakes in them point at the line and column.
+  const std::string layer = "      - retry: {on: [429, 529], max_retries: 4, backoff: decorrelated, base: 1s, cap: 30s, jitter: none, honor_retry_after: 60s}";
+  CHECK(load_error(with(layer, "      - retry: {preset: cookbook, max_retriez: 2}")) ==
+        "test.yaml:31:35: unknown key 'max_retriez' in retry layer (did you mean 'max_retries'?)");
+  CHECK(load_error(with(layer, "      - retry: {preset: aws-adaptive, max_retries: 2, max_retries: 3}")) ==
+        "test.yaml:31:55: duplicate key 'max_retries' in retry layer");
+  CHECK(load_error(with(layer, "      - retry: {preset: cookbook, max_retries: 2, max_retries: 3}")) ==
+        "test.yaml:31:51: duplicate key 'max_retries' in retry layer");
+  // Their settings still come through: the cookbook's retry with 2 retries, then its cooldown
+  // and pace; aws-adaptive's standard-mode retry, then its rate limiter.
+  const auto cookbook = scenario_from(with(layer, "      - retry: {preset: cookbook, max_retries: 2}"));
+  const auto& layers = cookbook.world.workloads[0].client;
+  REQUIRE(layers.size() == 4);
+  CHECK(std::get<models::client::RetryConfig>(layers[1]).max_retries == 2);
+  CHECK(std::get<models::client::RetryConfig>(layers[1]).backoff == models::client::Backoff::kConstant);
+  CHECK(std::holds_alternative<models::client::CooldownConfig>(layers[2]));
+  CHECK(std::get<models::client::PaceConfig>(layers[3]).retries_first);
+  const auto aws = scenario_from(with(layer, "      - retry: {preset: aws-adaptive}"));
+  REQUIRE(aws.world.workloads[0].client.size() == 3);
+  CHECK(std::get<models::client::RetryConfig>(aws.world.workloads[0].client[1]).quota.has_value());
+  CHECK(std::holds_alternative<models::client::AwsRateConfig>(aws.world.workloads[0].client[2]));
+}
+
+TEST_CASE("a key given twice where a preset is merged underneath is refused at its position", "[scenario]") {
+  const std::string preset = "name: d\nduration: 1m\nprovider:\n  preset: anthropic/tier-1\n";
+  const std::string workload =
+      "workloads:\n  - {name: w, model: claude-haiku-4-5, backlog: {count: 1}, input_tokens: 10, output_tokens: 10, max_tokens: 10}\n";
+  CHECK(load_error(preset + "  burst: 10s\n  burst: 20s\n" + workload) == "test.yaml:6:3: duplicate key 'burst' in provider");
+  CHECK(load_error(preset + "  groups:\n    haiku-4-5: {limits: {rpm: 5, rpm: 6}}\n" + workload) ==
+        "test.yaml:6:34: duplicate key 'rpm' in provider.groups.haiku-4-5.limits");
+  CHECK(load_error(preset + "  burst: 10s\n" + workload).empty());
+}
