@@ -6,6 +6,7 @@
 
 #include "sim/report/summary_json.hpp"
 #include "sim/scenario/did_you_mean.hpp"
+#include "sim/scenario/input_error.hpp"
 
 namespace ratesim::cli {
 
@@ -28,6 +29,20 @@ std::string unknown_metric_message(const std::string& metric, const std::vector<
   if (std::find(paths.begin(), paths.end(), metric) != paths.end()) return "";
   return fmt::format("unknown metric '{}'{}: expected a path into summary.json, e.g. total.attempts.r429.total",
                      metric, scenario::did_you_mean(metric, paths));
+}
+
+void check_expectation_paths(const scenario::Scenario& s) {
+  if (s.expectations.empty()) return;
+  const std::vector<std::string> paths = summary_paths_of(s);
+  for (const auto& e : s.expectations) {
+    if (const std::string problem = unknown_metric_message(e.metric, paths); !problem.empty())
+      throw scenario::InputError(e.file, e.line, e.column, problem);
+    if (const auto& d = e.duration_bound)
+      throw scenario::InputError(e.file, d->line, d->column,
+                                 fmt::format("invalid value '{}' for '{}': expected a number ({} is not "
+                                             "in seconds; durations are for metrics ending in _s)",
+                                             d->text, d->key, e.metric));
+  }
 }
 
 }  // namespace ratesim::cli

@@ -17,4 +17,8 @@ std::vector<std::string> summary_paths_of(const scenario::Scenario& s);
 /// 'y'?): expected a path into summary.json, e.g. total.attempts.r429.total.
 std::string unknown_metric_message(const std::string& metric, const std::vector<std::string>& paths);
 
+/// Throws scenario::InputError, at the entry's position, for an `expect:` entry whose metric
+/// the summary will not have, or whose bound is a duration for a metric not in seconds.
+void check_expectation_paths(const scenario::Scenario& s);
+
 }  // namespace ratesim::cli

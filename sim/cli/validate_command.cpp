@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/metric_paths.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
@@ -18,7 +19,8 @@ int validate_command(const std::vector<std::string>& args) {
   po::options_description visible(R"(Usage: ratesim validate FILE [options]
 
 Checks a scenario file without running it: prints "ok" and a one-line description, or the first
-problem as FILE:LINE:COL: message (exit code 2). Every variant under variants: is checked too. With --resolved, prints the scenario as it will
+problem as FILE:LINE:COL: message (exit code 2). Every variant under variants: is checked too,
+and every expect: entry's metric against the summary the scenario will write. With --resolved, prints the scenario as it will
 run: its provider preset expanded and the --set overrides applied.
 
 Options)");
@@ -34,8 +36,10 @@ Options)");
     return kExitOk;
   }
   const scenario::Scenario s = scenario::load_scenario_file(file, sets);
-  // Every variant too: each is the base with its overrides, and must be valid on its own.
-  for (const std::string& v : s.variants) scenario::load_scenario_variant(file, v, sets);
+  check_expectation_paths(s);
+  // Every variant too: each is the base with its overrides, and must be valid on its own (its
+  // workloads may differ, and with them the metrics its expect: entries may name).
+  for (const std::string& v : s.variants) check_expectation_paths(scenario::load_scenario_variant(file, v, sets));
   std::cout << fmt::format("ok: {} — {} workloads, {} models in {} limit groups, {} s horizon{}\n",
                            s.name, s.world.workloads.size(), s.world.provider.models.size(),
                            s.world.provider.groups.size(), kernel::to_seconds(s.world.duration),

@@ -384,3 +384,19 @@ TEST_CASE("ratesim sweep writes every point and replication, the same whatever -
   CHECK(!fs::exists(dir / "x.csv"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("validate refuses an expect: metric the summary will not have, in the base and in a variant", "[cli]") {
+  const fs::path base = write_scenario("validate-expect", "expect:\n  - {metric: total.requests.okk, min: 1}\n");
+  const Result r = run_binary("validate " + base.string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(":12:14: unknown metric 'total.requests.okk' (did you mean 'total.requests.ok'?)"));
+  // A variant that renames the workload: its own summary has no workloads.w.
+  const fs::path variant = write_scenario("validate-variant", "expect:\n  - {metric: workloads.w.requests.ok, min: 1}\n"
+                                                              "variants:\n  renamed: {workloads.w.name: v}\n");
+  const Result v = run_binary("validate " + variant.string());
+  CHECK(v.code == 2);
+  CHECK_THAT(v.err, Catch::Contains("unknown metric 'workloads.w.requests.ok'"));
+  CHECK(run_binary("validate " + write_scenario("validate-good", "expect:\n  - {metric: workloads.w.requests.ok, min: 1}\n").string()).code == 0);
+  fs::remove(base);
+  fs::remove(variant);
+}
