@@ -15,6 +15,7 @@
 #include "sim/report/run_progress.hpp"
 #include "sim/metrics/confidence.hpp"
 #include "sim/report/atomic_file.hpp"
+#include "sim/report/compare_table.hpp"
 #include "sim/report/output_set.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/summary_json.hpp"
@@ -70,8 +71,6 @@ struct Column {
   std::vector<std::vector<double>> values;  ///< by metric, by replication
   std::vector<metrics::Estimate> estimates;
 };
-
-std::string number(double v) { return report::readable(v); }
 
 }  // namespace
 
@@ -153,105 +152,24 @@ Options)");
 
   if (!any_counterfactual) {
     metrics.resize(first_counterfactual);
-    for (Column& c : columns) {
-      c.values.resize(first_counterfactual);
-      c.estimates.resize(first_counterfactual);
-    }
+    for (Column& c : columns) c.estimates.resize(first_counterfactual);
   }
 
-  // A column is compared on cost and latency only if it gets as much done: it completes as many
-  // requests as the best completer (within 0.5%) and leaves no more unfinished. Others are
-  // flagged and never marked best: being cheap by abandoning work is not better.
-  const std::size_t kOk = 0, kUnfinished = 4;
-  double most_ok = 0, least_unfinished = std::numeric_limits<double>::infinity();
-  for (const Column& c : columns) {
-    most_ok = std::max(most_ok, c.estimates[kOk].mean);
-    least_unfinished = std::min(least_unfinished, c.estimates[kUnfinished].mean);
-  }
-  std::vector<std::string> flags(columns.size());
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    const double ok = columns[c].estimates[kOk].mean, unfinished = columns[c].estimates[kUnfinished].mean;
-    if (ok < most_ok * (1 - 0.005))
-      flags[c] = fmt::format("completes {} fewer requests ({:.0f}%)", number(most_ok - ok), 100 * (most_ok - ok) / most_ok);
-    else if (unfinished > least_unfinished + 0.005 * most_ok)
-      flags[c] = fmt::format("leaves {} more requests unfinished", number(unfinished - least_unfinished));
-  }
-  auto eligible = [&](std::size_t c) { return flags[c].empty(); };
-
-  // The table: one row per metric, one column per variant.
-  std::vector<std::vector<std::string>> cells(metrics.size());
-  for (std::size_t m = 0; m < metrics.size(); ++m) {
-    std::optional<double> best;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const double v = columns[c].estimates[m].mean;
-      if (!eligible(c) || std::isnan(v)) continue;
-      best = !best ? v : metrics[m].lower_is_better ? std::min(*best, v) : std::max(*best, v);
-    }
-    for (std::size_t ci = 0; ci < columns.size(); ++ci) {
-      const Column& c = columns[ci];
-      const metrics::Estimate& e = c.estimates[m];
-      std::string cell = number(e.mean);
-      if (replications > 1 && !std::isnan(e.mean)) cell += " ± " + number(e.high - e.mean);
-      if (ci != 0) {
-        const double base = columns[0].estimates[m].mean;
-        if (base != 0 && !std::isnan(base) && !std::isnan(e.mean)) cell += fmt::format(" ({:+.0f}%)", 100 * (e.mean - base) / base);
-        else if (e.mean != 0 && !std::isnan(e.mean)) cell += " (new)";
-      }
-      const bool differs = std::any_of(columns.begin(), columns.end(), [&](const Column& o) {
-        return o.estimates[m].mean != columns[0].estimates[m].mean;
-      });
-      cell += differs && eligible(ci) && best && e.mean == *best ? " *" : "  ";
-      cells[m].push_back(cell);
-    }
-  }
-  std::size_t label_width = 0;
-  for (const auto& m : metrics) label_width = std::max(label_width, std::string(m.label).size());
-  std::vector<std::size_t> widths;
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    std::size_t w = columns[c].name.size() + (eligible(c) ? 0 : 4);
-    for (const auto& row : cells) w = std::max(w, row[c].size());
-    widths.push_back(w);
-  }
+  report::CompareTable table;
   const auto& s0 = columns[0].scenario;
-  std::cout << fmt::format("{} · {} column{} · seed {}{} · {} simulated\n\n", s0.name, columns.size(),
-                           columns.size() == 1 ? "" : "s", seed,
-                           replications > 1 ? fmt::format("..{} ({} replications, 95% intervals)",
-                                                          seed + static_cast<std::uint64_t>(replications) - 1, replications)
-                                            : "",
-                           scenario::format_duration(s0.world.duration));
-  std::cout << fmt::format("{:<{}}", "", label_width);
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    std::cout << fmt::format("  {:>{}}", columns[c].name + (eligible(c) ? "" : " (!)"), widths[c]);
-  std::cout << "\n";
-  for (std::size_t m = 0; m < metrics.size(); ++m) {
-    if (m == first_counterfactual) std::cout << "\n";
-    // Rows that are zero everywhere (a cause that never occurred) say nothing.
-    if (std::all_of(columns.begin(), columns.end(), [&](const Column& c) {
-          return c.estimates[m].mean == 0 && c.estimates[m].high == 0;
-        }))
-      continue;
-    std::cout << fmt::format("{:<{}}", metrics[m].label, label_width);
-    for (std::size_t c = 0; c < columns.size(); ++c) std::cout << fmt::format("  {:>{}}", cells[m][c], widths[c]);
-    std::cout << "\n";
-  }
-  std::cout << "\n(change against base in brackets; * marks the best value of a row among the columns that get "
-               "as much done)\n";
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    if (!eligible(c))
-      std::cout << fmt::format("(!) {} {}: its cost and latency are not comparable, and it is never marked best\n",
-                               columns[c].name, flags[c]);
-
+  table.heading = fmt::format("{} · {} column{} · seed {}{} · {} simulated", s0.name, columns.size(),
+                              columns.size() == 1 ? "" : "s", seed,
+                              replications > 1 ? fmt::format("..{} ({} replications, 95% intervals)",
+                                                             seed + static_cast<std::uint64_t>(replications) - 1, replications)
+                                               : "",
+                              scenario::format_duration(s0.world.duration));
+  for (const ComparedMetric& m : metrics) table.rows.push_back({m.path, m.label, m.lower_is_better});
+  for (const Column& c : columns) table.columns.push_back({c.name, c.estimates});
+  table.replications = replications;
+  table.first_counterfactual = first_counterfactual;
+  std::cout << report::compare_table_text(table);
   if (!out_dir.empty()) {
-    report::AtomicFile& csv = outputs.file(std::filesystem::path(out_dir) / "compare.csv");
-    csv.stream() << "variant,metric,value,ci_low,ci_high\n";
-    for (const Column& c : columns)
-      for (std::size_t m = 0; m < metrics.size(); ++m) {
-        const metrics::Estimate& e = c.estimates[m];
-        std::string metric = std::string(metrics[m].path).substr(1);
-        std::replace(metric.begin(), metric.end(), '/', '.');
-        csv.stream() << fmt::format("{},{},{},{},{}\n", c.name, metric, report::round_significant(e.mean),
-                                    report::round_significant(e.low), report::round_significant(e.high));
-      }
+    report::write_compare_csv(outputs.file(std::filesystem::path(out_dir) / "compare.csv").stream(), table);
     outputs.commit();
     std::cout << fmt::format("wrote {}\n", (std::filesystem::path(out_dir) / "compare.csv").string());
   }
