@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/client/layer.hpp"
 #include "models/observer.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/scenario/scenario_loader.hpp"
@@ -56,6 +57,46 @@ struct Recorder : models::WorldObserver {
     for (const Send& s : sends)
       if (s.id == id) out.push_back(s.t);
     return out;
+  }
+};
+
+/// A client layer's host for tests of one layer alone: a clock the test sets, requests in a
+/// vector (slot = index), and a record of what the layer asked for. A request passed inward is
+/// "in flight": its last_send becomes the clock's time.
+struct FakeHost final : models::client::LayerHost {
+  models::Time t{};
+  std::vector<models::Request> requests = std::vector<models::Request>(400);
+  std::vector<std::pair<models::client::Slot, std::size_t>> passed;  ///< (slot, from layer)
+  std::vector<models::client::Slot> dropped, gave_up;
+  std::vector<std::pair<models::Time, models::client::Slot>> wakes;
+  std::vector<models::Time> timers;
+
+  models::Time now() const override { return t; }
+  models::Request& request(models::client::Slot s) override { return requests[s]; }
+  void pass_inward(models::client::Slot s, std::size_t from) override {
+    requests[s].last_send = t;
+    requests[s].parked = false;
+    passed.emplace_back(s, from);
+  }
+  void wake_at(models::Time at, models::client::Slot s, std::size_t) override { wakes.emplace_back(at, s); }
+  void drop(models::client::Slot s) override {
+    requests[s].finished = true;
+    dropped.push_back(s);
+  }
+  void give_up(models::client::Slot s) override {
+    requests[s].finished = true;
+    gave_up.push_back(s);
+  }
+  void timer_at(models::Time at, std::uint16_t, std::size_t, std::uint32_t) override { timers.push_back(at); }
+  const models::RateLimitHeaders* headers(models::client::Slot) const override { return nullptr; }
+  /// Makes slot `s` hold a live request (a new generation) and returns it.
+  models::Request& arrive(models::client::Slot s) {
+    models::Request& r = requests[s];
+    const std::uint32_t generation = r.generation + 1;
+    r = models::Request{};
+    r.generation = generation;
+    r.live = true;
+    return r;
   }
 };
 

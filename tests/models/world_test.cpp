@@ -21,17 +21,45 @@ std::string open_workload(const std::string& traffic, const std::string& extra =
 }
 }  // namespace
 
-TEST_CASE("uniform arrivals above the refill rate admit capacity + rate × time", "[world]") {
+TEST_CASE("a saturated rpm budget: admissions, 429s, the group summary and the diagnosis", "[world]") {
   // rpm 60 with a 60 s burst: capacity 60, refill 1/s. Arrivals every 0.2 s, 0.2 s .. 60 s (300).
-  // The bucket is full until the first arrival, so it admits capacity + rate × (last − first)
-  // = 60 + ⌊1 × 59.8⌋ = 119; the rest get 429s for rpm.
   const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}") +
                           open_workload("[{for: 60s, rate: 5/s}]"));
-  CHECK(s.total.arrived == 300);
-  CHECK(s.total.attempts_ok == 119);
-  CHECK(s.total.r429_of(models::LimitCause::kRpm) == 181);
-  CHECK(s.total.r429_total() == 181);
-  CHECK(s.total.requests(RequestOutcome::kGaveUp) == 181);
+  SECTION("capacity + rate × time are admitted") {
+    // The bucket is full until the first arrival, so it admits capacity + rate × (last − first)
+    // = 60 + ⌊1 × 59.8⌋ = 119; the rest get 429s for rpm.
+    CHECK(s.total.arrived == 300);
+    CHECK(s.total.attempts_ok == 119);
+    CHECK(s.total.r429_of(models::LimitCause::kRpm) == 181);
+    CHECK(s.total.r429_total() == 181);
+    CHECK(s.total.requests(RequestOutcome::kGaveUp) == 181);
+  }
+  SECTION("the group summary reports use, the first 429 and its count per budget") {
+    // Before arrival k the bucket holds 60 + 0.2k − 0.2 − (k − 1) = 60.8 − 0.8k, which first
+    // drops below one at k = 75: the first 429 is at 15 s.
+    REQUIRE(s.groups.size() == 1);
+    REQUIRE(s.groups[0].budgets.size() == 1);
+    const auto& rpm = s.groups[0].budgets[0];
+    CHECK(rpm.name == "rpm");
+    CHECK(rpm.limit == 60);
+    CHECK(rpm.first_429_s == 15.0);
+    CHECK(rpm.r429 == 181);
+    CHECK(rpm.mean_util == Approx(119.0 / 60));  // 119 requests in one minute of a 60/min budget
+    // The first 10 s admit 49: 49 / (60 per minute × 1/6 minute).
+    CHECK(rpm.peak_util == Approx(4.9));
+  }
+  SECTION("the diagnosis names the first limit hit and the cure") {
+    const auto d = metrics::diagnose(s);
+    CHECK(d.first_group == "m");
+    CHECK(d.first_budget == "rpm");
+    CHECK(d.first_at_s == 15.0);
+    REQUIRE(d.causes.size() == 1);
+    CHECK(d.causes[0].cause == "rpm");
+    CHECK(d.causes[0].count == 181);
+    CHECK(d.causes[0].share == 1.0);
+    CHECK(d.causes[0].cure == "fewer, bundled calls (several items per request, or the Batch API)");
+    CHECK(d.warnings.empty());
+  }
 }
 
 TEST_CASE("a short burst window enforces the limit per second", "[world]") {
@@ -71,36 +99,3 @@ TEST_CASE("workloads share their organization's budgets", "[world]") {
   CHECK(s.workloads[1].attempts_ok == 10);
 }
 
-TEST_CASE("the group summary reports use, the first 429 and its count per budget", "[world]") {
-  // The saturated case above: arrivals every 0.2 s against rpm 60 (capacity 60, 1/s, full
-  // until the first arrival). Before arrival k the bucket holds 60 + 0.2k − 0.2 − (k − 1)
-  // = 60.8 − 0.8k, which first drops below one at k = 75: the first 429 is at 15 s.
-  const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}") +
-                          open_workload("[{for: 60s, rate: 5/s}]"));
-  REQUIRE(s.groups.size() == 1);
-  REQUIRE(s.groups[0].budgets.size() == 1);
-  const auto& rpm = s.groups[0].budgets[0];
-  CHECK(rpm.name == "rpm");
-  CHECK(rpm.limit == 60);
-  CHECK(rpm.first_429_s == 15.0);
-  CHECK(rpm.r429 == 181);
-  CHECK(rpm.mean_util == Approx(119.0 / 60));  // 119 requests in one minute of a 60/min budget
-  // The first 10 s admit 49: 49 / (60 per minute × 1/6 minute).
-  CHECK(rpm.peak_util == Approx(4.9));
-}
-
-TEST_CASE("the diagnosis names the first limit hit and the cure for each cause", "[world]") {
-  // The saturated rpm case: the first 429 at 15 s, all 181 refusals for rpm.
-  const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}") +
-                          open_workload("[{for: 60s, rate: 5/s}]"));
-  const auto d = metrics::diagnose(s);
-  CHECK(d.first_group == "m");
-  CHECK(d.first_budget == "rpm");
-  CHECK(d.first_at_s == 15.0);
-  REQUIRE(d.causes.size() == 1);
-  CHECK(d.causes[0].cause == "rpm");
-  CHECK(d.causes[0].count == 181);
-  CHECK(d.causes[0].share == 1.0);
-  CHECK(d.causes[0].cure == "fewer, bundled calls (several items per request, or the Batch API)");
-  CHECK(d.warnings.empty());
-}

@@ -14,19 +14,7 @@ using Algorithm = AdaptiveConfig::Algorithm;
 
 namespace {
 
-/// A host with a settable clock whose requests are all in flight once passed inward.
-struct ClockHost final : LayerHost {
-  Time t{};
-  std::vector<Request> requests = std::vector<Request>(400);
-  Time now() const override { return t; }
-  Request& request(Slot s) override { return requests[s]; }
-  void pass_inward(Slot s, std::size_t) override { requests[s].last_send = t; }
-  void wake_at(Time, Slot, std::size_t) override {}
-  void drop(Slot) override {}
-  void give_up(Slot) override {}
-  void timer_at(Time, std::uint16_t, std::size_t, std::uint32_t) override {}
-  const RateLimitHeaders* headers(Slot) const override { return nullptr; }
-};
+using ClockHost = ratesim::testing::FakeHost;
 
 /// Sends `n` requests in at time 0 through `layer`.
 void fill(AdaptiveLayer& layer, ClockHost& host, int n) {

@@ -31,17 +31,7 @@ struct InFlight : Recorder {
   }
 };
 
-struct NullHost final : models::client::LayerHost {
-  models::Time now() const override { return {}; }
-  models::Request& request(models::client::Slot) override { return r; }
-  void pass_inward(models::client::Slot, std::size_t) override {}
-  void wake_at(models::Time, models::client::Slot, std::size_t) override {}
-  void drop(models::client::Slot) override {}
-  void give_up(models::client::Slot) override {}
-  void timer_at(models::Time, std::uint16_t, std::size_t, std::uint32_t) override {}
-  const models::RateLimitHeaders* headers(models::client::Slot) const override { return nullptr; }
-  models::Request r;
-};
+using NullHost = ratesim::testing::FakeHost;
 
 }  // namespace
 
