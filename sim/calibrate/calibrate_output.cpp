@@ -139,9 +139,8 @@ void write_client(std::string& y, const StreamFit& s, const char* indent) {
                    indent, obey ? "true" : "false", count(r.obeyed), count(r.after_retry_after), count(r.early));
 }
 
-}  // namespace
-
-std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
+/// The file's opening comments, name, seed and duration.
+std::string header_section(const Calibration& c, const FittedOptions& o) {
   std::string y;
   std::string files;
   for (const std::string& f : c.files) {
@@ -157,7 +156,12 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
   y += fmt::format("name: {}\nseed: 1\n", o.name);
   y += fmt::format("duration: {}   # the log's span plus 10 minutes for the last retries\n\n", duration(c.span + 600));
 
-  const PresetChoice preset = choose_preset(c);
+  return y;
+}
+
+/// provider: the preset, the bucket, 529s and acceleration.
+std::string provider_section(const Calibration& c, const FittedOptions& o, const PresetChoice& preset) {
+  std::string y;
   y += "provider:\n";
   if (!preset.name.empty())
     y += fmt::format("  preset: {}   # {}\n", preset.name,
@@ -218,6 +222,12 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
   else
     y += fmt::format("  acceleration: off   # no evidence: {} 429s, none with room in every budget\n", count(acc.r429));
 
+  return y;
+}
+
+/// provider.groups and provider.models: limits and latency per model.
+std::string models_section(const Calibration& c, const PresetChoice& preset) {
+  std::string y;
   // Limits: under the preset's group when the preset knows the model (its models share the
   // group's budgets), else on the model.
   std::string models, groups;
@@ -271,63 +281,71 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
   if (!groups.empty()) y += "  groups:\n" + groups;
   y += "  models:\n" + models;
 
-  y += "\nworkloads:\n";
-  if (c.streams.size() > 1 || c.workload_names.size() > 1)
-    y += "  # one workload per workload the log names (its `workload` field)\n";
-  for (std::size_t k = 0; k < c.streams.size(); ++k) {
-    const StreamFit& st = c.streams[k];
-    y += fmt::format("  - name: {}\n", c.stream_ids[k]);
-    if (!o.phases) {
-      std::uint64_t unknown_output = 0, unknown_max = 0;
-      std::set<std::uint16_t> used;
-      for (const LoggedRequest& q : c.logical) {
-        if (!st.takes(q)) continue;
-        used.insert(q.model);
-        if (q.output < 0) ++unknown_output;
-        if (q.max_tokens < 0) ++unknown_max;
-      }
-      y += fmt::format("    model: {}{}\n", c.model_ids[st.model], used.size() > 1 ? "   # each request's own model comes from the trace" : "");
-      y += fmt::format("    trace: {{file: {}}}\n", trace_file_name(o, c, k));
-      y += fmt::format("    # the trace: its {} requests, each at its arrival (the log's `arrival`, else its first send), with its\n", count(st.requests));
-      y += "    # prompt, output";
-      y += " and max_tokens";
-      if (unknown_output) y += fmt::format(" ({} never succeeded: the model's median output)", count(unknown_output));
-      if (unknown_max) y += fmt::format(" ({} without max_tokens: the largest seen)", count(unknown_max));
-      y += ".\n";
-      y += fmt::format("    # the fits for --arrivals phases: input_tokens {}, output_tokens {}\n", st.input.yaml(), st.output.yaml());
-    } else {
-      y += fmt::format("    model: {}{}\n", c.model_ids[st.model], st.only_model < 0 ? "   # the model most of its requests use" : "");
-      y += fmt::format("    traffic:   # the log's requests per {} (exact counts at random times)\n", duration(o.phase_seconds));
-      const auto phases = static_cast<std::size_t>(std::ceil(std::max(c.span, 1.0) / o.phase_seconds));
-      std::vector<std::uint64_t> n(phases);
-      for (const LoggedRequest& q : c.logical)
-        if (st.takes(q)) ++n[std::min(phases - 1, static_cast<std::size_t>(q.arrival / o.phase_seconds))];
-      for (std::size_t i = 0; i < phases; ++i) {
-        // Runs of equal counts become one phase.
-        std::size_t e = i;
-        while (e + 1 < phases && n[e + 1] == n[i]) ++e;
-        const double length = static_cast<double>(e - i + 1) * o.phase_seconds;
-        if (n[i] == 0) y += fmt::format("      - {{for: {}, pause: true}}\n", duration(length));
-        else y += fmt::format("      - {{for: {}, count: {}}}\n", duration(length), n[i] * (e - i + 1));
-        i = e;
-      }
-      const auto fit_note = [](const SizeFit& f, const char* what) {
-        if (f.kind == "constant") return fmt::format("{} {}, all equal", count(f.n), what);
-        return fmt::format("{} {}; KS {:.3f} (1% critical {:.3f}){}", count(f.n), what, f.ks, f.ks_critical,
-                           f.kind == "empirical" ? ": no parametric form fits" : "");
-      };
-      if (st.input.n) y += fmt::format("    input_tokens: {}   # {}\n", st.input.yaml(), fit_note(st.input, "prompts"));
-      else y += "    input_tokens: 1000   # assumed: the log has no input_tokens or usage\n";
-      y += fmt::format("    output_tokens: {}   # {}\n", st.output.n ? st.output.yaml() : "1",
-                       st.output.n ? fit_note(st.output, "outputs of successes") : "assumed: no success in the log");
-      if (st.max_tokens.n) y += fmt::format("    max_tokens: {}   # {}\n", st.max_tokens.yaml(), fit_note(st.max_tokens, "requests' max_tokens"));
-      else y += fmt::format("    max_tokens: {}   # assumed: the log has no max_tokens (the largest output seen)\n", typical_max_tokens(c, st.model));
-      if (st.cached_requests)
-        y += fmt::format("    cache: {{prefix_tokens: {}}}   # median cached tokens of {} successes that read or wrote the cache\n",
-                         static_cast<long long>(std::llround(st.cached_prefix)), count(st.cached_requests));
+  return y;
+}
+
+/// One workload: its arrivals (a trace, or phases with fitted sizes) and its client.
+std::string workload_section(const Calibration& c, const FittedOptions& o, std::size_t k) {
+  std::string y;
+  const StreamFit& st = c.streams[k];
+  y += fmt::format("  - name: {}\n", c.stream_ids[k]);
+  if (!o.phases) {
+    std::uint64_t unknown_output = 0, unknown_max = 0;
+    std::set<std::uint16_t> used;
+    for (const LoggedRequest& q : c.logical) {
+      if (!st.takes(q)) continue;
+      used.insert(q.model);
+      if (q.output < 0) ++unknown_output;
+      if (q.max_tokens < 0) ++unknown_max;
     }
-    write_client(y, st, "    ");
+    y += fmt::format("    model: {}{}\n", c.model_ids[st.model], used.size() > 1 ? "   # each request's own model comes from the trace" : "");
+    y += fmt::format("    trace: {{file: {}}}\n", trace_file_name(o, c, k));
+    y += fmt::format("    # the trace: its {} requests, each at its arrival (the log's `arrival`, else its first send), with its\n", count(st.requests));
+    y += "    # prompt, output";
+    y += " and max_tokens";
+    if (unknown_output) y += fmt::format(" ({} never succeeded: the model's median output)", count(unknown_output));
+    if (unknown_max) y += fmt::format(" ({} without max_tokens: the largest seen)", count(unknown_max));
+    y += ".\n";
+    y += fmt::format("    # the fits for --arrivals phases: input_tokens {}, output_tokens {}\n", st.input.yaml(), st.output.yaml());
+  } else {
+    y += fmt::format("    model: {}{}\n", c.model_ids[st.model], st.only_model < 0 ? "   # the model most of its requests use" : "");
+    y += fmt::format("    traffic:   # the log's requests per {} (exact counts at random times)\n", duration(o.phase_seconds));
+    const auto phases = static_cast<std::size_t>(std::ceil(std::max(c.span, 1.0) / o.phase_seconds));
+    std::vector<std::uint64_t> n(phases);
+    for (const LoggedRequest& q : c.logical)
+      if (st.takes(q)) ++n[std::min(phases - 1, static_cast<std::size_t>(q.arrival / o.phase_seconds))];
+    for (std::size_t i = 0; i < phases; ++i) {
+      // Runs of equal counts become one phase.
+      std::size_t e = i;
+      while (e + 1 < phases && n[e + 1] == n[i]) ++e;
+      const double length = static_cast<double>(e - i + 1) * o.phase_seconds;
+      if (n[i] == 0) y += fmt::format("      - {{for: {}, pause: true}}\n", duration(length));
+      else y += fmt::format("      - {{for: {}, count: {}}}\n", duration(length), n[i] * (e - i + 1));
+      i = e;
+    }
+    const auto fit_note = [](const SizeFit& f, const char* what) {
+      if (f.kind == "constant") return fmt::format("{} {}, all equal", count(f.n), what);
+      return fmt::format("{} {}; KS {:.3f} (1% critical {:.3f}){}", count(f.n), what, f.ks, f.ks_critical,
+                         f.kind == "empirical" ? ": no parametric form fits" : "");
+    };
+    if (st.input.n) y += fmt::format("    input_tokens: {}   # {}\n", st.input.yaml(), fit_note(st.input, "prompts"));
+    else y += "    input_tokens: 1000   # assumed: the log has no input_tokens or usage\n";
+    y += fmt::format("    output_tokens: {}   # {}\n", st.output.n ? st.output.yaml() : "1",
+                     st.output.n ? fit_note(st.output, "outputs of successes") : "assumed: no success in the log");
+    if (st.max_tokens.n) y += fmt::format("    max_tokens: {}   # {}\n", st.max_tokens.yaml(), fit_note(st.max_tokens, "requests' max_tokens"));
+    else y += fmt::format("    max_tokens: {}   # assumed: the log has no max_tokens (the largest output seen)\n", typical_max_tokens(c, st.model));
+    if (st.cached_requests)
+      y += fmt::format("    cache: {{prefix_tokens: {}}}   # median cached tokens of {} successes that read or wrote the cache\n",
+                       static_cast<long long>(std::llround(st.cached_prefix)), count(st.cached_requests));
   }
+  write_client(y, st, "    ");
+
+  return y;
+}
+
+/// What-ifs to compare the fit against (ratesim compare FILE).
+std::string variants_section(const Calibration& c, const FittedOptions& o) {
+  std::string y;
   // What-ifs to compare the fit against (ratesim compare FILE): the acceleration model is the
   // one assumption a log cannot settle, and growth is the usual question.
   y += "\nvariants:\n";
@@ -338,6 +356,18 @@ std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
     for (const std::string& id : c.stream_ids) y += fmt::format("    workloads.{}.trace.rate_scale: 2\n", id);
   }
   return y;
+}
+
+}  // namespace
+
+std::string fitted_scenario(const Calibration& c, const FittedOptions& o) {
+  const PresetChoice preset = choose_preset(c);
+  std::string y = header_section(c, o) + provider_section(c, o, preset) + models_section(c, preset);
+  y += "\nworkloads:\n";
+  if (c.streams.size() > 1 || c.workload_names.size() > 1)
+    y += "  # one workload per workload the log names (its `workload` field)\n";
+  for (std::size_t k = 0; k < c.streams.size(); ++k) y += workload_section(c, o, k);
+  return y + variants_section(c, o);
 }
 
 std::string trace_file_name(const FittedOptions& o, const Calibration& c, std::size_t stream) {
