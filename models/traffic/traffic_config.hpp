@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "models/named.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratesim::models::traffic {
 
 using kernel::Duration;
+using models::Named;
 
 struct Phase {
   enum class Kind {
@@ -42,6 +44,7 @@ enum class Arrivals {
   kPoisson,  ///< a (non-homogeneous) Poisson process
   kUniform,  ///< evenly spaced: one arrival each time the integrated rate grows by one
 };
+inline constexpr Named<Arrivals> kArrivals[] = {{"poisson", Arrivals::kPoisson}, {"uniform", Arrivals::kUniform}};
 
 struct OpenTraffic {
   std::vector<Phase> phases;

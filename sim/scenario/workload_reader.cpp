@@ -101,7 +101,6 @@ models::traffic::OpenTraffic read_traffic(const Source& src, const YAML::Node& n
   return t;
 }
 
-
 models::CacheConfig read_cache(const Source& src, const YAML::Node& n, const std::string& workload) {
   MapReader m(src, n, "cache of workload '" + workload + "'");
   models::CacheConfig c;
@@ -123,22 +122,8 @@ models::CacheConfig read_cache(const Source& src, const YAML::Node& n, const std
   return c;
 }
 
-}  // namespace
-
-WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const ProviderConfig& p) {
-  MapReader m(src, n, "workload");
-  WorkloadConfig w;
-  w.name = read_name(src, m.require("name"), "name");
-  m.set_what("workload '" + w.name + "'");
-  const YAML::Node model = m.require("model");
-  w.model = read_string(src, model, "model");
-  std::vector<std::string> model_names;
-  for (const auto& md : p.models) model_names.push_back(md.name);
-  if (std::find(model_names.begin(), model_names.end(), w.model) == model_names.end())
-    src.fail(model, fmt::format("unknown model '{}' in workload '{}'{}: the provider defines {}",
-                                w.model, w.name, did_you_mean(w.model, model_names),
-                                fmt::join(model_names, ", ")));
-
+/// How the workload's requests come: exactly one of traffic, backlog, users and trace.
+void read_arrivals(const Source& src, MapReader& m, const YAML::Node& n, WorkloadConfig& w, const ProviderConfig& p) {
   const YAML::Node traffic = m.get("traffic");
   const YAML::Node backlog = m.get("backlog");
   const YAML::Node users = m.get("users");
@@ -154,8 +139,7 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
     w.kind = WorkloadConfig::Kind::kOpen;
     w.traffic = read_traffic(src, traffic);
     if (arrivals.IsDefined())
-      w.traffic.arrivals = static_cast<models::traffic::Arrivals>(
-          read_choice(src, arrivals, "arrivals", {"poisson", "uniform"}));
+      w.traffic.arrivals = read_enum(src, arrivals, "arrivals", models::traffic::kArrivals);
     if (repeat.IsDefined())
       w.traffic.repeat = static_cast<std::uint32_t>(read_integer(src, repeat, "repeat", 1, 1'000'000));
     const Duration cycle = w.traffic.cycle();
@@ -215,6 +199,10 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
     if (auto at = b.get("at"); at.IsDefined()) w.backlog.at = read_duration(src, at, "at");
     b.finish();
   }
+}
+
+/// Token sizes (a trace brings its own) and the cached prefix.
+void read_sizes(const Source& src, MapReader& m, WorkloadConfig& w) {
   // A trace brings its own sizes; max_tokens is needed unless its column is there.
   const bool traced = w.kind == WorkloadConfig::Kind::kTrace;
   auto sizes = [&](const char* key) { return traced ? m.get(key) : m.require(key); };
@@ -233,13 +221,11 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
       std::any_of(w.trace.records.begin(), w.trace.records.end(),
                   [](const auto& r) { return r.cached_tokens > 0; }))
     w.cache = models::CacheConfig{};
-  const YAML::Node deadline = m.get("deadline");
-  const YAML::Node client = m.get("client");
-  if (deadline.IsDefined()) w.deadline = read_duration(src, deadline, "deadline", 1us);
-  const YAML::Node attempt_timeout = m.get("attempt_timeout");
-  if (attempt_timeout.IsDefined())
-    w.attempt_timeout = read_duration(src, attempt_timeout, "attempt_timeout", 1us);
-  if (client.IsDefined()) w.client = read_client(src, client, p);
+}
+
+/// `api: batch` and its `batch:` settings; the keys that do not apply to it are refused.
+void read_batch_api(const Source& src, MapReader& m, WorkloadConfig& w, const YAML::Node& client,
+                    const YAML::Node& deadline, const YAML::Node& attempt_timeout) {
   const YAML::Node api = m.get("api");
   const YAML::Node batch = m.get("batch");
   const bool batch_api = api.IsDefined() && read_choice(src, api, "api", {"messages", "batch"}) == 1;
@@ -263,9 +249,36 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
       b.finish();
     }
   }
+}
+
+}  // namespace
+
+WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const ProviderConfig& p) {
+  MapReader m(src, n, "workload");
+  WorkloadConfig w;
+  w.name = read_name(src, m.require("name"), "name");
+  m.set_what("workload '" + w.name + "'");
+  const YAML::Node model = m.require("model");
+  w.model = read_string(src, model, "model");
+  std::vector<std::string> model_names;
+  for (const auto& md : p.models) model_names.push_back(md.name);
+  if (std::find(model_names.begin(), model_names.end(), w.model) == model_names.end())
+    src.fail(model, fmt::format("unknown model '{}' in workload '{}'{}: the provider defines {}",
+                                w.model, w.name, did_you_mean(w.model, model_names),
+                                fmt::join(model_names, ", ")));
+
+  read_arrivals(src, m, n, w, p);
+  read_sizes(src, m, w);
+  const YAML::Node deadline = m.get("deadline");
+  const YAML::Node client = m.get("client");
+  if (deadline.IsDefined()) w.deadline = read_duration(src, deadline, "deadline", 1us);
+  const YAML::Node attempt_timeout = m.get("attempt_timeout");
+  if (attempt_timeout.IsDefined())
+    w.attempt_timeout = read_duration(src, attempt_timeout, "attempt_timeout", 1us);
+  if (client.IsDefined()) w.client = read_client(src, client, p);
+  read_batch_api(src, m, w, client, deadline, attempt_timeout);
   m.finish();
   return w;
 }
-
 
 }  // namespace ratesim::scenario
