@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "models/named.hpp"
 #include "sim/kernel/time.hpp"
 
 namespace ratesim::models {
@@ -63,6 +64,8 @@ enum class ShouldRetry : std::uint8_t {
   kTrue,    ///< the client retries (while it has retries left)
   kFalse,   ///< the client does not retry
 };
+inline constexpr Named<ShouldRetry> kShouldRetryHeaders[] = {
+    {"absent", ShouldRetry::kAbsent}, {"true", ShouldRetry::kTrue}, {"false", ShouldRetry::kFalse}};
 
 /// What the provider answered to one attempt (the response's status and headers).
 struct AttemptResult {

@@ -20,6 +20,8 @@ struct CacheConfig {
   Choice choice = Choice::kUniform; ///< how a request picks its prefix
   double zipf_s = 1.0;              ///< Zipf exponent: P(key k) ∝ 1 / k^s
 };
+inline constexpr Named<CacheConfig::Choice> kCacheChoices[] = {{"uniform", CacheConfig::Choice::kUniform},
+                                                              {"zipf", CacheConfig::Choice::kZipf}};
 
 /// How a batch workload submits to the Message Batches API.
 struct BatchConfig {

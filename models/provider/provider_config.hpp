@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/named.hpp"
 #include "sim/kernel/distribution.hpp"
 #include "models/request.hpp"
 #include "sim/kernel/time.hpp"
@@ -61,6 +62,9 @@ enum class LimiterKind {
   kSlidingWindow,  ///< exact sum over the last 60 s
   kFixedWindow,    ///< counter reset each whole minute
 };
+inline constexpr Named<LimiterKind> kLimiterKinds[] = {{"token-bucket", LimiterKind::kTokenBucket},
+                                                       {"sliding-window", LimiterKind::kSlidingWindow},
+                                                       {"fixed-window", LimiterKind::kFixedWindow}};
 
 struct Group {
   std::string name;
@@ -73,6 +77,8 @@ enum class OtpmAccounting {
   kReserve,  ///< max_tokens held at admission, unused part refunded at completion
   kActual,   ///< admission needs one token of room; actual output debited at completion
 };
+inline constexpr Named<OtpmAccounting> kOtpmAccountings[] = {{"reserve", OtpmAccounting::kReserve},
+                                                             {"actual", OtpmAccounting::kActual}};
 
 /// The trailing-baseline acceleration model (docs/provider.md). An assumption: Anthropic documents
 /// that a sharp rise in usage can draw 429s below the limits, and publishes no formula, threshold
@@ -119,6 +125,7 @@ enum class TpmCost {
   kSum,  ///< input + max_tokens (the OpenAI cookbook's estimate)
   kMax,  ///< max(input, max_tokens) (the rate-limits guide's wording)
 };
+inline constexpr Named<TpmCost> kTpmCosts[] = {{"input+max_tokens", TpmCost::kSum}, {"max", TpmCost::kMax}};
 
 struct ProviderConfig {
   std::vector<Model> models;

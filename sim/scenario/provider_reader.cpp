@@ -47,8 +47,7 @@ models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
 }
 
 models::provider::LimiterKind read_limiter(const Source& src, const YAML::Node& n) {
-  return static_cast<models::provider::LimiterKind>(
-      read_choice(src, n, "limiter", {"token-bucket", "sliding-window", "fixed-window"}));
+  return read_enum(src, n, "limiter", models::provider::kLimiterKinds);
 }
 
 models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
@@ -147,7 +146,7 @@ models::provider::SpendLimit read_spend_limit(const Source& src, const YAML::Nod
 }
 
 models::ShouldRetry read_should_retry(const Source& src, const YAML::Node& n, const char* field) {
-  return static_cast<models::ShouldRetry>(read_choice(src, n, field, {"absent", "true", "false"}));
+  return read_enum(src, n, field, models::kShouldRetryHeaders);
 }
 
 models::provider::ShouldRetryHeaders read_should_retry_headers(const Source& src, const YAML::Node& n) {
@@ -190,43 +189,10 @@ models::provider::Overload read_overload(const Source& src, const YAML::Node& n)
   return o;
 }
 
-}  // namespace
-
-ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
-  MapReader m(src, n, "provider");
-  ProviderConfig p;
-  m.get("preset");  // already merged in by the caller
-  models::provider::LimiterKind limiter = models::provider::LimiterKind::kTokenBucket;
-  Duration burst = 60s;
-  if (auto v = m.get("limiter"); v.IsDefined()) limiter = read_limiter(src, v);
-  if (auto v = m.get("burst"); v.IsDefined()) burst = read_duration(src, v, "burst", 1ms, 1h);
-  if (auto v = m.get("otpm_accounting"); v.IsDefined())
-    p.otpm_accounting = static_cast<models::provider::OtpmAccounting>(
-        read_choice(src, v, "otpm_accounting", {"reserve", "actual"}));
-  if (auto v = m.get("rejected_consume"); v.IsDefined())
-    p.rejected_consume = read_bool(src, v, "rejected_consume");
-  if (auto v = m.get("tpm_cost"); v.IsDefined())
-    p.tpm_cost = static_cast<models::provider::TpmCost>(
-        read_choice(src, v, "tpm_cost", {"input+max_tokens", "max"}));
-  if (auto v = m.get("acceleration"); v.IsDefined()) p.acceleration = read_acceleration(src, v);
-  if (auto v = m.get("overload"); v.IsDefined()) p.overload = read_overload(src, v);
-  if (auto v = m.get("spend_limit"); v.IsDefined() && !(v.IsScalar() && v.Scalar() == "off"))
-    p.spend_limit = read_spend_limit(src, v);
-  if (auto v = m.get("x_should_retry"); v.IsDefined()) p.should_retry = read_should_retry_headers(src, v);
-  if (auto v = m.get("network_delay"); v.IsDefined())
-    p.network_delay = read_duration(src, v, "network_delay");
-  if (auto v = m.get("batch"); v.IsDefined()) {
-    MapReader b(src, v, "batch limits");
-    if (auto q = b.get("queue_limit"); q.IsDefined())
-      p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
-    if (auto t = b.get("processing_time"); t.IsDefined())
-      p.batch_processing = read_distribution(src, t, "processing_time", Quantity::kSeconds);
-    b.finish();
-  }
-  const YAML::Node groups_node = m.get("groups");
-  const YAML::Node models_node = m.require("models");
-  m.finish();
-
+/// The limit groups and the models, each model in its group; a group's limits come from its own
+/// settings or from one of its models (they must agree), and every group in use needs them.
+void read_groups_and_models(const Source& src, const YAML::Node& groups_node, const YAML::Node& models_node,
+                            models::provider::LimiterKind limiter, Duration burst, ProviderConfig& p) {
   if (!models_node.IsMap() || models_node.size() == 0)
     src.fail(models_node, fmt::format("invalid value {} for 'models': expected a mapping from "
                                       "model names to their limits, price and latency",
@@ -300,8 +266,45 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
                                  name, name));
     p.groups.push_back(g.group);
   }
-  return p;
 }
 
+}  // namespace
+
+ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
+  MapReader m(src, n, "provider");
+  ProviderConfig p;
+  m.get("preset");  // already merged in by the caller
+  models::provider::LimiterKind limiter = models::provider::LimiterKind::kTokenBucket;
+  Duration burst = 60s;
+  if (auto v = m.get("limiter"); v.IsDefined()) limiter = read_limiter(src, v);
+  if (auto v = m.get("burst"); v.IsDefined()) burst = read_duration(src, v, "burst", 1ms, 1h);
+  if (auto v = m.get("otpm_accounting"); v.IsDefined())
+    p.otpm_accounting = read_enum(src, v, "otpm_accounting", models::provider::kOtpmAccountings);
+  if (auto v = m.get("rejected_consume"); v.IsDefined())
+    p.rejected_consume = read_bool(src, v, "rejected_consume");
+  if (auto v = m.get("tpm_cost"); v.IsDefined())
+    p.tpm_cost = read_enum(src, v, "tpm_cost", models::provider::kTpmCosts);
+  if (auto v = m.get("acceleration"); v.IsDefined()) p.acceleration = read_acceleration(src, v);
+  if (auto v = m.get("overload"); v.IsDefined()) p.overload = read_overload(src, v);
+  if (auto v = m.get("spend_limit"); v.IsDefined() && !(v.IsScalar() && v.Scalar() == "off"))
+    p.spend_limit = read_spend_limit(src, v);
+  if (auto v = m.get("x_should_retry"); v.IsDefined()) p.should_retry = read_should_retry_headers(src, v);
+  if (auto v = m.get("network_delay"); v.IsDefined())
+    p.network_delay = read_duration(src, v, "network_delay");
+  if (auto v = m.get("batch"); v.IsDefined()) {
+    MapReader b(src, v, "batch limits");
+    if (auto q = b.get("queue_limit"); q.IsDefined())
+      p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
+    if (auto t = b.get("processing_time"); t.IsDefined())
+      p.batch_processing = read_distribution(src, t, "processing_time", Quantity::kSeconds);
+    b.finish();
+  }
+  const YAML::Node groups_node = m.get("groups");
+  const YAML::Node models_node = m.require("models");
+  m.finish();
+
+  read_groups_and_models(src, groups_node, models_node, limiter, burst, p);
+  return p;
+}
 
 }  // namespace ratesim::scenario

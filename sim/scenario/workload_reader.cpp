@@ -116,7 +116,7 @@ models::CacheConfig read_cache(const Source& src, const YAML::Node& n, const std
   if (auto v = m.get("keys"); v.IsDefined())
     c.keys = static_cast<std::uint32_t>(read_integer(src, v, "keys", 1, 10'000'000));
   if (auto v = m.get("choose"); v.IsDefined())
-    c.choice = static_cast<models::CacheConfig::Choice>(read_choice(src, v, "choose", {"uniform", "zipf"}));
+    c.choice = read_enum(src, v, "choose", models::kCacheChoices);
   if (auto v = m.get("zipf_s"); v.IsDefined()) c.zipf_s = read_number(src, v, "zipf_s", 0);
   m.finish();
   return c;
