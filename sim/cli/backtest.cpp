@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iostream>
 #include <unordered_map>
 
 #include "sim/calibrate/calibrate.hpp"
@@ -144,6 +145,15 @@ BacktestRow row(std::string metric, std::string label, double observed, double s
 }
 
 }  // namespace
+
+calibrate::AttemptsLog read_logs(const std::vector<std::string>& paths, bool skip_bad) {
+  calibrate::AttemptsLog log = calibrate::read_attempts_logs(paths, {.skip_bad = skip_bad});
+  if (log.skipped)
+    std::cerr << fmt::format("warning: skipped {} malformed line{} (the first: {}:{}: {})\n", log.skipped,
+                             log.skipped == 1 ? "" : "s", log.first_skipped_file, log.first_skipped_line,
+                             log.first_skipped_reason);
+  return log;
+}
 
 BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s, double tolerance) {
   BacktestResult result;

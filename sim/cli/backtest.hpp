@@ -33,6 +33,9 @@ struct BacktestResult {
   bool pass = true;
 };
 
+/// Reads attempts logs for a command, warning on stderr about the lines skipped with `skip_bad`.
+calibrate::AttemptsLog read_logs(const std::vector<std::string>& paths, bool skip_bad);
+
 /// Replays `log` through `s` (its provider, and the client of the workload the log names for a
 /// request, else of the first that uses its model, else of the first) for the log's span plus
 /// ten minutes.

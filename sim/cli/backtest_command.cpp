@@ -58,11 +58,7 @@ int backtest_command(const std::vector<std::string>& args) {
   scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(files[1], sets)
                                          : scenario::load_scenario_variant(files[1], variant, sets);
   if (vm.count("seed")) s.world.seed = parse_seed(seed_text);
-  const calibrate::AttemptsLog log = calibrate::read_attempts_logs({files[0]}, {.skip_bad = vm.count("skip-bad") > 0});
-  if (log.skipped)
-    std::cerr << fmt::format("warning: skipped {} malformed line{} (the first: {}:{}: {})\n", log.skipped,
-                             log.skipped == 1 ? "" : "s", log.first_skipped_file, log.first_skipped_line,
-                             log.first_skipped_reason);
+  const calibrate::AttemptsLog log = read_logs({files[0]}, vm.count("skip-bad") > 0);
   const BacktestResult r = backtest(log, std::move(s), tolerance);
   const nlohmann::ordered_json json = backtest_json(r);
   if (!out_dir.empty()) {

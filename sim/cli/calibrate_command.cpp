@@ -88,12 +88,6 @@ std::string acceleration_line(const std::vector<AccelerationTrial>& trials, cons
                      trials.size() > 1 ? trials[1].score : 0.0, best.score);
 }
 
-void warn_skipped(const calibrate::AttemptsLog& log) {
-  if (!log.skipped) return;
-  std::cerr << fmt::format("warning: skipped {} malformed line{} (the first: {}:{}: {})\n", log.skipped,
-                           log.skipped == 1 ? "" : "s", log.first_skipped_file, log.first_skipped_line,
-                           log.first_skipped_reason);
-}
 
 }  // namespace
 
@@ -131,8 +125,7 @@ int calibrate_command(const std::vector<std::string>& args) {
   if (name.empty() || name.find_first_of("\n:#") != std::string::npos)
     throw UsageError(fmt::format("invalid value '{}' for --name: expected a plain name", name));
 
-  const calibrate::AttemptsLog log = calibrate::read_attempts_logs(logs, {.skip_bad = vm.count("skip-bad") > 0});
-  warn_skipped(log);
+  const calibrate::AttemptsLog log = read_logs(logs, vm.count("skip-bad") > 0);
   const calibrate::Calibration c = calibrate::calibrate(log, arrivals == "phases");
 
   const int jobs = parse_jobs(jobs_text);
