@@ -15,8 +15,9 @@ packages=(
   libeigen3-dev catch2 libbenchmark-dev time
   python3 python3-matplotlib
 )
-# The tests render tools/plot.py's HTML report in a real browser.
-if [ "${RATESIM_BUILD_TESTS:-ON}" != "OFF" ]; then packages+=(chromium); fi
+# The tests render tools/plot.py's HTML report in a real browser, and run docs/scale-out.md's
+# GNU parallel recipe.
+if [ "${RATESIM_BUILD_TESTS:-ON}" != "OFF" ]; then packages+=(chromium parallel); fi
 
 missing=()
 for p in "${packages[@]}"; do

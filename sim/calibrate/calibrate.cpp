@@ -322,7 +322,7 @@ RetryFit fit_retry(const AttemptsLog& log, const std::vector<LoggedRequest>& all
                                                           report::with_separators(f.after_retry_after))
                                             : std::string(),
                         f.base > 0 ? fmt::format(", first backoff up to {:.3g} s", f.base) : std::string(),
-                        f.jitter.empty() ? std::string() : ", " + f.jitter + " jitter");
+                        f.jitter.empty() ? std::string() : fmt::format(", {} jitter", f.jitter));
     break;
   }
   if (f.preset.empty()) f.why = "no official client's defaults fit: an explicit retry layer";

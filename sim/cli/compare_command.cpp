@@ -59,9 +59,6 @@ double metric_value(const nlohmann::ordered_json& summary, const std::string& po
   return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
 }
 
-std::string csv_number(double v) {
-  return std::isnan(v) ? std::string() : fmt::format("{}", report::round_significant(v));
-}
 
 namespace {
 

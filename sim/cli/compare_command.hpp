@@ -25,7 +25,4 @@ const std::vector<ComparedMetric>& compared_metrics();
 /// value, such as the cost per successful request when none succeeded).
 double metric_value(const nlohmann::ordered_json& summary, const std::string& pointer);
 
-/// A value for a CSV cell: rounded to nine significant digits; empty for NaN.
-std::string csv_number(double v);
-
 }  // namespace ratesim::cli

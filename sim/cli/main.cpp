@@ -10,6 +10,7 @@
 #include "sim/cli/calibrate_command.hpp"
 #include "sim/cli/check_command.hpp"
 #include "sim/cli/interrupt.hpp"
+#include "sim/cli/merge_command.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/presets_command.hpp"
 #include "sim/cli/run_command.hpp"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     if (command == "search") return search_command(args);
     if (command == "calibrate") return calibrate_command(args);
     if (command == "backtest") return backtest_command(args);
+    if (command == "merge") return merge_command(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
   } catch (const Interrupted& e) {
     std::cerr << "\nratesim: " << e.what() << "\n";

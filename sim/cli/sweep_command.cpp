@@ -5,7 +5,10 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/parallel.hpp"
@@ -18,6 +21,8 @@
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/summary_json.hpp"
+#include "sim/report/sweep_csv.hpp"
+#include "sim/scenario/units.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
 namespace po = boost::program_options;
@@ -46,60 +51,36 @@ Axis parse_grid(const std::string& text) {
   return a;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
+/// K/N, 1 <= K <= N <= 100,000.
+report::SweepShard parse_shard(const std::string& text, std::string sweep) {
+  const std::size_t slash = text.find('/');
+  const auto k = slash == std::string::npos ? std::nullopt : scenario::parse_number(text.substr(0, slash));
+  const auto n = slash == std::string::npos ? std::nullopt : scenario::parse_number(text.substr(slash + 1));
+  if (!k || !n || *k != std::floor(*k) || *n != std::floor(*n) || *n < 1 || *n > 100'000 || *k < 1 || *k > *n)
+    throw UsageError(fmt::format("invalid value '{}' for --shard: expected K/N with 1 <= K <= N, e.g. 2/8", text));
+  return report::SweepShard{.index = static_cast<int>(*k), .count = static_cast<int>(*n), .sweep = std::move(sweep)};
 }
 
-/// The metrics the table on stdout shows (the CSV has them all).
-const char* const kTableMetrics[] = {"/total/requests/ok", "/total/requests/gave_up", "/total/attempts/r429/total",
-                                     "/total/latency_s/p99", "/total/makespan_s", "/total/cost_usd/per_ok_request"};
-const char* const kTableLabels[] = {"ok", "gave up", "429s", "p99, s", "makespan, s", "USD per ok"};
-
-std::string cell(const metrics::Estimate& e, int replications) {
-  return report::readable(e.mean, e.high, replications);
-}
-
-/// One row per grid point: its values, then the means (± half the 95% interval) of a few metrics.
-std::string sweep_table(const std::vector<Axis>& axes, const std::vector<std::vector<std::string>>& points,
-                        const std::vector<std::vector<double>>& values, int replications) {
-  const auto& all = compared_metrics();
-  std::vector<std::size_t> picked;
-  for (const char* m : kTableMetrics)
-    for (std::size_t i = 0; i < all.size(); ++i)
-      if (std::string(all[i].path) == m) picked.push_back(i);
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head;
-  for (const Axis& a : axes) head.push_back(a.path.substr(a.path.rfind('.') + 1));
-  for (const char* l : kTableLabels) head.push_back(l);
-  rows.push_back(head);
-  const auto reps = static_cast<std::size_t>(replications);
-  for (std::size_t p = 0; p < points.size(); ++p) {
-    std::vector<std::string> row = points[p];
-    for (const std::size_t m : picked) {
-      std::vector<double> v;
-      for (std::size_t r = 0; r < reps; ++r) v.push_back(values[p * reps + r][m]);
-      row.push_back(cell(metrics::estimate(v), replications));
+/// What makes two parts halves of one sweep: the scenario file's bytes, the overrides, the
+/// variant, the grid, the replications and the seed (FNV-1a, 64 bits).
+std::string sweep_fingerprint(const std::string& file, const std::vector<std::string>& sets, const std::string& variant,
+                              const std::vector<std::string>& grids, int replications, std::uint64_t seed) {
+  std::uint64_t h = 1469598103934665603ull;
+  const auto mix = [&](const std::string& s) {
+    for (const unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
     }
-    rows.push_back(row);
-  }
-  std::vector<std::size_t> width(head.size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format("  {:>{}}", row[c], width[c]);
-    out += line + "\n";
-  }
-  if (replications > 1) out += "(means over the replications ± half their 95% interval)\n";
-  return out;
+    h ^= 0xff;  // a separator no text contains
+    h *= 1099511628211ull;
+  };
+  std::ifstream in(file, std::ios::binary);
+  mix(std::string(std::istreambuf_iterator<char>(in), {}));
+  for (const std::string& s : sets) mix("set " + s);
+  mix("variant " + variant);
+  for (const std::string& g : grids) mix("grid " + g);
+  mix(fmt::format("replications {} seed {}", replications, seed));
+  return fmt::format("{:016x}", h);
 }
 
 }  // namespace
@@ -110,13 +91,15 @@ int sweep_command(const std::vector<std::string>& args) {
 Runs the scenario at every point of a grid of overrides (the product of the --grid lists) and
 every replication, and writes one CSV row per run, then for each point its mean and 95%
 confidence interval (Student's t) as rows with replication = mean, ci_low, ci_high. Runs are
-spread over --jobs threads; the output does not depend on how many.
+spread over --jobs threads; the output does not depend on how many. With --shard K/N it runs one
+slice of the runs, for machines that share a sweep: 'ratesim merge' joins the N parts into the
+very bytes the whole sweep writes (docs/scale-out.md).
 
 Options)");
   std::vector<std::string> grids, sets;
   std::string out, seed_text, variant;
   int replications = 1;
-  std::string jobs_text;
+  std::string jobs_text, shard_text;
   visible.add_options()("help,h", "show this help")(
       "grid", po::value(&grids)->composing(), "PATH=V1,V2,...: values of one override (repeatable)")(
       "replications", po::value(&replications), "runs per point, seeds seed, seed+1, ... (default 1)")(
@@ -124,7 +107,10 @@ Options)");
       "seed", po::value(&seed_text), "override the scenario's seed")(
       "set", po::value(&sets)->composing(), "override one value at every point: PATH=VALUE")(
       "variant", po::value(&variant), "sweep the scenario's variant NAME instead of the base")(
-      "out", po::value(&out), "the CSV file to write (required)");
+      "out", po::value(&out), "the CSV file to write (required)")(
+      "shard", po::value(&shard_text),
+      "K/N: run only the K-th of N slices of the runs (K from 1) and write them as a part file for "
+      "'ratesim merge'; every run keeps the seed it has in the whole sweep");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("sweep", args, visible, vm, file)) return kExitOk;
@@ -164,62 +150,46 @@ Options)");
   }
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : scenarios[0].world.seed;
 
+  std::optional<report::SweepShard> shard;
+  if (!shard_text.empty()) shard = parse_shard(shard_text, sweep_fingerprint(file, sets, variant, grids, replications, seed));
+
   // Runs go to a pool of threads; each result lands in its own slot, so the order of the
   // output does not depend on the number of jobs.
+  report::SweepData data{.axes = {}, .points = points, .metrics = {}, .replications = replications, .seed = seed, .values = {}};
+  for (const Axis& a : axes) data.axes.push_back(a.path);
   const auto& metrics = compared_metrics();
-  const std::size_t runs = points.size() * static_cast<std::size_t>(replications);
-  std::vector<std::vector<double>> values(runs);
-  report::RunProgress progress("sweep", runs);
-  parallel_for(runs, jobs, [&](std::size_t i) {
-    scenario::Scenario s = scenarios[i / static_cast<std::size_t>(replications)];
-    s.world.seed = seed + i % static_cast<std::size_t>(replications);
-    const auto json = report::summary_to_json(run_scenario(s, RunOptions{.counterfactual = false}).summary);
-    for (const auto& m : metrics)
-      values[i].push_back(metric_value(json, m.path));
-  }, &progress);
-
-  report::AtomicFile& csv = outputs.file(out);
-  csv.stream() << "point";
-  for (const Axis& a : axes) csv.stream() << "," << csv_field(a.path);
-  csv.stream() << ",replication,seed";
   for (const auto& m : metrics) {
     std::string name = std::string(m.path).substr(1);
     std::replace(name.begin(), name.end(), '/', '.');
-    csv.stream() << "," << name;
+    data.metrics.push_back(name);
   }
-  csv.stream() << "\n";
-  for (std::size_t p = 0; p < points.size(); ++p) {
-    auto prefix = [&] {
-      std::string s = std::to_string(p);
-      for (const std::string& v : points[p]) {
-        s += ',';
-        s += csv_field(v);
-      }
-      return s;
-    };
-    std::vector<std::vector<double>> by_metric(metrics.size());
-    for (int r = 0; r < replications; ++r) {
-      const auto& row = values[p * static_cast<std::size_t>(replications) + static_cast<std::size_t>(r)];
-      csv.stream() << prefix() << "," << r << "," << seed + static_cast<std::uint64_t>(r);
-      for (std::size_t m = 0; m < metrics.size(); ++m) {
-        csv.stream() << "," << csv_number(row[m]);
-        by_metric[m].push_back(row[m]);
-      }
-      csv.stream() << "\n";
-    }
-    std::vector<metrics::Estimate> est;
-    for (const auto& v : by_metric) est.push_back(metrics::estimate(v));
-    for (const char* kind : {"mean", "ci_low", "ci_high"}) {
-      csv.stream() << prefix() << "," << kind << ",";
-      for (const auto& e : est)
-        csv.stream() << "," << csv_number(kind[0] == 'm' ? e.mean : kind[3] == 'l' ? e.low : e.high);
-      csv.stream() << "\n";
-    }
+  const std::size_t runs = points.size() * static_cast<std::size_t>(replications);
+  data.values.resize(runs);
+  std::vector<std::size_t> mine;
+  for (std::size_t i = 0; i < runs; ++i)
+    if (!shard || report::in_shard(i, *shard)) mine.push_back(i);
+  report::RunProgress progress("sweep", mine.size());
+  parallel_for(mine.size(), jobs, [&](std::size_t k) {
+    const std::size_t i = mine[k];
+    scenario::Scenario s = scenarios[i / static_cast<std::size_t>(replications)];
+    s.world.seed = seed + i % static_cast<std::size_t>(replications);
+    const auto json = report::summary_to_json(run_scenario(s, RunOptions{.counterfactual = false}).summary);
+    for (const auto& m : metrics) data.values[i].push_back(metric_value(json, m.path));
+  }, &progress);
+
+  if (shard) {
+    report::write_sweep_part(outputs.file(out).stream(), data, *shard);
+    outputs.commit();
+    std::cout << fmt::format("{}: part {}/{}: {} of the {} runs ({} points × {} replications) on {} thread{}\nwrote {}\n",
+                             scenarios[0].name, shard->index, shard->count, mine.size(), runs, points.size(), replications,
+                             jobs, jobs == 1 ? "" : "s", out);
+    return kExitOk;
   }
+  report::write_sweep_csv(outputs.file(out).stream(), data);
   outputs.commit();
   std::cout << fmt::format("{}: {} points × {} replications = {} runs on {} thread{}\n\n", scenarios[0].name,
                            points.size(), replications, runs, jobs, jobs == 1 ? "" : "s");
-  std::cout << sweep_table(axes, points, values, replications);
+  std::cout << report::sweep_table_text(data);
   std::cout << fmt::format("\nwrote {}\n", out);
   return kExitOk;
 }
