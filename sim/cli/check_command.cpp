@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/parallel.hpp"
 #include "sim/cli/metric_paths.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
@@ -42,7 +43,7 @@ code 1 if any fails. With --replications N, values are means over N seeds with 9
 and a baseline check fails only when the whole interval is worse than allowed.
 
 Options)");
-  std::string baseline_path, junit_path, markdown_path, seed_text;
+  std::string baseline_path, junit_path, markdown_path, seed_text, jobs_text;
   std::vector<std::string> tolerances, sets;
   int replications = 1;
   visible.add_options()("help,h", "show this help")(
@@ -52,6 +53,7 @@ Options)");
       "METRIC=10% (a path such as total.latency_s.p99, or its tail such as latency_s.p99); repeatable")(
       "replications", po::value(&replications), "runs with seeds seed, seed+1, ... (default 1)")(
       "seed", po::value(&seed_text), "override the scenario's seed")(
+      "jobs", po::value(&jobs_text), "threads for the replications (default: all cores); the result is the same whatever the number")(
       "set", po::value(&sets)->composing(), "override one value: PATH=VALUE (repeatable)")(
       "junit", po::value(&junit_path), "write a JUnit XML report (one test case per check)")(
       "markdown", po::value(&markdown_path), "write a Markdown table of the checks (for a pull-request comment)");
@@ -125,16 +127,16 @@ Options)");
   // Metric names are checked before anything runs, against the summary's layout.
   check_expectation_paths(s);
 
-  std::vector<nlohmann::ordered_json> runs;
-  report::RunProgress progress("check", static_cast<std::size_t>(replications));
-  for (int rep = 0; rep < replications; ++rep) {
+  // Replications run on a pool of threads, each into its own slot: the same checks whatever --jobs.
+  std::vector<nlohmann::ordered_json> runs(static_cast<std::size_t>(replications));
+  report::RunProgress progress("check", runs.size());
+  parallel_for(runs.size(), parse_jobs(jobs_text), [&](std::size_t rep) {
     scenario::Scenario r = s;
-    r.world.seed = seed + static_cast<std::uint64_t>(rep);
+    r.world.seed = seed + rep;
     RunOptions options;
     options.progress = replications == 1;  // several runs: one line counts them instead
-    runs.push_back(report::summary_to_json(run_scenario(r, options).summary));
-    progress.done();
-  }
+    runs[rep] = report::summary_to_json(run_scenario(r, options).summary);
+  }, &progress);
   auto value_of = [&](const std::string& path) -> std::optional<metrics::Estimate> {
     std::vector<double> v;
     for (const auto& j : runs) {

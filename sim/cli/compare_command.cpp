@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/parallel.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/run_progress.hpp"
@@ -83,19 +84,22 @@ columns run with only the documented budgets.
 
 Options)");
   std::vector<std::string> variants, sets;
-  std::string out_dir, seed_text;
+  std::string out_dir, seed_text, jobs_text;
   int replications = 1;
   visible.add_options()("help,h", "show this help")(
       "variant", po::value(&variants)->composing(), "compare only these variants (repeatable; default: all)")(
       "replications", po::value(&replications), "runs per column, with seeds seed, seed+1, ... (default 1)")(
       "seed", po::value(&seed_text), "override the scenario's seed")(
       "set", po::value(&sets)->composing(), "override one value of every column: PATH=VALUE")(
-      "out", po::value(&out_dir), "write compare.csv and each column's run files (first seed) into this folder");
+      "out", po::value(&out_dir), "write compare.csv and each column's run files (first seed) into this folder")(
+      "jobs", po::value(&jobs_text), "threads to run the columns and replications on (default: all cores); the "
+                                     "output is the same whatever the number");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("compare", args, visible, vm, file)) return kExitOk;
   if (replications < 1 || replications > 10'000)
     throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
+  const int jobs = parse_jobs(jobs_text);
 
   std::vector<Column> columns;
   columns.push_back(Column{.name = "base", .scenario = scenario::load_scenario_file(file, sets)});
@@ -114,37 +118,56 @@ Options)");
   metrics.push_back({"/counterfactual/without_acceleration/requests/ok", "ok without acceleration limits", false});
   metrics.push_back({"/counterfactual/without_acceleration/requests/gave_up", "gave up without acceleration limits", true});
   metrics.push_back({"/counterfactual/without_acceleration/attempts/r429/total", "429s without acceleration limits", true});
-  bool any_counterfactual = false;
-  const std::size_t total_runs = columns.size() * static_cast<std::size_t>(replications);
+  // Each column's run files (first seed) are set up before anything runs; the runs then go to a
+  // pool of threads, each writing only its own files and its own slot of results, so the output
+  // does not depend on the number of jobs.
+  struct RunFiles {
+    std::ostream* timeseries = nullptr;
+    std::ostream* limits = nullptr;
+    report::AtomicFile* summary = nullptr;
+  };
+  std::vector<RunFiles> files(columns.size());
+  if (!out_dir.empty())
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const std::filesystem::path dir = std::filesystem::path(out_dir) / columns[c].name;
+      outputs.directory(dir);
+      files[c].timeseries = &outputs.file(dir / "timeseries.csv").stream();
+      files[c].limits = &outputs.file(dir / "limits.csv").stream();
+      files[c].summary = &outputs.file(dir / "summary.json");
+    }
+  const auto reps = static_cast<std::size_t>(replications);
+  const std::size_t total_runs = columns.size() * reps;
+  std::vector<nlohmann::ordered_json> results(total_runs);
   report::RunProgress progress("compare", total_runs);
-  for (Column& c : columns) {
-    c.values.assign(metrics.size(), {});
-    for (int rep = 0; rep < replications; ++rep) {
-      scenario::Scenario s = c.scenario;
-      s.world.seed = seed + static_cast<std::uint64_t>(rep);
-      report::AtomicFile* summary = nullptr;
-      RunOptions options;
-      options.progress = total_runs == 1;  // several runs: one line counts them instead
-      if (!out_dir.empty() && rep == 0) {
-        const std::filesystem::path dir = std::filesystem::path(out_dir) / c.name;
-        outputs.directory(dir);
-        options.timeseries = &outputs.file(dir / "timeseries.csv").stream();
-        options.limits = &outputs.file(dir / "limits.csv").stream();
-        summary = &outputs.file(dir / "summary.json");
-      }
-      const RunResult result = run_scenario(s, options);
-      const auto json = report::summary_to_json(result.summary);
-      any_counterfactual = any_counterfactual || json.contains("counterfactual");
+  parallel_for(total_runs, jobs, [&](std::size_t i) {
+    const std::size_t c = i / reps, rep = i % reps;
+    scenario::Scenario s = columns[c].scenario;
+    s.world.seed = seed + rep;
+    RunOptions options;
+    options.progress = total_runs == 1;  // several runs: one line counts them instead
+    if (rep == 0) {
+      options.timeseries = files[c].timeseries;
+      options.limits = files[c].limits;
+    }
+    const RunResult result = run_scenario(s, options);
+    results[i] = report::summary_to_json(result.summary);
+    if (rep == 0 && files[c].summary) files[c].summary->stream() << report::summary_json_text(result.summary);
+  }, &progress);
+  bool any_counterfactual = false;
+  for (const auto& json : results) any_counterfactual = any_counterfactual || json.contains("counterfactual");
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    Column& col = columns[c];
+    col.values.assign(metrics.size(), {});
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+      const auto& json = results[c * reps + rep];
       for (std::size_t m = 0; m < metrics.size(); ++m) {
         std::string path = metrics[m].path;
         if (m >= first_counterfactual && !json.contains("counterfactual"))
           path = "/total" + path.substr(std::string("/counterfactual/without_acceleration").size());
-        c.values[m].push_back(metric_value(json, path));
+        col.values[m].push_back(metric_value(json, path));
       }
-      if (summary) summary->stream() << report::summary_json_text(result.summary);
-      progress.done();
     }
-    for (const auto& v : c.values) c.estimates.push_back(metrics::estimate(v));
+    for (const auto& v : col.values) col.estimates.push_back(metrics::estimate(v));
   }
 
   if (!any_counterfactual) {

@@ -400,3 +400,17 @@ TEST_CASE("validate refuses an expect: metric the summary will not have, in the 
   fs::remove(base);
   fs::remove(variant);
 }
+
+TEST_CASE("compare and check give the same output whatever --jobs", "[cli]") {
+  const std::string file = ratesim::testing::source_path("scenarios/backfill.yaml");
+  const Result one = run_binary("compare " + file + " --replications 3 --jobs 1");
+  const Result two = run_binary("compare " + file + " --replications 3 --jobs 2");
+  REQUIRE(one.code == 0);
+  CHECK(one.out == two.out);
+  const std::string quickstart = ratesim::testing::source_path("scenarios/quickstart.yaml");
+  const Result c1 = run_binary("check " + quickstart + " --replications 3 --jobs 1");
+  const Result c2 = run_binary("check " + quickstart + " --replications 3 --jobs 2");
+  CHECK(c1.code == c2.code);
+  CHECK(c1.out == c2.out);
+  CHECK(run_binary("compare " + file + " --jobs 0").code == 2);
+}
