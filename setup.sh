@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 packages=(
   build-essential cmake ninja-build
-  libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
+  libyaml-cpp-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   libboost-program-options-dev libboost-random-dev libboost-math-dev
   libeigen3-dev catch2 libbenchmark-dev time
   python3 python3-matplotlib

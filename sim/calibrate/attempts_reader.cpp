@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <zlib.h>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -24,6 +25,9 @@ using models::LimitCause;
 
 /// Largest log file read: about 4 million lines of a few hundred bytes.
 constexpr std::uintmax_t kMaxLogBytes = 4ull << 30;
+/// Most lines read from one file: tens of millions of attempts fill gigabytes of memory (and a
+/// small compressed file may expand to any number of lines).
+constexpr std::uint32_t kMaxLines = 50'000'000;
 /// Longest line read: an attempt's record is a few hundred bytes.
 constexpr std::size_t kMaxLineBytes = 1 << 20;
 constexpr std::string_view kTooLong = "\x01line too long";
@@ -399,6 +403,54 @@ void check(Flat& f, Parsed& p) {
   if (a.status == 429 && f.v[kErrorMessage].kind == Value::kString) a.named_cause = cause_from_message(f.v[kErrorMessage].text);
 }
 
+/// Lines of a file, plain or gzip-compressed (a name ending in .gz), the line break removed.
+class LineSource {
+ public:
+  explicit LineSource(const std::string& path) {
+    const std::string name = lower(path);
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
+      gz_ = gzopen(path.c_str(), "rb");
+      if (!gz_) throw scenario::InputError(path, 0, 0, fmt::format("cannot open attempts log: {}", std::strerror(errno)));
+      gzbuffer(gz_, 1 << 17);
+    } else {
+      in_.open(path, std::ios::binary);
+      if (!in_) throw scenario::InputError(path, 0, 0, fmt::format("cannot open attempts log: {}", std::strerror(errno)));
+    }
+    path_ = path;
+  }
+  ~LineSource() {
+    if (gz_) gzclose(gz_);
+  }
+  LineSource(const LineSource&) = delete;
+  LineSource& operator=(const LineSource&) = delete;
+
+  bool next(std::string& line) {
+    if (!gz_) return static_cast<bool>(std::getline(in_, line));
+    line.clear();
+    char buffer[1 << 14];
+    while (gzgets(gz_, buffer, sizeof buffer)) {
+      line += buffer;
+      if (!line.empty() && line.back() == '\n') {
+        line.pop_back();
+        return true;
+      }
+      if (line.size() > kMaxLineBytes) {  // no end in sight: keep reading, but not keeping
+        line.resize(kMaxLineBytes + 1);
+      }
+    }
+    int error = Z_OK;
+    const char* message = gzerror(gz_, &error);
+    if (error != Z_OK && error != Z_STREAM_END)
+      throw scenario::InputError(path_, 0, 0, fmt::format("cannot read the compressed log: {}", message));
+    return !line.empty();
+  }
+
+ private:
+  std::ifstream in_;
+  gzFile gz_ = nullptr;
+  std::string path_;
+};
+
 class Reader {
  public:
   Reader(AttemptsLog& log, const ReadOptions& options) : log_(log), options_(options) {
@@ -408,18 +460,23 @@ class Reader {
 
   void read_file(const std::string& path) {
     scenario::check_input_file(path, kMaxLogBytes, "attempts log");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw scenario::InputError(path, 0, 0, fmt::format("cannot open attempts log: {}", std::strerror(errno)));
+    LineSource in(path);
     file_ = static_cast<std::uint16_t>(log_.files.size());
     log_.files.push_back(path);
     path_ = path;
-    const bool csv = path.size() >= 4 && lower(path.substr(path.size() - 4)) == ".csv";
+    const std::string name = lower(path);
+    const bool gz = name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
+    const std::string plain = gz ? name.substr(0, name.size() - 3) : name;
+    const bool csv = plain.size() >= 4 && plain.compare(plain.size() - 4, 4, ".csv") == 0;
     std::vector<int> columns;
     std::vector<std::string> lines;
     std::uint32_t first_line = 1, number = 0;
     std::string line;
-    while (std::getline(in, line)) {
+    while (in.next(line)) {
       ++number;
+      if (number > kMaxLines)
+        throw scenario::InputError(path, static_cast<int>(number), 1,
+                                   fmt::format("more than {} lines: calibrate reads at most that many attempts per file", kMaxLines));
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.size() > kMaxLineBytes) {
         // Kept as a line that says so, in its place, so that the first bad line is still the one reported.

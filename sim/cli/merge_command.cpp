@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <sstream>
+#include <zlib.h>
 #include <optional>
 #include <iostream>
 #include <limits>
@@ -65,12 +68,35 @@ std::optional<double> exact(const std::string& s) {
   return v;
 }
 
+/// The whole file, decompressed when its name ends in .gz (a part written with --out F.csv.gz).
+std::string read_text(const std::string& file) {
+  if (file.size() > 3 && file.compare(file.size() - 3, 3, ".gz") == 0) {
+    gzFile gz = gzopen(file.c_str(), "rb");
+    if (!gz) throw InputError(file, 0, 0, "cannot open the sweep part");
+    std::string text;
+    char buffer[1 << 16];
+    int n = 0;
+    while ((n = gzread(gz, buffer, sizeof buffer)) > 0) {
+      text.append(buffer, static_cast<std::size_t>(n));
+      if (text.size() > (1ull << 32)) break;
+    }
+    int error = Z_OK;
+    const std::string message = gzerror(gz, &error);
+    gzclose(gz);
+    if (n < 0 || (error != Z_OK && error != Z_STREAM_END) || text.size() > (1ull << 32))
+      throw InputError(file, 0, 0, "cannot read the compressed sweep part: " + message);
+    return text;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file, 0, 0, "cannot open the sweep part");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 }  // namespace
 
 SweepPart read_sweep_part(const std::string& file) {
   scenario::check_input_file(file, 1ull << 30, "sweep part");
-  std::ifstream in(file);
-  if (!in) throw InputError(file, 0, 0, "cannot open the sweep part");
+  std::istringstream in(read_text(file));
   SweepPart part{.file = file};
   std::string line;
   const auto not_a_part = [&]() {

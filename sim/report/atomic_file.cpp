@@ -24,6 +24,11 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   out_.open(temp_, std::ios::binary | std::ios::trunc);
   if (!out_)
     throw OutputError("cannot write " + target_.string() + ": " + std::strerror(errno));
+  const std::string name = target_.filename().string();
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) {
+    gzip_ = std::make_unique<GzipStreambuf>(out_);
+    gzip_stream_ = std::make_unique<std::ostream>(gzip_.get());
+  }
 }
 
 AtomicFile::~AtomicFile() {
@@ -36,6 +41,8 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::finish() {
   if (finished_) return;
+  if (gzip_ && (!*gzip_stream_ || !gzip_->finish()))
+    throw OutputError("cannot write " + target_.string() + ": write failed (disk full?)");
   out_.flush();
   out_.close();
   if (!out_) throw OutputError("cannot write " + target_.string() + ": write failed (disk full?)");

@@ -7,7 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
+
+#include "sim/report/gzip_stream.hpp"
 
 namespace ratesim::report {
 
@@ -25,7 +28,8 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  std::ostream& stream() { return out_; }
+  /// Where to write. A target whose name ends in .gz is written gzip-compressed.
+  std::ostream& stream() { return gzip_stream_ ? *gzip_stream_ : static_cast<std::ostream&>(out_); }
   /// Flushes and closes the temporary. Throws OutputError on any write failure. (commit() does
   /// it too; an OutputSet finishes every file before it renames any.)
   void finish();
@@ -44,6 +48,8 @@ class AtomicFile {
   std::filesystem::path temp_;
   bool direct_ = false;           ///< a device or pipe, written in place
   std::ofstream out_;
+  std::unique_ptr<GzipStreambuf> gzip_;       ///< .gz targets: compresses into out_
+  std::unique_ptr<std::ostream> gzip_stream_;  ///< ... through this stream
   bool finished_ = false;
   bool committed_ = false;
 };

@@ -105,3 +105,35 @@ TEST_CASE("a malformed log stops calibrate and backtest at its position, exit 2"
   CHECK(run_ratesim("calibrate " + bad + " --arrivals weekly").code == 2);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a log or an output named .gz is written and read gzip-compressed", "[cli][calibrate]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("ratesim-gz-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string quickstart = source_path("scenarios/quickstart.yaml");
+  REQUIRE(run_ratesim("run " + quickstart + " --attempts-log " + (dir / "a.jsonl").string()).code == 0);
+  REQUIRE(run_ratesim("run " + quickstart + " --attempts-log " + (dir / "a.jsonl.gz").string()).code == 0);
+  // gzip's magic number, and the same lines once decompressed.
+  const std::string gz = slurp((dir / "a.jsonl.gz").string());
+  REQUIRE(gz.size() > 2);
+  CHECK(static_cast<unsigned char>(gz[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>(gz[1]) == 0x8b);
+  CHECK(gz.size() * 5 < slurp((dir / "a.jsonl").string()).size());
+  REQUIRE(std::system(("zcat " + (dir / "a.jsonl.gz").string() + " > " + (dir / "unzipped.jsonl").string()).c_str()) == 0);
+  CHECK(slurp((dir / "unzipped.jsonl").string()) == slurp((dir / "a.jsonl").string()));
+  // calibrate reads it as it reads the plain log.
+  const auto plain = run_ratesim("calibrate " + (dir / "a.jsonl").string() + " --json");
+  const auto zipped = run_ratesim("calibrate " + (dir / "a.jsonl.gz").string() + " --json");
+  REQUIRE(plain.code == 0);
+  auto p = nlohmann::json::parse(plain.out);
+  auto z = nlohmann::json::parse(zipped.out);
+  p.erase("files");
+  z.erase("files");
+  CHECK(p == z);
+  // A compressed file cut short is bad input, not a crash.
+  std::ofstream(dir / "cut.jsonl.gz") << gz.substr(0, gz.size() / 2);
+  const auto cut = run_ratesim("calibrate " + (dir / "cut.jsonl.gz").string());
+  CHECK(cut.code == 2);
+  CHECK_THAT(cut.err, Catch::Contains("cannot read the compressed log"));
+  std::filesystem::remove_all(dir);
+}
