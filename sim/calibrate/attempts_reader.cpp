@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "sim/report/csv.hpp"
 #include "sim/report/rfc3339.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/units.hpp"
@@ -241,28 +242,8 @@ class FlatSax : public nlohmann::json_sax<json> {
 
 /// Splits one CSV line (RFC 4180 quoting, without line breaks inside quotes).
 std::vector<std::string> csv_fields(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"' && out.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  if (quoted) throw BadLine{static_cast<int>(line.size()), "unterminated quoted field"};
+  std::vector<std::string> out;
+  if (!report::split_csv_line(line, out)) throw BadLine{static_cast<int>(line.size()), "unterminated quoted field"};
   return out;
 }
 

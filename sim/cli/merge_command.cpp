@@ -17,6 +17,7 @@
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/report/csv.hpp"
 #include "sim/report/output_set.hpp"
 #include "sim/scenario/input_error.hpp"
 
@@ -27,29 +28,10 @@ namespace {
 
 using scenario::InputError;
 
-/// One CSV line's fields (RFC 4180 quoting).
+/// One CSV line's fields.
 std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"' && out.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
+  std::vector<std::string> out;
+  report::split_csv_line(line, out);
   return out;
 }
 

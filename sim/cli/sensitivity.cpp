@@ -7,6 +7,7 @@
 
 #include "sim/cli/parallel.hpp"
 #include "sim/cli/runner.hpp"
+#include "sim/report/csv.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/scenario/assumptions.hpp"
 
@@ -22,12 +23,6 @@ SensitivityMetrics metrics_of(const metrics::WorkloadSummary& t) {
                             .makespan_s = t.makespan_s};
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string signed_count(double delta) {
   if (delta == 0) return "0";
@@ -115,7 +110,7 @@ std::string sensitivity_table(const std::vector<SensitivityRow>& rows) {
 void write_sensitivity_csv(std::ostream& out, const std::vector<SensitivityRow>& rows) {
   out << "assumption,level,value,ok,gave_up,r429,latency_p99_s,cost_usd,makespan_s\n";
   for (const auto& r : rows)
-    out << fmt::format("{},{},{},{},{},{},{},{},{}\n", csv_field(r.assumption), r.level, csv_field(r.value),
+    out << fmt::format("{},{},{},{},{},{},{},{},{}\n", report::csv_field(r.assumption), r.level, report::csv_field(r.value),
                        r.metrics.ok, r.metrics.gave_up, r.metrics.r429, r.metrics.latency_p99_s,
                        r.metrics.cost_usd, r.metrics.makespan_s);
 }

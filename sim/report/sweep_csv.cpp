@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/metrics/confidence.hpp"
+#include "sim/report/csv.hpp"
 #include "sim/report/number_format.hpp"
 
 namespace ratesim::report {
@@ -33,16 +34,6 @@ const char* const kTableLabels[] = {"ok", "gave up", "429s", "p99, s", "makespan
 
 }  // namespace
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 std::string sweep_csv_header(const SweepData& d) {
   std::string h = "point";

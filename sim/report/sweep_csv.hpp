@@ -51,7 +51,4 @@ std::string sweep_part_line(const SweepData& d, const SweepShard& shard);
 /// The CSV header line (without the newline).
 std::string sweep_csv_header(const SweepData& d);
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& s);
-
 }  // namespace ratesim::report
