@@ -255,9 +255,10 @@ RetryFit fit_retry(const AttemptsLog& log, const std::vector<LoggedRequest>& all
   for (const LoggedRequest& r : all) {
     if (!stream.takes(r)) continue;
     ++f.requests;
-    total += r.attempts;
-    f.max_attempts = std::max(f.max_attempts, r.attempts);
-    if (r.attempts > 1) ++f.retried;
+    const auto attempts = static_cast<std::uint32_t>(r.attempt_index.size());
+    total += attempts;
+    f.max_attempts = std::max(f.max_attempts, attempts);
+    if (attempts > 1) ++f.retried;
     if (!r.ok) ++f.gave_up;
     for (std::size_t k = 1; k < r.attempt_index.size(); ++k) {
       const LoggedAttempt& prev = log.attempts[r.attempt_index[k - 1]];

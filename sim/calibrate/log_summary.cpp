@@ -48,7 +48,6 @@ std::vector<LoggedRequest> logical_requests(const AttemptsLog& log) {
     }
     LoggedRequest& r = out[slot[a.request]];
     r.attempt_index.push_back(i);
-    ++r.attempts;
     if (r.prompt < 0) r.prompt = a.prompt();
     if (r.max_tokens < 0) r.max_tokens = a.max_tokens;
     r.end = std::max(r.end, a.end());

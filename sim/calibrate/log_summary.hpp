@@ -21,7 +21,6 @@ struct LoggedRequest {
   std::int64_t output = -1;    ///< output tokens of its success; -1: it did not succeed
   std::int64_t max_tokens = -1;
   std::int64_t cached = 0;     ///< cache reads + writes of its success
-  std::uint32_t attempts = 0;
   std::vector<std::uint32_t> attempt_index;  ///< its attempts in AttemptsLog::attempts, by send time
   bool ok = false;
   double end = 0;              ///< the end of its last attempt

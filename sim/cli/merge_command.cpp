@@ -129,7 +129,6 @@ SweepPart read_sweep_part(const std::string& file) {
       if (!v) throw InputError(file, number, static_cast<int>(m) + 1, fmt::format("invalid value '{}': expected a number", f[m]));
       d.values[run].push_back(*v);
     }
-    ++part.runs;
   }
   return part;
 }

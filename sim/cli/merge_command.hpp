@@ -18,7 +18,6 @@ struct SweepPart {
   report::SweepShard shard;
   std::string header;  ///< the CSV header line
   report::SweepData data;  ///< points and values where the part has runs; empty elsewhere
-  std::size_t runs = 0;    ///< runs it holds
 };
 SweepPart read_sweep_part(const std::string& file);
 

@@ -11,7 +11,8 @@
 namespace ratesim::report {
 namespace {
 
-const char* const kBudgetHeader[] = {"requests", "input-tokens", "output-tokens", "tokens"};
+const char* const kBudgetHeader[] = {"anthropic-ratelimit-requests", "anthropic-ratelimit-input-tokens",
+                                     "anthropic-ratelimit-output-tokens", "anthropic-ratelimit-tokens"};
 
 std::string refusal_message(models::LimitCause c) {
   switch (c) {
@@ -80,28 +81,24 @@ void AttemptsLog::write(const metrics::AttemptRecord& a) {
                    "\"cache_read_input_tokens\":{}}}",
                    a.input_tokens, a.output_tokens, a.cache_write_tokens, a.cache_read_tokens);
   bool any_header = false;
-  const auto header = [&](std::string_view name, std::string_view value) {
+  const auto header = [&](std::string_view name, std::string_view suffix, const auto& value) {
     b.append(std::string_view(any_header ? "," : ",\"headers\":{"));
     any_header = true;
-    b.push_back('"');
-    b.append(name);
-    b.append(std::string_view("\":\""));
-    b.append(value);
-    b.push_back('"');
+    fmt::format_to(out, "\"{}{}\":\"{}\"", name, suffix, value);
   };
   if (a.has_headers) {
     for (std::size_t k = 0; k < models::kBudgetCount; ++k) {
       const auto& h = a.headers[k];
       if (h.limit == 0) continue;
-      const std::string name = std::string("anthropic-ratelimit-") + kBudgetHeader[k];
-      header(name + "-limit", std::to_string(h.limit));
-      header(name + "-remaining", std::to_string(static_cast<long long>(std::floor(std::max(0.0, h.remaining)))));
-      header(name + "-reset", format_rfc3339(kLogEpochUnix + a.decided_s + kernel::to_seconds(h.reset), 3));
+      const std::string_view budget = kBudgetHeader[k];
+      header(budget, "-limit", h.limit);
+      header(budget, "-remaining", static_cast<long long>(std::floor(std::max(0.0, h.remaining))));
+      header(budget, "-reset", format_rfc3339(kLogEpochUnix + a.decided_s + kernel::to_seconds(h.reset), 3));
     }
   }
-  if (a.result.retry_after >= kernel::Duration{0}) header("retry-after", std::to_string(a.result.retry_after.count() / 1'000'000));
+  if (a.result.retry_after >= kernel::Duration{0}) header("retry-after", "", a.result.retry_after.count() / 1'000'000);
   if (a.result.should_retry != models::ShouldRetry::kAbsent)
-    header("x-should-retry", a.result.should_retry == models::ShouldRetry::kTrue ? "true" : "false");
+    header("x-should-retry", "", a.result.should_retry == models::ShouldRetry::kTrue ? "true" : "false");
   if (any_header) b.push_back('}');
   const auto error = [&](std::string_view type, std::string_view message) {
     b.append(std::string_view(",\"error\":{\"type\":"));

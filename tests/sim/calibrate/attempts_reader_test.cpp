@@ -81,7 +81,7 @@ TEST_CASE("a JSON Lines log gives attempts, requests, usage and headers", "[cali
   const auto requests = calibrate::logical_requests(log);
   REQUIRE(requests.size() == 1);
   CHECK(requests[0].ok);
-  CHECK(requests[0].attempts == 2);
+  CHECK(requests[0].attempt_index == std::vector<std::uint32_t>{0, 1});
   CHECK(requests[0].output == 300);
   CHECK(requests[0].cached == 800);
   CHECK(requests[0].end == Approx(6));
