@@ -10,6 +10,8 @@ namespace {
 enum Kind : std::uint16_t {
   kAtProvider,      // RequestRef (number: attempt): an attempt reaches the provider
   kProviderDone,    // SettlementRef: the provider finished serving; settle the output tokens
+  kServed,          // RequestRef (number: attempt): the provider finished serving; settle the
+                    // output tokens kept in in_service_, and the response sets out
   kResponse,        // RequestRef (number: attempt): an attempt's response reaches the client
   kAttemptTimeout,  // RequestRef (number: attempt): the client stops waiting for an attempt
   kWake,            // RequestRef (number: layer): a parked request moves on
@@ -19,7 +21,8 @@ enum Kind : std::uint16_t {
 
 }  // namespace
 
-World::Attempts::Attempts(World& world) : world_(world), handler_(world.sim_.add_handler(this)) {}
+World::Attempts::Attempts(World& world)
+    : world_(world), handler_(world.sim_.add_handler(this)), network_lane_(world.sim_.add_lane()) {}
 
 void World::Attempts::handle(const kernel::Event& e) {
   switch (e.kind) {
@@ -28,6 +31,9 @@ void World::Attempts::handle(const kernel::Event& e) {
       return;
     case kProviderDone:
       settle(SettlementRef::of(e));
+      return;
+    case kServed:
+      served(RequestRef::of(e));
       return;
     case kResponse:
       response_arrives(RequestRef::of(e));
@@ -65,7 +71,7 @@ void World::Attempts::send(client::Slot s) {
   const RequestRef attempt{s, r.generation, r.attempts};
   if (const auto& t = world_.workloads_[r.workload]->config->attempt_timeout)
     schedule(now + *t, kAttemptTimeout, attempt.a(), attempt.b());
-  schedule(now + world_.provider_.network_delay(), kAtProvider, attempt.a(), attempt.b());
+  schedule_across_network(kAtProvider, attempt);
 }
 
 void World::Attempts::at_provider(client::Slot s) {
@@ -80,17 +86,34 @@ void World::Attempts::at_provider(client::Slot s) {
   r.last = d.attempt.result;
   d.attempt.headers = headers;
   world_.notify(&WorldObserver::on_attempt_outcome, now, r, d.attempt);
-  Time back = now + world_.provider_.network_delay();
-  if (d.attempt.billed) {
-    if (d.settle_output > 0) {
-      const SettlementRef settlement{static_cast<std::uint32_t>(d.settle_output), d.otpm_ticket,
-                                     static_cast<std::uint16_t>(d.attempt.group)};
-      schedule(now + d.service, kProviderDone, settlement.a(), settlement.b());
-    }
-    back += d.service;
-  }
   const RequestRef attempt{s, r.generation, r.attempts};
-  schedule(back, kResponse, attempt.a(), attempt.b());
+  if (!d.attempt.billed) {
+    schedule_across_network(kResponse, attempt);
+    return;
+  }
+  if (d.settle_output > 0) {
+    const SettlementRef settlement{static_cast<std::uint32_t>(d.settle_output), d.otpm_ticket,
+                                   static_cast<std::uint16_t>(d.attempt.group)};
+    if (s >= in_service_.size()) in_service_.resize(s + 1);
+    if (!in_service_[s].busy) {
+      // The response's place is taken now, so it runs exactly where it would had it been
+      // scheduled now, as below.
+      schedule(now + d.service, kServed, attempt.a(), attempt.b());
+      in_service_[s] = InService{settlement, world_.sim_.reserve_place(), true};
+      return;
+    }
+    schedule(now + d.service, kProviderDone, settlement.a(), settlement.b());
+  }
+  schedule(now + d.service + world_.provider_.network_delay(), kResponse, attempt.a(), attempt.b());
+}
+
+void World::Attempts::served(const RequestRef& ref) {
+  InService& x = in_service_[ref.slot];
+  assert(x.busy);
+  x.busy = false;
+  settle(x.settlement);
+  world_.sim_.schedule_reserved(x.response_place, network_lane_, world_.sim_.now() + world_.provider_.network_delay(),
+                                handler_, kResponse, ref.a(), ref.b());
 }
 
 void World::Attempts::settle(const SettlementRef& ref) {

@@ -83,12 +83,30 @@ class World::Attempts final : public kernel::EventHandler {
   void respond(client::Slot s);
   void pass_outward(client::Slot s);
   void expire_deadlines(std::uint16_t w);
+  void served(const RequestRef& ref);
   void schedule(Time at, std::uint16_t kind, std::uint32_t a, std::uint64_t b = 0) {
     world_.sim_.schedule(at, handler_, kind, a, b);
   }
+  /// Schedules `kind` one network delay from now: such events come due in the order they are
+  /// scheduled, so they go through a lane instead of the heap.
+  void schedule_across_network(std::uint16_t kind, const RequestRef& ref) {
+    world_.sim_.schedule_in_lane(network_lane_, world_.sim_.now() + world_.provider_.network_delay(), handler_,
+                                 kind, ref.a(), ref.b());
+  }
+
+  /// An attempt the provider is serving, whose end settles output tokens and sends the response
+  /// back: one event instead of two. One per request slot; a request with a second attempt in
+  /// service at once (after a client timeout) has that one's two events scheduled apart.
+  struct InService {
+    SettlementRef settlement;
+    std::uint64_t response_place = 0;  ///< the response's place among equal-time events
+    bool busy = false;
+  };
 
   World& world_;
   std::uint16_t handler_;
+  std::size_t network_lane_;
+  std::vector<InService> in_service_;  ///< by request slot
 };
 
 /// The Message Batches API: a batch workload's requests are collected, submitted `size` at a

@@ -36,6 +36,7 @@ struct Recorder : models::WorldObserver {
   std::vector<Send> sends;
   std::vector<Done> done;
   std::vector<models::AttemptResult> results;
+  std::vector<std::pair<double, std::int64_t>> settled;  ///< (time, output tokens settled)
   int in_flight = 0;
   int max_in_flight = 0;
 
@@ -46,6 +47,9 @@ struct Recorder : models::WorldObserver {
   void on_attempt_outcome(models::Time, const models::Request&,
                           const models::AttemptDecision& d) override {
     results.push_back(d.result);
+  }
+  void on_budget_settled(models::Time now, std::uint32_t, std::size_t, std::int64_t amount) override {
+    settled.emplace_back(kernel::to_seconds(now), amount);
   }
   void on_attempt_returned(models::Time, const models::Request&) override { --in_flight; }
   void on_request_done(models::Time now, const models::Request& r,

@@ -9,6 +9,8 @@ namespace ratesim::kernel {
 // of swapping pairs.
 void EventQueue::push(Event e) {
   e.seq = next_seq_++;
+  ++pushed_;
+  ++size_;
   std::size_t i = heap_.size();
   heap_.push_back(e);
   while (i > 0) {
@@ -20,11 +22,62 @@ void EventQueue::push(Event e) {
   heap_[i] = e;
 }
 
+std::size_t EventQueue::add_lane() {
+  lanes_.emplace_back();
+  return lanes_.size() - 1;
+}
+
+void EventQueue::push(std::size_t lane, Event e) { push_reserved(lane, e, next_seq_++); }
+
+void EventQueue::push_reserved(std::size_t lane, Event e, std::uint64_t seq) {
+  assert(lane < lanes_.size() && seq < next_seq_);
+  RingQueue<Event>& q = lanes_[lane];
+  assert(q.empty() || e.time >= q.at(q.size() - 1).time);
+  e.seq = seq;
+  ++pushed_;
+  ++size_;
+  // A reserved number may be older than those of events already at the back with the same
+  // time: it moves in front of them, so the lane stays in (time, sequence) order.
+  q.push_back(e);
+  for (std::size_t i = q.size() - 1; i > 0 && runs_before(e, q.at(i - 1)); --i)
+    std::swap(q.at(i), q.at(i - 1));
+}
+
+std::size_t EventQueue::earliest_lane() const {
+  std::size_t best = lanes_.size();
+  const Event* earliest = heap_.empty() ? nullptr : &heap_.front();
+  for (std::size_t i = 0; i < lanes_.size(); ++i) {
+    if (lanes_[i].empty()) continue;
+    const Event& front = lanes_[i].front();
+    if (earliest == nullptr || runs_before(front, *earliest)) {
+      earliest = &front;
+      best = i;
+    }
+  }
+  return best;
+}
+
+const Event& EventQueue::top() const {
+  assert(!empty());
+  const std::size_t lane = earliest_lane();
+  return lane < lanes_.size() ? lanes_[lane].front() : heap_.front();
+}
+
 Event EventQueue::pop() {
-  assert(!heap_.empty());
+  assert(!empty());
+  const std::size_t lane = earliest_lane();
+  if (lane == lanes_.size()) return pop_heap();
+  const Event e = lanes_[lane].front();
+  lanes_[lane].pop_front();
+  --size_;
+  return e;
+}
+
+Event EventQueue::pop_heap() {
   const Event top = heap_.front();
   const Event last = heap_.back();
   heap_.pop_back();
+  --size_;
   const std::size_t n = heap_.size();
   if (n == 0) return top;
   std::size_t i = 0;

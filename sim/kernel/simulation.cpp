@@ -16,6 +16,18 @@ void Simulation::schedule(Time at, std::uint16_t handler, std::uint16_t kind, st
   queue_.push(Event{.time = at, .handler = handler, .kind = kind, .a = a, .b = b});
 }
 
+void Simulation::schedule_in_lane(std::size_t lane, Time at, std::uint16_t handler, std::uint16_t kind,
+                                  std::uint32_t a, std::uint64_t b) {
+  assert(at >= now_ && handler < handlers_.size());
+  queue_.push(lane, Event{.time = at, .handler = handler, .kind = kind, .a = a, .b = b});
+}
+
+void Simulation::schedule_reserved(std::uint64_t place, std::size_t lane, Time at, std::uint16_t handler,
+                                   std::uint16_t kind, std::uint32_t a, std::uint64_t b) {
+  assert(at >= now_ && handler < handlers_.size());
+  queue_.push_reserved(lane, Event{.time = at, .handler = handler, .kind = kind, .a = a, .b = b}, place);
+}
+
 bool Simulation::step() {
   if (queue_.empty()) return false;
   const Event e = queue_.pop();

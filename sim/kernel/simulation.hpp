@@ -32,6 +32,20 @@ class Simulation {
   void schedule(Time at, std::uint16_t handler, std::uint16_t kind, std::uint32_t a = 0,
                 std::uint64_t b = 0);
 
+  /// Adds a lane: a queue beside the heap for events that come due in the order they are
+  /// scheduled, such as those a fixed delay after now. Returns its number.
+  std::size_t add_lane() { return queue_.add_lane(); }
+  /// As schedule(), through lane `lane`. REQUIRES: `at` is not before any event already
+  /// scheduled in the lane.
+  void schedule_in_lane(std::size_t lane, Time at, std::uint16_t handler, std::uint16_t kind,
+                        std::uint32_t a = 0, std::uint64_t b = 0);
+  /// Takes a place in the order of equal-time events now, for an event scheduled later with
+  /// schedule_reserved: among events at its time, that one runs as if it had been scheduled now.
+  std::uint64_t reserve_place() { return queue_.reserve_seq(); }
+  /// As schedule_in_lane(), in the place `place` took from reserve_place().
+  void schedule_reserved(std::uint64_t place, std::size_t lane, Time at, std::uint16_t handler,
+                         std::uint16_t kind, std::uint32_t a = 0, std::uint64_t b = 0);
+
   /// Runs the earliest event. Returns false if there was none.
   bool step();
   /// Runs until no events are left.

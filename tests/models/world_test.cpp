@@ -99,3 +99,36 @@ TEST_CASE("workloads share their organization's budgets", "[world]") {
   CHECK(s.workloads[1].attempts_ok == 10);
 }
 
+
+TEST_CASE("attempts of one request in service at once each settle and come back", "[world]") {
+  // One request; the client stops waiting after 3 s and retries 1 s later, twice, while the
+  // provider takes 10 s per attempt: three attempts are served at once, sent at 0, 4 and 8 s,
+  // each reaching the provider 40 ms later and finishing 10 s after that. Each reserved its
+  // max_tokens (100) of output budget and produced 40, so each gives 60 back when it ends:
+  // at 10.04, 14.04 and 18.04 s. The request gives up at 11 s (third timeout); every response
+  // still comes back, the last at 18.08 s.
+  const std::string yaml =
+      "name: t\nduration: 1m\n"
+      "provider:\n  network_delay: 40ms\n  models:\n    m:\n      limits: {rpm: 600, otpm: 100000}\n"
+      "      price: {input: 1, output: 5}\n      latency: {ttft: 10s, output_tps: 1000000000}\n"
+      "workloads:\n  - {name: w, model: m, traffic: [{at: 0s, burst: 1}, {at: 30s, burst: 1}],"
+      " input_tokens: 1000, output_tokens: 40, max_tokens: 100, attempt_timeout: 3s,"
+      " client: [{retry: {on: [timeout], backoff: constant, base: 1s, jitter: none, max_retries: 2,"
+      " honor_retry_after: false}}]}\n";
+  Recorder rec;
+  run_with(scenario_from(yaml), rec);
+  CHECK(rec.send_times(0) == std::vector<double>{0, 4, 8});
+  REQUIRE(rec.settled.size() >= 3);
+  const std::vector<std::pair<double, std::int64_t>> first_three(rec.settled.begin(), rec.settled.begin() + 3);
+  CHECK(first_three == std::vector<std::pair<double, std::int64_t>>{{10.04, -60}, {14.04, -60}, {18.04, -60}});
+  REQUIRE(rec.done.size() == 2);
+  CHECK(rec.done[0].outcome == RequestOutcome::kGaveUp);
+  CHECK(rec.done[0].t == 11.0);
+  // The second request, at 30 s, takes the first one's slot (free since 18.08 s) and goes
+  // the same way 30 s later.
+  CHECK(rec.done[1].outcome == RequestOutcome::kGaveUp);
+  CHECK(rec.done[1].t == 41.0);
+  CHECK(rec.settled.size() == 6);
+  CHECK(rec.settled[3] == std::pair<double, std::int64_t>{40.04, -60});
+  CHECK(rec.settled[5] == std::pair<double, std::int64_t>{48.04, -60});
+}

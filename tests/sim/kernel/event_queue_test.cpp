@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "sim/kernel/random_stream.hpp"
 
 using namespace ratesim::kernel;
@@ -38,4 +40,60 @@ TEST_CASE("an event pushed later at an earlier time still pops first", "[kernel]
   REQUIRE(q.pop().a == 2);
   REQUIRE(q.pop().a == 1);
   REQUIRE(q.pop().a == 3);
+}
+
+TEST_CASE("lane events and heap events pop in one (time, push order) sequence", "[kernel]") {
+  // The same pushes into a queue with a lane and into one without: each step pops what is due,
+  // then pushes a fixed-delay event (lane or heap) and a random-delay one (heap), so the two
+  // kinds interleave and tie often. The orders must match exactly.
+  EventQueue with_lane, heap_only;
+  const std::size_t lane = with_lane.add_lane();
+  RandomStream rng(7);
+  const Duration fixed = microseconds(20);
+  Time now = kTimeZero;
+  std::uint32_t next = 0;
+  std::vector<std::uint32_t> order_lane, order_heap;
+  for (int step = 0; step < 20000; ++step) {
+    if (!with_lane.empty() && rng.next_u64() % 2 == 0) {
+      const Event x = with_lane.pop(), y = heap_only.pop();
+      REQUIRE(x.time >= now);
+      now = x.time;
+      order_lane.push_back(x.a);
+      order_heap.push_back(y.a);
+    }
+    with_lane.push(lane, Event{.time = now + fixed, .a = next});
+    heap_only.push(Event{.time = now + fixed, .a = next});
+    ++next;
+    const Time later = now + microseconds(static_cast<std::int64_t>(rng.next_u64() % 40));
+    with_lane.push(Event{.time = later, .a = next});
+    heap_only.push(Event{.time = later, .a = next});
+    ++next;
+  }
+  while (!with_lane.empty()) {
+    order_lane.push_back(with_lane.pop().a);
+    order_heap.push_back(heap_only.pop().a);
+  }
+  REQUIRE(heap_only.empty());
+  REQUIRE(order_lane == order_heap);
+  REQUIRE(with_lane.pushed() == 40000);
+}
+
+TEST_CASE("an event in a reserved place runs as if pushed when the place was taken", "[kernel]") {
+  EventQueue q;
+  const std::size_t lane = q.add_lane();
+  const Time t = kTimeZero + microseconds(100);
+  q.push(lane, Event{.time = t, .a = 1});
+  const std::uint64_t place = q.reserve_seq();
+  q.push(lane, Event{.time = t, .a = 3});
+  q.push(Event{.time = t, .a = 4});
+  q.push(lane, Event{.time = t + microseconds(1), .a = 5});
+  REQUIRE(q.pop().a == 1);
+  // Pushed last, with the place taken between 1 and 3.
+  q.push_reserved(lane, Event{.time = t + microseconds(1), .a = 2}, place);
+  REQUIRE(q.pop().a == 3);
+  REQUIRE(q.pop().a == 4);
+  REQUIRE(q.pop().a == 2);  // t + 1: before 5, whose place came later
+  REQUIRE(q.pop().a == 5);
+  REQUIRE(q.empty());
+  REQUIRE(q.pushed() == 5);
 }

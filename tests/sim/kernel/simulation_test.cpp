@@ -55,3 +55,21 @@ TEST_CASE("step reports an empty queue", "[kernel]") {
   Simulation sim;
   REQUIRE_FALSE(sim.step());
 }
+
+TEST_CASE("lanes and reserved places keep the order of equal-time events", "[kernel]") {
+  Simulation sim;
+  Log log;
+  log.sim = &sim;
+  sim.add_handler(&log);
+  const std::size_t lane = sim.add_lane();
+  const Time t = kTimeZero + microseconds(10);
+  sim.schedule_in_lane(lane, t, 0, 0, 1);
+  const std::uint64_t place = sim.reserve_place();
+  sim.schedule(t, 0, 0, 3);
+  sim.schedule_in_lane(lane, t, 0, 0, 4);
+  sim.schedule_reserved(place, lane, t, 0, 0, 2);
+  sim.run();
+  const std::vector<std::pair<std::int64_t, std::uint32_t>> expected{{10, 1}, {10, 2}, {10, 3}, {10, 4}};
+  REQUIRE(log.seen == expected);
+  REQUIRE(sim.events_run() == 4);
+}
