@@ -27,10 +27,11 @@ class RandomStream {
   double uniform01();
   /// Uniform on [a, b).
   double uniform(double a, double b) { return a + (b - a) * uniform01(); }
-  /// Exponential with the given mean (inversion).
+  /// Exponential with the given mean.
   double exponential(double mean);
-  /// Standard normal (Marsaglia's polar method; the second value is not cached, so a draw
-  /// always consumes whole pairs and streams stay aligned).
+  /// Exponential with mean 1 (the ziggurat method).
+  double standard_exponential();
+  /// Standard normal (the ziggurat method; nothing is cached between draws).
   double standard_normal();
   double normal(double mean, double sd) { return mean + sd * standard_normal(); }
   /// Lognormal with the given median and log-space standard deviation.
