@@ -26,7 +26,13 @@ std::uint32_t draw_tokens(const kernel::Distribution& d, kernel::RandomStream& r
 
 }  // namespace
 
-World::Arrivals::Arrivals(World& world) : world_(world), handler_(world.sim_.add_handler(this)) {}
+World::Arrivals::Arrivals(World& world) : world_(world), handler_(world.sim_.add_handler(this)) {
+  std::size_t lanes = 0;
+  for (const auto& wl : world_.workloads_) {
+    const bool open = wl->config->kind == WorkloadConfig::Kind::kOpen && !wl->config->traffic.phases.empty();
+    arrival_lane_.push_back(open && lanes < kArrivalLanes ? (++lanes, world_.sim_.add_lane()) : kNoLane);
+  }
+}
 
 void World::Arrivals::start() {
   kernel::Simulation& sim = world_.sim_;
@@ -83,7 +89,9 @@ void World::Arrivals::schedule_next_arrival(std::uint16_t w) {
   Workload& wl = *world_.workloads_[w];
   const std::optional<Time> t = wl.process->next(wl.arrivals_rng);
   if (!t || *t > kernel::kTimeZero + world_.config_.duration) return;
-  world_.sim_.schedule(std::max(*t, world_.sim_.now()), handler_, kArrival, w);
+  const Time at = std::max(*t, world_.sim_.now());
+  if (arrival_lane_[w] == kNoLane) world_.sim_.schedule(at, handler_, kArrival, w);
+  else world_.sim_.schedule_in_lane(arrival_lane_[w], at, handler_, kArrival, w);
 }
 
 void World::Arrivals::schedule_user(std::uint16_t w) {

@@ -73,6 +73,21 @@ Event EventQueue::pop() {
   return e;
 }
 
+bool EventQueue::pop_due(Time end, Event& out) {
+  if (empty()) return false;
+  const std::size_t lane = earliest_lane();
+  if (lane == lanes_.size()) {
+    if (heap_.front().time > end) return false;
+    out = pop_heap();
+    return true;
+  }
+  if (lanes_[lane].front().time > end) return false;
+  out = lanes_[lane].front();
+  lanes_[lane].pop_front();
+  --size_;
+  return true;
+}
+
 Event EventQueue::pop_heap() {
   const Event top = heap_.front();
   const Event last = heap_.back();

@@ -54,6 +54,9 @@ class EventQueue {
   void push_reserved(std::size_t lane, Event e, std::uint64_t seq);
   /// REQUIRES: !empty(). Removes and returns the earliest event.
   Event pop();
+  /// Removes the earliest event into `out` when there is one due at or before `end`; returns
+  /// whether it did.
+  bool pop_due(Time end, Event& out);
   /// REQUIRES: !empty(). The earliest event.
   const Event& top() const;
   bool empty() const { return size_ == 0; }

@@ -30,12 +30,15 @@ void Simulation::schedule_reserved(std::uint64_t place, std::size_t lane, Time a
 
 bool Simulation::step() {
   if (queue_.empty()) return false;
-  const Event e = queue_.pop();
+  run_event(queue_.pop());
+  return true;
+}
+
+void Simulation::run_event(const Event& e) {
   assert(e.time >= now_);
   now_ = e.time;
   ++events_run_;
   handlers_[e.handler]->handle(e);
-  return true;
 }
 
 void Simulation::run() {
@@ -45,8 +48,9 @@ void Simulation::run() {
 }
 
 void Simulation::run_until(Time end) {
-  while (!queue_.empty() && queue_.top().time <= end) {
-    step();
+  Event e;
+  while (queue_.pop_due(end, e)) {
+    run_event(e);
     // A relaxed read every 4,096 events costs nothing measurable.
     if ((events_run_ & 4095) == 0 && stop_ && stop_->load(std::memory_order_relaxed)) {
       stopped_ = true;

@@ -65,6 +65,8 @@ class Simulation {
   void reserve(std::size_t events) { queue_.reserve(events); }
 
  private:
+  void run_event(const Event& e);
+
   EventQueue queue_;
   std::vector<EventHandler*> handlers_;
   Time now_ = kTimeZero;

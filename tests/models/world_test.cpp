@@ -132,3 +132,33 @@ TEST_CASE("attempts of one request in service at once each settle and come back"
   CHECK(rec.settled[3] == std::pair<double, std::int64_t>{40.04, -60});
   CHECK(rec.settled[5] == std::pair<double, std::int64_t>{48.04, -60});
 }
+
+TEST_CASE("arrivals of many workloads at the same instants come in the order scheduled", "[world]") {
+  // A backlog of one request at 1 s, then six workloads of one request a second at 1, 2, ..., 10 s
+  // (uniform arrivals). The first four open workloads' arrivals go through lanes of their own,
+  // the other two and the backlog through the heap; either way, arrivals at one instant are
+  // taken in the order they were scheduled: the backlog's first (scheduled at the start, before
+  // any open workload's), then workload order. So at 1 s: the backlog's request (id 0), then
+  // w0..w5 (ids 1..6); at 2 s w0..w5 (ids 7..12); and so on.
+  std::string yaml = "name: t\nduration: 10s\n" + provider_yaml("{rpm: 6000}") + "workloads:\n" +
+                     "  - {name: b, model: m, backlog: {count: 1, at: 1s}, input_tokens: 10, output_tokens: 1,"
+                     " max_tokens: 1}\n";
+  for (int w = 0; w < 6; ++w)
+    yaml += "  - {name: w" + std::to_string(w) +
+            ", model: m, arrivals: uniform, traffic: [{for: 10s, rate: 1/s}], input_tokens: 10,"
+            " output_tokens: 1, max_tokens: 1}\n";
+  struct Arrivals : models::WorldObserver {
+    std::vector<std::tuple<double, std::uint16_t, std::uint64_t>> seen;  // time, workload, id
+    void on_arrival(models::Time now, const models::Request& r) override {
+      seen.emplace_back(kernel::to_seconds(now), r.workload, r.id);
+    }
+  } rec;
+  run_with(scenario_from(yaml), rec);
+  REQUIRE(rec.seen.size() == 61);
+  CHECK(rec.seen[0] == std::tuple<double, std::uint16_t, std::uint64_t>{1.0, 0, 0});
+  for (std::size_t i = 1; i < rec.seen.size(); ++i) {
+    CHECK(std::get<0>(rec.seen[i]) == static_cast<double>((i - 1) / 6 + 1));
+    CHECK(std::get<1>(rec.seen[i]) == (i - 1) % 6 + 1);
+    CHECK(std::get<2>(rec.seen[i]) == i);
+  }
+}
