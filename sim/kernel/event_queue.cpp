@@ -27,22 +27,6 @@ std::size_t EventQueue::add_lane() {
   return lanes_.size() - 1;
 }
 
-void EventQueue::push(std::size_t lane, Event e) { push_reserved(lane, e, next_seq_++); }
-
-void EventQueue::push_reserved(std::size_t lane, Event e, std::uint64_t seq) {
-  assert(lane < lanes_.size() && seq < next_seq_);
-  RingQueue<Event>& q = lanes_[lane];
-  assert(q.empty() || e.time >= q.at(q.size() - 1).time);
-  e.seq = seq;
-  ++pushed_;
-  ++size_;
-  // A reserved number may be older than those of events already at the back with the same
-  // time: it moves in front of them, so the lane stays in (time, sequence) order.
-  q.push_back(e);
-  for (std::size_t i = q.size() - 1; i > 0 && runs_before(e, q.at(i - 1)); --i)
-    std::swap(q.at(i), q.at(i - 1));
-}
-
 std::size_t EventQueue::earliest_lane() const {
   std::size_t best = lanes_.size();
   const Event* earliest = heap_.empty() ? nullptr : &heap_.front();

@@ -12,8 +12,10 @@
 // allocate.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel/ring_queue.hpp"
@@ -46,12 +48,30 @@ class EventQueue {
   std::size_t add_lane();
   /// Adds an event to lane `lane`, stamping it with the next sequence number.
   /// REQUIRES: `e.time` is not before the time of any event already in the lane.
-  void push(std::size_t lane, Event e);
+  void push(std::size_t lane, const Event& e) { push_reserved(lane, e, next_seq_++); }
   /// Takes the next sequence number now, for an event pushed later with push_reserved.
   std::uint64_t reserve_seq() { return next_seq_++; }
   /// Adds an event to lane `lane` with the sequence number `seq` took from reserve_seq().
   /// REQUIRES: as push(lane, e).
-  void push_reserved(std::size_t lane, Event e, std::uint64_t seq);
+  void push_reserved(std::size_t lane, const Event& e, std::uint64_t seq) {
+    assert(lane < lanes_.size() && seq < next_seq_);
+    RingQueue<Event>& q = lanes_[lane];
+    assert(q.empty() || e.time >= q.at(q.size() - 1).time);
+    ++pushed_;
+    ++size_;
+    // Written field by field into its place: a copy of the whole event after storing `seq` into
+    // it would read back a half-written 16 bytes, which stalls store forwarding.
+    Event& placed = q.emplace_back();
+    placed.time = e.time;
+    placed.seq = seq;
+    placed.handler = e.handler;
+    placed.kind = e.kind;
+    placed.a = e.a;
+    placed.b = e.b;
+    // A reserved number may be older than those of events already at the back with the same
+    // time: it moves in front of them, so the lane stays in (time, sequence) order.
+    for (std::size_t i = q.size() - 1; i > 0 && runs_before(q.at(i), q.at(i - 1)); --i) std::swap(q.at(i), q.at(i - 1));
+  }
   /// REQUIRES: !empty(). Removes and returns the earliest event.
   Event pop();
   /// Removes the earliest event into `out` when there is one due at or before `end`; returns

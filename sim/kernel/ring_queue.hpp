@@ -18,10 +18,11 @@ class RingQueue {
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
-  void push_back(const T& v) {
+  void push_back(const T& v) { emplace_back() = v; }
+  /// Adds an element at the back and returns it for the caller to fill in.
+  T& emplace_back() {
     if (size_ == buffer_.size()) grow();
-    buffer_[(head_ + size_) & (buffer_.size() - 1)] = v;
-    ++size_;
+    return buffer_[(head_ + size_++) & (buffer_.size() - 1)];
   }
   /// REQUIRES: !empty().
   const T& front() const {

@@ -32,12 +32,17 @@ constexpr Duration microseconds(std::int64_t us) { return Duration{us}; }
 inline double to_seconds(Duration d) { return static_cast<double>(d.count()) / 1e6; }
 inline double to_seconds(Time t) { return to_seconds(t.time_since_epoch()); }
 
-/// Rounds to the nearest microsecond and saturates instead of overflowing.
+/// Rounds to the nearest microsecond (halves away from zero, as std::round) and saturates
+/// instead of overflowing.
 inline Duration from_seconds(double s) {
-  const double us = std::round(s * 1e6);
+  const double us = s * 1e6;
   if (!(us < 9.0e18)) return Duration::max();
   if (us < -9.0e18) return Duration::min();
-  return Duration{static_cast<std::int64_t>(us)};
+  // Truncate, then round by the fraction, which x − trunc(x) gives exactly (beyond 2^52 every
+  // double is a whole number and it is 0): std::round without the library call on the hot path.
+  const auto whole = static_cast<std::int64_t>(us);
+  const double fraction = us - static_cast<double>(whole);
+  return Duration{whole + (fraction >= 0.5) - (fraction <= -0.5)};
 }
 
 inline Time at_seconds(double s) { return kTimeZero + from_seconds(s); }
