@@ -12,7 +12,10 @@ void EventQueue::push(Event e) {
   ++pushed_;
   ++size_;
   std::size_t i = heap_.size();
-  heap_.push_back(e);
+  // Room at the end, filled once the event's place is known: copying `e` in here, just after
+  // storing its sequence number, would read back a half-written 16 bytes (a store-forwarding
+  // stall).
+  heap_.emplace_back();
   while (i > 0) {
     const std::size_t parent = (i - 1) / 2;
     if (!runs_before(e, heap_[parent])) break;
