@@ -50,9 +50,33 @@ void print_warnings(const metrics::Summary& s) {
     std::cerr << (colour ? "\033[33mwarning:\033[0m " : "warning: ") << w << "\n";
 }
 
+/// `--requests` is a flag, so that `run --requests FILE` leaves FILE to be the scenario; the
+/// file's name in the --out folder may be given as `--requests=NAME`. Takes such an argument
+/// out of `args` (leaving the flag) and returns NAME, or "requests.csv".
+std::string take_requests_name(std::vector<std::string>& args) {
+  constexpr std::string_view kPrefix = "--requests=";
+  std::string name = "requests.csv";
+  for (std::string& a : args) {
+    if (a == "--") break;
+    if (a.rfind(kPrefix, 0) != 0) continue;
+    name = a.substr(kPrefix.size());
+    a = "--requests";
+  }
+  const auto ends_with = [&](std::string_view tail) {
+    return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  if (name.find_first_of("/\\") != std::string::npos || name.front() == '.' || !(ends_with(".csv") || ends_with(".csv.gz")))
+    throw UsageError(fmt::format("invalid value '{}' for --requests: expected a file name (no folder) ending in "
+                                 ".csv, or .csv.gz to write it gzip-compressed, e.g. --requests=requests.csv.gz",
+                                 name));
+  return name;
+}
+
 }  // namespace
 
-int run_command(const std::vector<std::string>& args) {
+int run_command(const std::vector<std::string>& given_args) {
+  std::vector<std::string> args = given_args;
+  const std::string requests_name = take_requests_name(args);
   po::options_description visible(kRunUsage);
   std::string seed_text, interval_text, out_dir, variant, jobs_text, attempts_log_path;
   std::vector<std::string> sets;
@@ -70,7 +94,9 @@ int run_command(const std::vector<std::string>& args) {
                       "initial_load, latency, ...) at the low and high end of its plausible range, one "
                       "at a time, and print how the results move; with --out, write sensitivity.csv")
       ("jobs", po::value(&jobs_text), "threads for --sensitivity (default: all cores)")
-      ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests in flight)")
+      ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests "
+                   "in flight); --requests=NAME names the file, e.g. --requests=requests.csv.gz to write it "
+                   "gzip-compressed")
       ("attempts-log", po::value(&attempts_log_path),
        "write every attempt as the client saw it to this file, JSON Lines in the format of a recorded "
        "attempts log (status, latency, usage, rate-limit headers)");
@@ -107,7 +133,7 @@ int run_command(const std::vector<std::string>& args) {
 
   RunOptions options{.interval = *interval, .timeseries = nullptr, .progress = true};
   if (vm.count("requests") && out_dir.empty())
-    throw UsageError("--requests writes requests.csv into the --out folder: give --out DIR too");
+    throw UsageError(fmt::format("--requests writes {} into the --out folder: give --out DIR too", requests_name));
   // The files appear together when everything has run, or not at all.
   report::OutputSet outputs;
   report::AtomicFile* summary_file = nullptr;
@@ -117,7 +143,7 @@ int run_command(const std::vector<std::string>& args) {
     summary_file = &outputs.file(dir / "summary.json");
     options.timeseries = &outputs.file(dir / "timeseries.csv").stream();
     options.limits = &outputs.file(dir / "limits.csv").stream();
-    if (vm.count("requests")) options.requests = &outputs.file(dir / "requests.csv").stream();
+    if (vm.count("requests")) options.requests = &outputs.file(dir / requests_name).stream();
   }
 
   if (!attempts_log_path.empty()) {

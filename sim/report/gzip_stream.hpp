@@ -1,9 +1,15 @@
 // A stream buffer that gzip-compresses what is written to it into another stream (zlib's
 // deflate with a gzip header), so that any output whose name ends in .gz is written compressed.
+//
+// Compression runs beside the writer: while one 1 MiB block is deflated and written on another
+// thread, the writer fills the next, so a simulation writing a large output is held up only when
+// compressing is the slower of the two. Blocks are deflated one at a time, in order, into one
+// gzip stream.
 #pragma once
 
 #include <zlib.h>
 
+#include <future>
 #include <ostream>
 #include <streambuf>
 #include <vector>
@@ -26,11 +32,18 @@ class GzipStreambuf final : public std::streambuf {
   int sync() override;
 
  private:
-  bool deflate_input(int flush);
+  /// Deflates `size` bytes of `data` into the sink. Runs on one thread at a time.
+  bool deflate_block(const char* data, std::size_t size, int flush);
+  /// Waits for the block being compressed, if any; false if it failed.
+  bool wait();
 
   std::ostream& sink_;
   z_stream z_{};
-  std::vector<char> in_, out_;
+  std::vector<char> in_[2];  ///< the block being filled and the one being compressed
+  int filling_ = 0;          ///< which of in_ is being filled
+  std::vector<char> out_;
+  std::future<bool> compressing_;
+  bool failed_ = false;
   bool finished_ = false;
 };
 

@@ -248,6 +248,25 @@ TEST_CASE("run with requests writes one row per request whose costs add up to th
   fs::remove_all(out);
 }
 
+TEST_CASE("run --requests=NAME names the file in --out, compressed when it ends in .gz", "[cli]") {
+  const fs::path out = fs::temp_directory_path() / ("ratesim-requests-gz-" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  const std::string scenario = ratesim::testing::source_path("scenarios/prompt-cache.yaml");
+  // The flag before the scenario still leaves the scenario to be the FILE.
+  REQUIRE(run_binary("run --requests " + scenario + " --out " + (out / "plain").string()).code == 0);
+  REQUIRE(run_binary("run " + scenario + " --requests=rows.csv.gz --out " + (out / "gz").string()).code == 0);
+  CHECK_FALSE(fs::exists(out / "gz" / "requests.csv"));
+  REQUIRE(std::system(("zcat " + (out / "gz" / "rows.csv.gz").string() + " > " + (out / "rows.csv").string()).c_str()) == 0);
+  CHECK(slurp(out / "rows.csv") == slurp(out / "plain" / "requests.csv"));
+  for (const std::string bad : {"sub/rows.csv", "rows.txt", ".csv", "rows.csv.bz2"}) {
+    const Result r = run_binary("run " + scenario + " --requests=" + bad + " --out " + (out / "bad").string());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("invalid value '" + bad + "' for --requests"));
+  }
+  CHECK_FALSE(fs::exists(out / "bad"));
+  fs::remove_all(out);
+}
+
 namespace {
 fs::path write_scenario(const std::string& name, const std::string& expect) {
   const fs::path p = fs::temp_directory_path() / ("ratesim-check-" + name + "-" + std::to_string(::getpid()) + ".yaml");
