@@ -159,7 +159,12 @@ WorkloadSummary SummaryCollector::finish(const Accumulator& a) const {
 Summary SummaryCollector::summary() const {
   Summary out;
   out.total = finish(total_);
-  for (const Accumulator& a : per_workload_) out.workloads.push_back(finish(a));
+  if (per_workload_.size() == 1) {
+    out.workloads.push_back(out.total);
+    out.workloads.back().name = per_workload_[0].s.name;
+  } else {
+    for (const Accumulator& a : per_workload_) out.workloads.push_back(finish(a));
+  }
   const double minutes = kernel::to_seconds(horizon_) / 60.0;
   const double interval_minutes = kernel::to_seconds(interval_) / 60.0;
   for (const GroupAccumulator& g : groups_) {

@@ -46,7 +46,9 @@ class SummaryCollector final : public models::WorldObserver {
 
   template <typename F>
   void both(const models::Request& r, F&& f) {
-    f(per_workload_[r.workload]);
+    // A single workload's accumulator would be the total's twin: only the total is kept, and
+    // summary() copies it (half the work per event for the most common scenario).
+    if (per_workload_.size() > 1) f(per_workload_[r.workload]);
     f(total_);
   }
   WorkloadSummary finish(const Accumulator& a) const;
