@@ -19,7 +19,8 @@ void TokenBucket::refill(Time now) {
   assert(now >= last_);
   const std::int64_t dt = (now - last_).count();
   last_ = now;
-  if (level_ >= capacity_) return;
+  // dt 0: taking right after checking (every admission), nothing to add.
+  if (dt == 0 || level_ >= capacity_) return;
   // Saturating: a long idle gap cannot overflow.
   const std::int64_t room = capacity_ - level_;
   level_ = dt >= room / limit_ + 1 ? capacity_ : std::min(capacity_, level_ + dt * limit_);

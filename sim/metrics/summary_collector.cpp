@@ -53,7 +53,7 @@ SummaryCollector::GroupAccumulator* SummaryCollector::group(std::uint32_t index)
 }
 
 void SummaryCollector::use(BudgetUse& u, models::Time now, std::int64_t amount) {
-  const std::int64_t index = (now - kernel::kTimeZero) / interval_;
+  const std::int64_t index = interval_of(now);
   if (index != u.interval_index) {
     u.interval_index = index;
     u.in_interval = 0;
@@ -134,7 +134,7 @@ void SummaryCollector::on_request_done(models::Time now, const models::Request& 
     a.last_done = std::max(a.last_done, now);
     if (outcome != models::RequestOutcome::kOk) return;
     a.latency.add(kernel::to_seconds(now - r.arrival));
-    const std::int64_t index = (now - kernel::kTimeZero) / interval_;
+    const std::int64_t index = interval_of(now);
     if (index != a.interval_index) {
       a.interval_index = index;
       a.interval_ok = 0;

@@ -72,8 +72,20 @@ class SummaryCollector final : public models::WorldObserver {
   };
   GroupAccumulator* group(std::uint32_t index);
   void use(BudgetUse& u, models::Time now, std::int64_t amount);
+  /// The index of the interval `now` falls in (⌊now / interval⌋). Events come in time order, so
+  /// it is divided out once per interval rather than for every event.
+  std::int64_t interval_of(models::Time now) {
+    if (now < interval_start_ || now >= interval_end_) {
+      interval_index_ = (now - kernel::kTimeZero) / interval_;
+      interval_start_ = kernel::kTimeZero + interval_index_ * interval_;
+      interval_end_ = interval_start_ + interval_;
+    }
+    return interval_index_;
+  }
 
   models::Duration interval_;
+  std::int64_t interval_index_ = 0;
+  models::Time interval_start_ = kernel::kTimeZero, interval_end_ = kernel::kTimeZero;  ///< of interval_index_
   models::Duration horizon_;
   std::vector<GroupAccumulator> groups_;
   std::vector<Accumulator> per_workload_;
