@@ -5,15 +5,25 @@
 
 namespace ratesim::kernel {
 
-// A hand-written sift keeps the hot path free of comparator objects and moves one hole instead
-// of swapping pairs.
 void EventQueue::push(Event e) {
   e.seq = next_seq_++;
   ++pushed_;
   ++size_;
+  const std::int64_t t = e.time.time_since_epoch().count();
+  if (t >= heap_until_ && t - heap_until_ < static_cast<std::int64_t>(kSlots - 1) * kSlotWidth) {
+    wheel_[static_cast<std::size_t>(t >> kSlotBits) & (kSlots - 1)].push_back(e);
+    ++in_wheel_;
+    return;
+  }
+  push_heap(e);
+}
+
+// A hand-written sift keeps the hot path free of comparator objects and moves one hole instead
+// of swapping pairs.
+void EventQueue::push_heap(const Event& e) {
   std::size_t i = heap_.size();
   // Room at the end, filled once the event's place is known: copying `e` in here, just after
-  // storing its sequence number, would read back a half-written 16 bytes (a store-forwarding
+  // its sequence number was stored, would read back a half-written 16 bytes (a store-forwarding
   // stall).
   heap_.emplace_back();
   while (i > 0) {
@@ -23,6 +33,16 @@ void EventQueue::push(Event e) {
     i = parent;
   }
   heap_[i] = e;
+}
+
+void EventQueue::fill_heap() {
+  while (in_wheel_ > 0 && (heap_.empty() || heap_.front().time.time_since_epoch().count() >= heap_until_)) {
+    std::vector<Event>& slot = wheel_[static_cast<std::size_t>(heap_until_ >> kSlotBits) & (kSlots - 1)];
+    for (const Event& e : slot) push_heap(e);
+    in_wheel_ -= slot.size();
+    slot.clear();  // keeps its capacity: steady state allocates nothing
+    heap_until_ += kSlotWidth;
+  }
 }
 
 std::size_t EventQueue::add_lane() {
@@ -44,14 +64,16 @@ std::size_t EventQueue::earliest_lane() const {
   return best;
 }
 
-const Event& EventQueue::top() const {
+const Event& EventQueue::top() {
   assert(!empty());
+  fill_heap();
   const std::size_t lane = earliest_lane();
   return lane < lanes_.size() ? lanes_[lane].front() : heap_.front();
 }
 
 Event EventQueue::pop() {
   assert(!empty());
+  fill_heap();
   const std::size_t lane = earliest_lane();
   if (lane == lanes_.size()) return pop_heap();
   const Event e = lanes_[lane].front();
@@ -62,6 +84,7 @@ Event EventQueue::pop() {
 
 bool EventQueue::pop_due(Time end, Event& out) {
   if (empty()) return false;
+  fill_heap();
   const std::size_t lane = earliest_lane();
   if (lane == lanes_.size()) {
     if (heap_.front().time > end) return false;

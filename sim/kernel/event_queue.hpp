@@ -78,7 +78,7 @@ class EventQueue {
   /// whether it did.
   bool pop_due(Time end, Event& out);
   /// REQUIRES: !empty(). The earliest event.
-  const Event& top() const;
+  const Event& top();
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
   void reserve(std::size_t n) { heap_.reserve(n); }
@@ -86,11 +86,28 @@ class EventQueue {
   std::uint64_t pushed() const { return pushed_; }
 
  private:
+  // Events a little way ahead (up to kSlots slots of kSlotWidth) wait unsorted in the slot of a
+  // timing wheel, and enter the heap when the clock reaches their slot: the heap holds only the
+  // next slot's events and those too far ahead for the wheel, so it stays small and each sift
+  // is short. Invariant: every event in the wheel is at or after heap_until_, and the heap holds
+  // every event before it.
+  static constexpr int kSlotBits = 14;  ///< a slot is 2^14 µs, about 16 ms
+  static constexpr std::int64_t kSlotWidth = std::int64_t{1} << kSlotBits;
+  static constexpr std::size_t kSlots = 1024;  ///< the wheel reaches about 16.8 s ahead
+
+  /// Moves wheel slots into the heap until the heap's top is before heap_until_ (so it is the
+  /// earliest of heap and wheel) or the wheel is empty.
+  void fill_heap();
+  void push_heap(const Event& e);
   /// The lane whose front is earliest and earlier than the heap's top, or lanes_.size().
+  /// REQUIRES: fill_heap() since the last change.
   std::size_t earliest_lane() const;
   Event pop_heap();
 
   std::vector<Event> heap_;
+  std::vector<std::vector<Event>> wheel_ = std::vector<std::vector<Event>>(kSlots);
+  std::size_t in_wheel_ = 0;
+  std::int64_t heap_until_ = 0;  ///< µs, a slot boundary: events before it are in the heap
   std::vector<RingQueue<Event>> lanes_;
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;

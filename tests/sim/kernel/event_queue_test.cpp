@@ -97,3 +97,52 @@ TEST_CASE("an event in a reserved place runs as if pushed when the place was tak
   REQUIRE(q.empty());
   REQUIRE(q.pushed() == 5);
 }
+
+TEST_CASE("events near, far and beyond the wheel pop in (time, push order) as a plain sort says", "[kernel]") {
+  // Events a little way ahead wait in a timing wheel and enter the heap when the clock reaches
+  // their slot; events beyond the wheel (about 16.8 s) go to the heap directly. Against an
+  // independent reference (every event, stably sorted by time), with delays from 0 to a minute
+  // drawn so that many tie, many land on slot edges, and the clock jumps over empty slots.
+  EventQueue q;
+  RandomStream rng(11);
+  std::vector<std::pair<std::int64_t, std::uint32_t>> pending;  // (time, push order), reference
+  std::vector<std::uint32_t> got, want;
+  std::int64_t now = 0;
+  std::uint32_t next = 0;
+  const auto push = [&](std::int64_t at) {
+    q.push(Event{.time = kTimeZero + microseconds(at), .a = next});
+    pending.emplace_back(at, next++);
+  };
+  for (int step = 0; step < 30000; ++step) {
+    const std::uint64_t r = rng.next_u64();
+    std::int64_t delay = 0;
+    switch (r % 6) {
+      case 0: delay = 0; break;                                                      // now: a tie
+      case 1: delay = static_cast<std::int64_t>(rng.next_u64() % 50'000); break;      // this slot or the next
+      case 2: delay = static_cast<std::int64_t>(rng.next_u64() % 17'000'000); break;  // across the wheel
+      case 3: delay = static_cast<std::int64_t>(rng.next_u64() % 60'000'000); break;  // beyond it, often
+      case 4: delay = static_cast<std::int64_t>((rng.next_u64() % 1100) << 14); break;  // slot edges
+      default: delay = (std::int64_t{1023} << 14) - 1 + static_cast<std::int64_t>(rng.next_u64() % 3); break;
+    }
+    push(now + delay);
+    if (rng.next_u64() % 3 != 0 && !q.empty()) {
+      const Event e = q.pop();
+      REQUIRE(e.time.time_since_epoch().count() >= now);
+      now = e.time.time_since_epoch().count();
+      got.push_back(e.a);
+      // The reference: the earliest pending, ties by push order.
+      const auto it = std::min_element(pending.begin(), pending.end());
+      want.push_back(it->second);
+      pending.erase(it);
+      REQUIRE(got.back() == want.back());
+    }
+  }
+  while (!q.empty()) {
+    got.push_back(q.pop().a);
+    const auto it = std::min_element(pending.begin(), pending.end());
+    want.push_back(it->second);
+    pending.erase(it);
+  }
+  CHECK(got == want);
+  CHECK(pending.empty());
+}
