@@ -1,13 +1,14 @@
-// The pending-event set: a binary heap of plain-data events ordered by (time, sequence), and
-// beside it any number of lanes — first-in-first-out queues for events that come due in the
-// order they are pushed (each scheduled a fixed delay after the time it is pushed, such as a
-// constant network delay). A lane push and pop cost a few instructions instead of a sift
-// through the heap, and keep the heap small.
+// The pending-event set: plain-data events ordered by (time, sequence), in a binary heap fed by
+// a timing wheel (events a little way ahead wait unsorted in a slot until the clock reaches it),
+// and beside them any number of lanes — first-in-first-out queues for events that come due in
+// the order they are pushed (each scheduled a fixed delay after the time it is pushed, such as a
+// constant network delay). A lane push and pop, and a wheel push, cost a few instructions
+// instead of a sift through the heap, and keep the heap small.
 //
 // Invariants: events pop in non-decreasing time; events with equal times pop in the order of
 // their sequence numbers, which is the order they were pushed (each push takes the next number)
 // unless a number was reserved earlier — then the event runs as if pushed when it was reserved.
-// Together these make a run a pure function of its inputs, whichever events go through lanes.
+// Together these make a run a pure function of its inputs, whichever part an event waits in.
 // Events are trivially copyable and storage is reused, so steady-state pushes and pops do not
 // allocate.
 #pragma once
