@@ -30,7 +30,12 @@ World::Arrivals::Arrivals(World& world) : world_(world), handler_(world.sim_.add
   std::size_t lanes = 0;
   for (const auto& wl : world_.workloads_) {
     const bool open = wl->config->kind == WorkloadConfig::Kind::kOpen && !wl->config->traffic.phases.empty();
-    arrival_lane_.push_back(open && lanes < kArrivalLanes ? (++lanes, world_.sim_.add_lane()) : kNoLane);
+    std::size_t lane = kNoLane;
+    if (open && lanes < kArrivalLanes) {
+      lane = world_.sim_.add_lane();
+      ++lanes;
+    }
+    arrival_lane_.push_back(lane);
   }
 }
 
