@@ -65,10 +65,16 @@ std::string take_requests_name(std::vector<std::string>& args) {
   const auto ends_with = [&](std::string_view tail) {
     return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
   };
-  if (name.find_first_of("/\\") != std::string::npos || name.front() == '.' || !(ends_with(".csv") || ends_with(".csv.gz")))
+  if (name.empty() || name.find_first_of("/\\") != std::string::npos || name.front() == '.' ||
+      !(ends_with(".csv") || ends_with(".csv.gz")))
     throw UsageError(fmt::format("invalid value '{}' for --requests: expected a file name (no folder) ending in "
                                  ".csv, or .csv.gz to write it gzip-compressed, e.g. --requests=requests.csv.gz",
                                  name));
+  for (const char* taken : {"timeseries.csv", "limits.csv", "sensitivity.csv"})
+    if (name == taken)
+      throw UsageError(fmt::format("invalid value '{}' for --requests: --out writes a file of that name already; "
+                                   "choose another, e.g. --requests=requests.csv.gz",
+                                   name));
   return name;
 }
 

@@ -258,7 +258,7 @@ TEST_CASE("run --requests=NAME names the file in --out, compressed when it ends 
   CHECK_FALSE(fs::exists(out / "gz" / "requests.csv"));
   REQUIRE(std::system(("zcat " + (out / "gz" / "rows.csv.gz").string() + " > " + (out / "rows.csv").string()).c_str()) == 0);
   CHECK(slurp(out / "rows.csv") == slurp(out / "plain" / "requests.csv"));
-  for (const std::string bad : {"sub/rows.csv", "rows.txt", ".csv", "rows.csv.bz2"}) {
+  for (const std::string bad : {"sub/rows.csv", "rows.txt", ".csv", "rows.csv.bz2", "", "limits.csv"}) {
     const Result r = run_binary("run " + scenario + " --requests=" + bad + " --out " + (out / "bad").string());
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("invalid value '" + bad + "' for --requests"));
