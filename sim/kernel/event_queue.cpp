@@ -64,13 +64,6 @@ std::size_t EventQueue::earliest_lane() const {
   return best;
 }
 
-const Event& EventQueue::top() {
-  assert(!empty());
-  fill_heap();
-  const std::size_t lane = earliest_lane();
-  return lane < lanes_.size() ? lanes_[lane].front() : heap_.front();
-}
-
 Event EventQueue::pop() {
   assert(!empty());
   Event e;

@@ -78,8 +78,6 @@ class EventQueue {
   /// Removes the earliest event into `out` when there is one due at or before `end`; returns
   /// whether it did.
   bool pop_due(Time end, Event& out);
-  /// REQUIRES: !empty(). The earliest event.
-  const Event& top();
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
   void reserve(std::size_t n) { heap_.reserve(n); }
