@@ -42,17 +42,18 @@ struct LayerTimerRef {
   }
 };
 
-/// Output tokens to settle when the provider finishes an attempt: how many, the ticket of their
-/// OTPM debit (48 bits) and the limit group (16 bits).
+/// Output tokens to settle when the provider finishes an attempt: how many, when their OTPM
+/// debit was taken (microseconds from time zero, 48 bits: almost nine years) and the limit group
+/// (16 bits).
 struct SettlementRef {
   std::uint32_t tokens = 0;
-  std::uint64_t ticket = 0;
+  std::uint64_t taken_at = 0;
   std::uint16_t group = 0;
 
   std::uint32_t a() const { return tokens; }
   std::uint64_t b() const {
-    assert(ticket < (std::uint64_t{1} << 48));
-    return ticket << 16 | group;
+    assert(taken_at < (std::uint64_t{1} << 48));
+    return taken_at << 16 | group;
   }
   static SettlementRef of(const kernel::Event& e) {
     return {e.a, e.b >> 16, static_cast<std::uint16_t>(e.b & 0xffff)};

@@ -7,6 +7,9 @@
 
 namespace ratesim::models {
 
+/// No limit group: a request whose workload names no workspace with caps on its group.
+inline constexpr std::uint32_t kNoGroup = 0xffff'ffff;
+
 /// The price of one successful attempt, USD, by token kind.
 struct Charge {
   double input = 0;
@@ -20,7 +23,11 @@ struct Charge {
 struct AttemptDecision {
   AttemptResult result;
   std::uint32_t group = 0;                ///< the limit group of the request's model
-  std::array<std::int64_t, kBudgetCount> debited{};  ///< taken now from rpm, itpm, otpm, tpm
+  /// The workspace's caps on that group the request must also fit (a group index of its own),
+  /// or kNoGroup.
+  std::uint32_t workspace_group = kNoGroup;
+  /// Taken now from each budget (kBudgets order), in `group` and in `workspace_group` alike.
+  std::array<std::int64_t, kBudgetCount> debited{};
   bool billed = false;                    ///< admitted: the attempt is charged
   Charge charge;                          ///< when billed
   /// The response's rate-limit headers, when the world keeps them (valid during the call only).

@@ -24,17 +24,4 @@ std::string_view name(AttemptOutcome o) {
   return "?";
 }
 
-std::string_view name(LimitCause c) {
-  switch (c) {
-    case LimitCause::kRpm: return "rpm";
-    case LimitCause::kItpm: return "itpm";
-    case LimitCause::kOtpm: return "otpm";
-    case LimitCause::kTpm: return "tpm";
-    case LimitCause::kAcceleration: return "acceleration";
-    case LimitCause::kSpend: return "spend";
-    case LimitCause::kNone: return "none";
-  }
-  return "?";
-}
-
 }  // namespace ratesim::models

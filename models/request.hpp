@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "models/budget.hpp"
 #include "models/named.hpp"
 #include "sim/kernel/time.hpp"
 
@@ -30,18 +31,8 @@ inline constexpr int kRequestOutcomeCount = 6;
 /// How one attempt ended, as the client sees it.
 enum class AttemptOutcome : std::uint8_t { kOk, k429, k529, kTimeout };
 
-/// Which budget a 429 is blamed on. Order matters: it breaks ties (rpm, itpm, otpm, tpm). The
-/// first kBudgetCount causes are budgets of a limit group; `acceleration` is a sharp rise in
-/// usage; `spend` is the organization's monthly spend limit.
-enum class LimitCause : std::uint8_t { kRpm, kItpm, kOtpm, kTpm, kAcceleration, kSpend, kNone };
-inline constexpr std::size_t kLimitCauseCount = 6;  ///< causes a 429 can have
-inline constexpr std::size_t kBudgetCount = 4;      ///< rpm, itpm, otpm, tpm
-
-constexpr std::size_t index(LimitCause c) { return static_cast<std::size_t>(c); }
-
 std::string_view name(RequestOutcome o);
 std::string_view name(AttemptOutcome o);
-std::string_view name(LimitCause c);
 
 /// One budget's rate-limit headers on a response (anthropic-ratelimit-*-limit, -remaining,
 /// -reset). `limit` 0: the group has no such budget.
@@ -51,8 +42,9 @@ struct BudgetHeader {
   Duration reset{0};       ///< how long until the budget is whole again
 };
 
-/// The rate-limit headers of a response, per budget (rpm, itpm, otpm, tpm), as they stood after
-/// the decision. Kept apart from AttemptResult: only layers that read them pay for them.
+/// The rate-limit headers of a response, per budget (kBudgets order), as they stood after the
+/// decision: where a workspace caps the budget too, the scope with less room. Kept apart from
+/// AttemptResult: only layers that read them pay for them.
 using RateLimitHeaders = std::array<BudgetHeader, kBudgetCount>;
 
 /// A response's retry-after header when it has none.
@@ -71,6 +63,7 @@ inline constexpr Named<ShouldRetry> kShouldRetryHeaders[] = {
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::kOk;
   LimitCause cause = LimitCause::kNone;  ///< for a 429: the budget that needs the longest wait
+  Scope scope = Scope::kOrganization;    ///< for a 429 from a budget: whose budget it was
   bool never_fits = false;     ///< for a 429: the request exceeds a bucket's whole capacity
   ShouldRetry should_retry = ShouldRetry::kAbsent;  ///< the x-should-retry header
   Duration retry_after = kNoRetryAfter;  ///< the retry-after header, whole seconds; kNoRetryAfter: none

@@ -39,6 +39,7 @@ struct WorkloadConfig {
 
   std::string name;
   std::string model;  ///< a model of the provider
+  std::string workspace;  ///< the workspace it runs in ("" for none): its caps apply too
   Kind kind = Kind::kOpen;
   traffic::OpenTraffic traffic;  ///< kOpen
   traffic::Backlog backlog;      ///< kBacklog

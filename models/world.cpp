@@ -1,5 +1,6 @@
 #include "models/world.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "models/client/layer_factory.hpp"
@@ -30,6 +31,13 @@ World::World(const WorldConfig& config, kernel::Simulation& sim)
     if (wc.kind == WorkloadConfig::Kind::kOpen) w->process.emplace(wc.traffic, config_.duration);
     for (const std::string& m : wc.trace.models)
       w->trace_models.push_back(static_cast<std::uint16_t>(provider_.model_index(m)));
+    if (!wc.workspace.empty()) {
+      const auto& spaces = config_.provider.workspaces;
+      const auto it = std::find_if(spaces.begin(), spaces.end(), [&](const auto& s) { return s.name == wc.workspace; });
+      // A workspace that caps nothing is not in the provider's list: the organization's limits alone apply.
+      if (it != spaces.end())
+        provider_.set_workspace(static_cast<std::uint16_t>(workloads_.size()), static_cast<std::size_t>(it - spaces.begin()));
+    }
     if (wc.cache) {
       const auto index = static_cast<std::uint16_t>(workloads_.size());
       provider_.add_cache(index, wc.cache->ttl, wc.cache->keys);

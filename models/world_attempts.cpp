@@ -92,8 +92,9 @@ void World::Attempts::at_provider(client::Slot s) {
     return;
   }
   if (d.settle_output > 0) {
-    const SettlementRef settlement{static_cast<std::uint32_t>(d.settle_output), d.otpm_ticket,
-                                   static_cast<std::uint16_t>(d.attempt.group)};
+    const SettlementRef settlement{static_cast<std::uint32_t>(d.settle_output),
+                                   static_cast<std::uint64_t>((now - kernel::kTimeZero).count()),
+                                   static_cast<std::uint16_t>(d.settle_group)};
     if (s >= in_service_.size()) in_service_.resize(s + 1);
     if (!in_service_[s].busy) {
       // The response's place is taken now, so it runs exactly where it would had it been
@@ -118,8 +119,13 @@ void World::Attempts::served(const RequestRef& ref) {
 
 void World::Attempts::settle(const SettlementRef& ref) {
   const Time now = world_.sim_.now();
-  const std::int64_t settled = world_.provider_.complete(now, ref.group, ref.ticket, ref.tokens);
-  if (settled != 0) world_.notify(&WorldObserver::on_budget_settled, now, std::uint32_t{ref.group}, index(LimitCause::kOtpm), settled);
+  const Time taken_at = kernel::kTimeZero + Duration{static_cast<std::int64_t>(ref.taken_at)};
+  const std::int64_t settled = world_.provider_.complete(now, ref.group, taken_at, ref.tokens);
+  if (settled == 0) return;
+  const std::uint32_t org = world_.provider_.group_parent(ref.group);
+  world_.notify(&WorldObserver::on_budget_settled, now, org, index(LimitCause::kOtpm), settled);
+  if (org != ref.group)
+    world_.notify(&WorldObserver::on_budget_settled, now, std::uint32_t{ref.group}, index(LimitCause::kOtpm), settled);
 }
 
 void World::Attempts::response_arrives(const RequestRef& ref) {

@@ -26,17 +26,16 @@ Duration FixedWindow::wait(Time now, std::int64_t cost) {
   return window_end(window_) - now;
 }
 
-std::uint64_t FixedWindow::take(Time now, std::int64_t cost) {
+void FixedWindow::take(Time now, std::int64_t cost) {
   roll(now);
   used_ += cost;
-  return static_cast<std::uint64_t>(window_);
 }
 
 void FixedWindow::overdraw(Time now, std::int64_t cost) { take(now, cost); }
 
-void FixedWindow::give_back(Time now, std::uint64_t ticket, std::int64_t cost) {
+void FixedWindow::give_back(Time now, Time taken_at, std::int64_t cost) {
   roll(now);
-  if (static_cast<std::int64_t>(ticket) == window_) used_ = std::max<std::int64_t>(0, used_ - cost);
+  if ((taken_at - kernel::kTimeZero) / kWindow == window_) used_ = std::max<std::int64_t>(0, used_ - cost);
 }
 
 double FixedWindow::remaining(Time now) {

@@ -12,9 +12,9 @@ class FixedWindow final : public Limiter {
   explicit FixedWindow(std::int64_t limit_per_minute);
 
   Duration wait(Time now, std::int64_t cost) override;
-  std::uint64_t take(Time now, std::int64_t cost) override;
+  void take(Time now, std::int64_t cost) override;
   void overdraw(Time now, std::int64_t cost) override;
-  void give_back(Time now, std::uint64_t ticket, std::int64_t cost) override;
+  void give_back(Time now, Time taken_at, std::int64_t cost) override;
   double remaining(Time now) override;
   Duration until_full(Time now) override;
   std::int64_t limit() const override { return limit_; }

@@ -16,9 +16,9 @@ std::unique_ptr<Limiter> make_limiter(LimiterKind kind, std::int64_t limit, Dura
 }
 
 LimitGroup::LimitGroup(const Group& config) : limits_(config.limits) {
-  const auto limits = config.limits.in_order();
   for (std::size_t i = 0; i < kBudgetCount; ++i)
-    if (limits[i]) budgets_[i] = make_limiter(config.limiter, *limits[i], config.burst);
+    if (const auto& limit = config.limits.at(i))
+      budgets_[i] = make_limiter(config.limiter, *limit, config.burst);
 }
 
 Admission LimitGroup::check(Time now, const Costs& c) {
@@ -36,14 +36,9 @@ Admission LimitGroup::check(Time now, const Costs& c) {
   return a;
 }
 
-std::uint64_t LimitGroup::take(Time now, const Costs& c) {
-  std::uint64_t otpm_ticket = 0;
-  for (std::size_t i = 0; i < kBudgetCount; ++i) {
-    if (!budgets_[i] || c[i] == 0) continue;
-    const std::uint64_t ticket = budgets_[i]->take(now, c[i]);
-    if (i == index(LimitCause::kOtpm)) otpm_ticket = ticket;
-  }
-  return otpm_ticket;
+void LimitGroup::take(Time now, const Costs& c) {
+  for (std::size_t i = 0; i < kBudgetCount; ++i)
+    if (budgets_[i] && c[i] != 0) budgets_[i]->take(now, c[i]);
 }
 
 bool LimitGroup::consume_rejected(Time now) {

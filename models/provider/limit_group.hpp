@@ -1,7 +1,8 @@
 // The budgets a group of models shares, and the admission rule (docs/provider.md): every budget
 // must have room for the attempt's cost; otherwise the attempt gets a 429 blamed on the budget
-// that needs the longest wait (ties: rpm, itpm, otpm), with retry-after = that wait in whole
-// seconds (at least 1).
+// that needs the longest wait (ties: the earlier row of models::kBudgets), with retry-after =
+// that wait in whole seconds (at least 1). A workspace's caps on a group are a LimitGroup too,
+// holding only the budgets the workspace caps.
 #pragma once
 
 #include <array>
@@ -13,7 +14,7 @@
 
 namespace ratesim::models::provider {
 
-/// What an attempt is measured against in each budget (rpm, itpm, otpm, tpm).
+/// What an attempt is measured against in each budget (kBudgets order).
 using Costs = std::array<std::int64_t, kBudgetCount>;
 
 struct Admission {
@@ -32,9 +33,8 @@ class LimitGroup {
 
   /// Whether every budget has room for `c` at `now`. Debits nothing.
   Admission check(Time now, const Costs& c);
-  /// Debits `c` from every budget. REQUIRES: check(now, c).admitted. Returns the otpm debit's
-  /// ticket (for a later refund).
-  std::uint64_t take(Time now, const Costs& c);
+  /// Debits `c` from every budget. REQUIRES: check(now, c).admitted.
+  void take(Time now, const Costs& c);
   /// A refused attempt that still counts (rejected_consume): takes one request from rpm if it
   /// has room. Returns whether it did.
   bool consume_rejected(Time now);

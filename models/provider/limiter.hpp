@@ -21,15 +21,17 @@ class Limiter {
   /// REQUIRES: `now` is not earlier than any time this limiter was given before (for every
   /// method).
   virtual Duration wait(Time now, std::int64_t cost) = 0;
-  /// Debits `cost` and returns a ticket naming this debit for give_back().
-  /// REQUIRES: wait(now, cost) == 0.
-  virtual std::uint64_t take(Time now, std::int64_t cost) = 0;
+  /// Debits `cost`. REQUIRES: wait(now, cost) == 0.
+  virtual void take(Time now, std::int64_t cost) = 0;
   /// Debits `cost` whether or not it fits; the budget may go below zero and then blocks until
   /// it has refilled (output tokens counted as they are produced, `actual` accounting).
   virtual void overdraw(Time now, std::int64_t cost) = 0;
-  /// Credits back `cost` of the debit named by `ticket`, if that debit still counts (a window
-  /// that has moved past it ignores the refund); never above the capacity.
-  virtual void give_back(Time now, std::uint64_t ticket, std::int64_t cost) = 0;
+  /// Credits back `cost` of what was taken at `taken_at`, if that debit still counts (a window
+  /// that has moved past it ignores the refund); never above the capacity. A debit is named by
+  /// its time, not by a ticket, so that one refund reaches the same debit in every scope's
+  /// limiter (organization and workspace). REQUIRES: at most what was taken at `taken_at` and
+  /// not yet given back.
+  virtual void give_back(Time now, Time taken_at, std::int64_t cost) = 0;
   /// What could be taken now (negative after an overdraw), in tokens.
   virtual double remaining(Time now) = 0;
   /// How long until the budget is whole again (the `reset` header).

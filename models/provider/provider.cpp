@@ -14,7 +14,26 @@ Provider::Provider(const ProviderConfig& config, std::uint64_t seed)
   groups_.reserve(config_.groups.size());
   for (const Group& g : config_.groups) {
     groups_.emplace_back(g);
+    parent_.push_back(static_cast<std::uint32_t>(parent_.size()));
+    group_workspace_.push_back(-1);
     acceleration_.push_back(make_acceleration(config_.acceleration, g.limits));
+  }
+  // Each workspace's caps on a group are a group of their own, with the organization's
+  // limiter and burst, holding only the budgets the workspace caps.
+  for (std::size_t w = 0; w < config_.workspaces.size(); ++w) {
+    workspace_groups_.emplace_back(config_.groups.size(), kNoGroup);
+    for (const Workspace::GroupCaps& caps : config_.workspaces[w].caps) {
+      const auto it = std::find_if(config_.groups.begin(), config_.groups.end(),
+                                   [&](const Group& g) { return g.name == caps.group; });
+      assert(it != config_.groups.end());
+      Group capped = *it;
+      capped.limits = caps.limits;
+      const auto org = static_cast<std::uint32_t>(it - config_.groups.begin());
+      workspace_groups_[w][org] = static_cast<std::uint32_t>(groups_.size());
+      groups_.emplace_back(capped);
+      parent_.push_back(org);
+      group_workspace_.push_back(static_cast<int>(w));
+    }
   }
   for (const Model& m : config_.models) {
     const auto it = std::find_if(config_.groups.begin(), config_.groups.end(),
@@ -29,6 +48,22 @@ Provider::~Provider() = default;
 
 bool Provider::spend_exhausted() const {
   return config_.spend_limit && config_.spend_limit->spent_usd + spent_ >= config_.spend_limit->monthly_usd;
+}
+
+void Provider::set_workspace(std::uint16_t workload, std::size_t workspace) {
+  if (workload >= workload_workspace_.size()) workload_workspace_.resize(workload + 1, -1);
+  workload_workspace_[workload] = static_cast<int>(workspace);
+}
+
+std::uint32_t Provider::workspace_group(std::uint16_t workload, std::uint32_t group) const {
+  if (workload >= workload_workspace_.size() || workload_workspace_[workload] < 0) return kNoGroup;
+  return workspace_groups_[static_cast<std::size_t>(workload_workspace_[workload])][group];
+}
+
+const std::string& Provider::group_workspace(std::size_t i) const {
+  static const std::string kOrganization;
+  return group_workspace_[i] < 0 ? kOrganization
+                                 : config_.workspaces[static_cast<std::size_t>(group_workspace_[i])].name;
 }
 
 int Provider::model_index(const std::string& name) const {
@@ -55,10 +90,14 @@ int Provider::split_prompt(Time now, Request& r) const {
   return space;
 }
 
-void Provider::fill_headers(Time now, LimitGroup& g, RateLimitHeaders* headers) {
+void Provider::fill_headers(Time now, std::uint32_t group, std::uint32_t workspace_group,
+                            RateLimitHeaders* headers) {
   if (!headers) return;
   for (std::size_t i = 0; i < kBudgetCount; ++i) {
-    Limiter* l = g.budget(i);
+    Limiter* l = groups_[group].budget(i);
+    // Where the workspace caps the budget too, the headers speak of the scope with less room.
+    if (Limiter* w = workspace_group == kNoGroup ? nullptr : groups_[workspace_group].budget(i))
+      if (!l || w->remaining(now) < l->remaining(now)) l = w;
     if (!l) continue;
     (*headers)[i] = BudgetHeader{.limit = l->limit(),
                                      .remaining = l->remaining(now),
@@ -70,6 +109,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
   Decision d;
   AttemptDecision& a = d.attempt;
   a.group = model_group_[r.model];
+  a.workspace_group = workspace_group(r.workload, a.group);
   LimitGroup& g = groups_[a.group];
   const Model& model = config_.models[r.model];
 
@@ -100,7 +140,16 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
   Costs check = costs;
   if (actual) check[index(LimitCause::kOtpm)] = 1;
 
-  const Admission adm = g.check(now, check);
+  Admission adm = g.check(now, check);
+  if (a.workspace_group != kNoGroup) {
+    // The request must fit both scopes; the refusal is blamed on the longer wait (ties: the
+    // organization's, whose cap applies whatever the workspace allows).
+    const Admission ws = groups_[a.workspace_group].check(now, check);
+    if (ws.wait > adm.wait) {
+      adm = ws;
+      a.result.scope = Scope::kWorkspace;
+    }
+  }
   if (!adm.admitted) {
     a.result.outcome = AttemptOutcome::k429;
     a.result.cause = adm.cause;
@@ -109,7 +158,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
     a.result.should_retry = config_.should_retry.rate_limit;
     if (config_.rejected_consume && g.consume_rejected(now))
       a.debited[index(LimitCause::kRpm)] = 1;
-    fill_headers(now, g, headers);
+    fill_headers(now, a.group, a.workspace_group, headers);
     return d;
   }
   if (AccelerationModel* acc = acceleration_[a.group].get()) {
@@ -119,16 +168,22 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
       a.result.cause = LimitCause::kAcceleration;
       a.result.retry_after = retry_after_for(wait);
       a.result.should_retry = config_.should_retry.acceleration;
-      fill_headers(now, g, headers);
+      fill_headers(now, a.group, a.workspace_group, headers);
       return d;
     }
     acc->record(now, costs);
   }
-  d.otpm_ticket = g.take(now, costs);
+  g.take(now, costs);
+  d.settle_group = a.group;
+  if (a.workspace_group != kNoGroup) {
+    groups_[a.workspace_group].take(now, costs);
+    d.settle_group = a.workspace_group;
+  }
   for (std::size_t i = 0; i < kBudgetCount; ++i)
-    if (g.budget(i)) a.debited[i] = costs[i];
+    if (g.budget(i) || (a.workspace_group != kNoGroup && groups_[a.workspace_group].budget(i)))
+      a.debited[i] = costs[i];
   a.result.outcome = AttemptOutcome::kOk;
-  fill_headers(now, g, headers);
+  fill_headers(now, a.group, a.workspace_group, headers);
   a.billed = true;
   double write_multiplier = kCacheWrite5mMultiplier;
   if (space >= 0) {
@@ -164,20 +219,24 @@ Duration Provider::batch_processing_time() {
   return kernel::from_seconds(std::min(config_.batch_processing.sample(batch_rng_), 365.0 * 86400));
 }
 
-std::int64_t Provider::complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,
+std::int64_t Provider::complete(Time now, std::uint32_t group, Time taken_at,
                                 std::int64_t settle_output) {
-  Limiter* otpm = groups_[group].budget(LimitCause::kOtpm);
-  if (!otpm || settle_output <= 0) return 0;
-  std::int64_t change = settle_output;
-  if (config_.otpm_accounting == OtpmAccounting::kActual) {
-    otpm->overdraw(now, settle_output);
-  } else {
-    otpm->give_back(now, otpm_ticket, settle_output);
-    change = -settle_output;
+  if (settle_output <= 0) return 0;
+  const bool actual = config_.otpm_accounting == OtpmAccounting::kActual;
+  bool any = false;
+  for (const std::uint32_t g : {group, parent_[group]}) {
+    Limiter* otpm = groups_[g].budget(LimitCause::kOtpm);
+    if (!otpm) continue;
+    any = true;
+    if (actual) otpm->overdraw(now, settle_output);
+    else otpm->give_back(now, taken_at, settle_output);
+    if (g == parent_[g]) break;  // the organization's group: nothing above it
   }
+  if (!any) return 0;
+  const std::int64_t change = actual ? settle_output : -settle_output;
   // The acceleration signal follows what counts toward the budget, so a refunded reservation
   // leaves it too.
-  if (AccelerationModel* acc = acceleration_[group].get())
+  if (AccelerationModel* acc = acceleration_[parent_[group]].get())
     acc->settle(now, index(LimitCause::kOtpm), change);
   return change;
 }

@@ -2,7 +2,8 @@
 // admitted attempt takes and what it costs.
 //
 // Decision order: the monthly spend limit (429 `spend`, no retry-after), overload (529, no
-// budget used), budgets (the group's limiters; 429 blamed on the longest wait), acceleration
+// budget used), budgets (the group's limiters and, when the request's workload is in a
+// workspace that caps the group, the workspace's; 429 blamed on the longest wait), acceleration
 // (429 `acceleration`), admission (budgets debited, service time drawn, charge computed and
 // added to the month's spend). Each refusal carries the x-should-retry header the config gives.
 #pragma once
@@ -24,8 +25,10 @@ namespace ratesim::models::provider {
 struct Decision {
   AttemptDecision attempt;
   Duration service{0};              ///< admitted: time to the last output token
-  std::uint64_t otpm_ticket = 0;    ///< admitted: names the otpm debit for the settlement
   std::int64_t settle_output = 0;   ///< admitted: output tokens to settle at completion
+  /// admitted: the group complete() settles (the workspace's caps when there are, which settle
+  /// the organization's group with them)
+  std::uint32_t settle_group = 0;
 };
 
 class Provider {
@@ -33,6 +36,10 @@ class Provider {
   /// REQUIRES: every model's group names an entry of config.groups.
   Provider(const ProviderConfig& config, std::uint64_t seed);
   ~Provider();
+
+  /// Puts workload `workload` in workspace `workspace` (an index of config.workspaces): its
+  /// requests must also fit that workspace's caps.
+  void set_workspace(std::uint16_t workload, std::size_t workspace);
 
   /// Gives workload `workload` a cache space of `keys` prefixes living `ttl` past their last use.
   void add_cache(std::uint16_t workload, Duration ttl, std::uint32_t keys);
@@ -49,9 +56,10 @@ class Provider {
   std::uint64_t batch_queue_limit() const { return config_.batch_queue_limit; }
 
   /// An admitted attempt's work is done: settles its output tokens (a refund of the unused
-  /// reservation, or the actual output as produced). Returns the signed change in usage.
-  std::int64_t complete(Time now, std::uint32_t group, std::uint64_t otpm_ticket,
-                        std::int64_t settle_output);
+  /// reservation taken at `taken_at`, or the actual output as produced) in `group` and, when
+  /// that is a workspace's caps, in the organization's group under them. Returns the signed
+  /// change in usage.
+  std::int64_t complete(Time now, std::uint32_t group, Time taken_at, std::int64_t settle_output);
 
   /// USD charged so far in the run (Messages and batch); with the spend limit's spent_usd it
   /// decides when the monthly limit is reached.
@@ -63,18 +71,32 @@ class Provider {
   int model_index(const std::string& name) const;
   const Model& model(std::size_t i) const { return config_.models[i]; }
   std::uint32_t group_of(std::size_t model) const { return model_group_[model]; }
+  /// Limit groups: the organization's (config.groups, in order), then each workspace's caps.
   std::size_t group_count() const { return groups_.size(); }
   LimitGroup& group(std::size_t i) { return groups_[i]; }
+  const std::string& group_name(std::size_t i) const { return config_.groups[parent_[i]].name; }
+  /// The organization's group a group caps (itself for the organization's own).
+  std::uint32_t group_parent(std::size_t i) const { return parent_[i]; }
+  /// The workspace whose caps group `i` holds; empty for the organization's groups.
+  const std::string& group_workspace(std::size_t i) const;
+  /// The workspace caps on `group` that requests of workload `workload` must also fit, or kNoGroup.
+  std::uint32_t workspace_group(std::uint16_t workload, std::uint32_t group) const;
   const ProviderConfig& config() const { return config_; }
   Duration network_delay() const { return config_.network_delay; }
 
  private:
-  static void fill_headers(Time now, LimitGroup& g, RateLimitHeaders* headers);
+  void fill_headers(Time now, std::uint32_t group, std::uint32_t workspace_group,
+                    RateLimitHeaders* headers);
   /// Sets r's uncached / cache-write / cache-read tokens; returns the cache space or -1.
   int split_prompt(Time now, Request& r) const;
 
   ProviderConfig config_;
   std::vector<LimitGroup> groups_;
+  std::vector<std::uint32_t> parent_;     ///< per group: the organization's group it caps
+  std::vector<int> group_workspace_;      ///< per group: index of its workspace, -1 for none
+  /// per workspace, per organization group: the group holding that workspace's caps, or kNoGroup
+  std::vector<std::vector<std::uint32_t>> workspace_groups_;
+  std::vector<int> workload_workspace_;   ///< per workload: its workspace, -1 for none
   std::vector<std::unique_ptr<AccelerationModel>> acceleration_;  ///< per group; null when off
   std::vector<std::uint32_t> model_group_;
   std::vector<LatencyModel> latency_;

@@ -20,15 +20,23 @@ namespace ratesim::models::provider {
 using kernel::Distribution;
 using kernel::Duration;
 
-/// Per-minute budgets of a limit group. An absent budget never limits.
+/// Per-minute budgets of a limit group, one field per row of models::kBudgets (named so that
+/// tests can use designated initialisers). An absent budget never limits.
 struct Limits {
   std::optional<std::int64_t> rpm;   ///< requests per minute
   std::optional<std::int64_t> itpm;  ///< input tokens per minute (uncached + cache writes)
   std::optional<std::int64_t> otpm;  ///< output tokens per minute
   std::optional<std::int64_t> tpm;   ///< tokens per minute, input and output together (OpenAI)
 
-  /// The limits in budget order (rpm, itpm, otpm, tpm).
-  std::array<std::optional<std::int64_t>, 4> in_order() const { return {rpm, itpm, otpm, tpm}; }
+  /// Budget `b` of kBudgets.
+  std::optional<std::int64_t>& at(std::size_t b) {
+    static_assert(kBudgetCount == 4, "a new row of kBudgets needs its field here");
+    return b == 0 ? rpm : b == 1 ? itpm : b == 2 ? otpm : tpm;
+  }
+  const std::optional<std::int64_t>& at(std::size_t b) const { return const_cast<Limits&>(*this).at(b); }
+  /// The limits in kBudgets order.
+  std::array<std::optional<std::int64_t>, kBudgetCount> in_order() const { return {rpm, itpm, otpm, tpm}; }
+  bool any() const { return rpm || itpm || otpm || tpm; }
 };
 
 /// USD per million tokens.
@@ -127,9 +135,22 @@ enum class TpmCost {
 };
 inline constexpr Named<TpmCost> kTpmCosts[] = {{"input+max_tokens", TpmCost::kSum}, {"max", TpmCost::kMax}};
 
+/// A workspace's own caps on the organization's limit groups (Anthropic lets an organization set
+/// lower limits per workspace; the organization's limits always apply as well). A budget a
+/// workspace does not cap is limited by the organization's alone.
+struct Workspace {
+  struct GroupCaps {
+    std::string group;  ///< a limit group of the provider
+    Limits limits;      ///< the budgets this workspace caps in that group
+  };
+  std::string name;
+  std::vector<GroupCaps> caps;
+};
+
 struct ProviderConfig {
   std::vector<Model> models;
   std::vector<Group> groups;
+  std::vector<Workspace> workspaces;  ///< caps of the workspaces that workloads name
   OtpmAccounting otpm_accounting = OtpmAccounting::kReserve;
   bool rejected_consume = false;  ///< a refused attempt still takes a request from rpm if it can
   TpmCost tpm_cost = TpmCost::kSum;

@@ -14,7 +14,6 @@ void SlidingWindow::evict(Time now) {
   while (!entries_.empty() && entries_.front().at + kWindow <= now) {
     sum_ -= entries_.front().cost;
     entries_.pop_front();
-    ++front_ticket_;
   }
 }
 
@@ -33,22 +32,32 @@ Duration SlidingWindow::wait(Time now, std::int64_t cost) {
   return Duration::max();  // unreachable while cost <= limit_
 }
 
-std::uint64_t SlidingWindow::take(Time now, std::int64_t cost) {
+void SlidingWindow::take(Time now, std::int64_t cost) {
   evict(now);
   entries_.push_back(Entry{now, cost});
   sum_ += cost;
-  return front_ticket_ + entries_.size() - 1;
 }
 
 void SlidingWindow::overdraw(Time now, std::int64_t cost) { take(now, cost); }
 
-void SlidingWindow::give_back(Time now, std::uint64_t ticket, std::int64_t cost) {
+void SlidingWindow::give_back(Time now, Time taken_at, std::int64_t cost) {
   evict(now);
-  if (ticket < front_ticket_) return;  // already out of the window
-  Entry& e = entries_.at(static_cast<std::size_t>(ticket - front_ticket_));
-  const std::int64_t back = std::min(cost, e.cost);
-  e.cost -= back;
-  sum_ -= back;
+  // Entries are in time order: find the first taken at `taken_at` (none: it has left the
+  // window). Debits made at the same instant leave the window together, so which of them a
+  // refund is taken from changes nothing but their split.
+  std::size_t lo = 0, hi = entries_.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (entries_.at(mid).at < taken_at) lo = mid + 1;
+    else hi = mid;
+  }
+  for (std::size_t i = lo; i < entries_.size() && cost > 0 && entries_.at(i).at == taken_at; ++i) {
+    Entry& e = entries_.at(i);
+    const std::int64_t back = std::min(cost, e.cost);
+    e.cost -= back;
+    sum_ -= back;
+    cost -= back;
+  }
 }
 
 double SlidingWindow::remaining(Time now) {

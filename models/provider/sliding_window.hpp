@@ -13,9 +13,9 @@ class SlidingWindow final : public Limiter {
   explicit SlidingWindow(std::int64_t limit_per_minute);
 
   Duration wait(Time now, std::int64_t cost) override;
-  std::uint64_t take(Time now, std::int64_t cost) override;
+  void take(Time now, std::int64_t cost) override;
   void overdraw(Time now, std::int64_t cost) override;
-  void give_back(Time now, std::uint64_t ticket, std::int64_t cost) override;
+  void give_back(Time now, Time taken_at, std::int64_t cost) override;
   double remaining(Time now) override;
   Duration until_full(Time now) override;
   std::int64_t limit() const override { return limit_; }
@@ -29,7 +29,6 @@ class SlidingWindow final : public Limiter {
 
   std::int64_t limit_;
   std::int64_t sum_ = 0;            ///< net cost of the entries in the window
-  std::uint64_t front_ticket_ = 0;  ///< ticket of entries_.front()
   kernel::RingQueue<Entry> entries_;
 };
 

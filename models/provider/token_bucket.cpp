@@ -34,11 +34,10 @@ Duration TokenBucket::wait(Time now, std::int64_t cost) {
   return Duration{(need - level_ + limit_ - 1) / limit_};  // whole microseconds, rounded up
 }
 
-std::uint64_t TokenBucket::take(Time now, std::int64_t cost) {
+void TokenBucket::take(Time now, std::int64_t cost) {
   refill(now);
   level_ -= cost * kUnitsPerToken;
   assert(level_ >= 0);
-  return 0;
 }
 
 void TokenBucket::overdraw(Time now, std::int64_t cost) {
@@ -46,7 +45,7 @@ void TokenBucket::overdraw(Time now, std::int64_t cost) {
   level_ -= cost * kUnitsPerToken;
 }
 
-void TokenBucket::give_back(Time now, std::uint64_t, std::int64_t cost) {
+void TokenBucket::give_back(Time now, Time, std::int64_t cost) {
   refill(now);
   level_ = std::min(capacity_, level_ + cost * kUnitsPerToken);
 }

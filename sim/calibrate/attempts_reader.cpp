@@ -71,7 +71,6 @@ enum Field : std::uint8_t {
   kFieldCount = kBudgetFirst + 3 * models::kBudgetCount
 };
 
-const char* const kBudgetNames[] = {"requests", "input-tokens", "output-tokens", "tokens"};
 
 int top_field(std::string_view key) {
   static const std::pair<std::string_view, Field> kTop[] = {
@@ -109,7 +108,7 @@ int header_field(std::string_view name) {
   if (name.size() <= kPrefix.size() || !iequals(name.substr(0, kPrefix.size()), kPrefix)) return -1;
   const std::string_view rest = name.substr(kPrefix.size());
   for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
-    const std::string_view budget = kBudgetNames[b];
+    const std::string_view budget = models::kBudgets[b].header;
     if (rest.size() <= budget.size() || !iequals(rest.substr(0, budget.size()), budget) || rest[budget.size()] != '-') continue;
     const std::string_view part = rest.substr(budget.size() + 1);
     const int base = kBudgetFirst + 3 * static_cast<int>(b);
@@ -128,7 +127,8 @@ std::string field_label(int f) {
   if (f < kBudgetFirst) return kNames[f];
   const int b = (f - kBudgetFirst) / 3;
   static const char* const kParts[] = {"limit", "remaining", "reset"};
-  return fmt::format("anthropic-ratelimit-{}-{}", kBudgetNames[b], kParts[(f - kBudgetFirst) % 3]);
+  return fmt::format("anthropic-ratelimit-{}-{}", models::kBudgets[static_cast<std::size_t>(b)].header,
+                     kParts[(f - kBudgetFirst) % 3]);
 }
 
 /// What one line holds, before it is checked.
@@ -381,6 +381,11 @@ void check(Flat& f, Parsed& p) {
       a.budgets[b].remaining = require_number(v, base + 1, -1e15, "a number");
     if (const Value& v = f.v[static_cast<std::size_t>(base + 2)]; v.present()) a.budgets[b].reset = instant(v, base + 2);
   }
+  // Beside input and output token headers, anthropic-ratelimit-tokens-* is not a budget of its
+  // own but the most restrictive of them (the API's own description), so it fits no limit.
+  const std::size_t tokens = models::index(LimitCause::kTpm);
+  if (a.budgets[models::index(LimitCause::kItpm)].limit || a.budgets[models::index(LimitCause::kOtpm)].limit)
+    a.budgets[tokens] = LoggedBudget{};
   if (a.status == 429 && f.v[kErrorMessage].kind == Value::kString) a.named_cause = cause_from_message(f.v[kErrorMessage].text);
 }
 
@@ -600,14 +605,19 @@ double AttemptsLog::span() const {
 
 models::LimitCause cause_from_message(std::string_view message) {
   const std::string m = lower(message);
-  if (m.find("acceleration") != std::string::npos || m.find("sharp increase") != std::string::npos)
-    return LimitCause::kAcceleration;
-  if (m.find("spend limit") != std::string::npos || m.find("spending limit") != std::string::npos)
-    return LimitCause::kSpend;
-  if (m.find("input tokens per minute") != std::string::npos) return LimitCause::kItpm;
-  if (m.find("output tokens per minute") != std::string::npos) return LimitCause::kOtpm;
-  if (m.find("requests per minute") != std::string::npos) return LimitCause::kRpm;
-  if (m.find("tokens per minute") != std::string::npos) return LimitCause::kTpm;
+  auto names = [&](std::size_t c) {
+    std::string_view phrases = models::kCauses[c].phrases;
+    while (!phrases.empty()) {
+      const std::size_t bar = phrases.find('|');
+      if (m.find(phrases.substr(0, bar)) != std::string::npos) return true;
+      phrases = bar == std::string_view::npos ? std::string_view{} : phrases.substr(bar + 1);
+    }
+    return false;
+  };
+  for (std::size_t c = models::kBudgetCount; c < models::kLimitCauseCount; ++c)
+    if (names(c)) return static_cast<LimitCause>(c);
+  for (std::size_t c = 0; c < models::kBudgetCount; ++c)
+    if (names(c)) return models::budget_cause(c);
   return LimitCause::kNone;
 }
 

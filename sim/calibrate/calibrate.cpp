@@ -462,9 +462,8 @@ const std::vector<PresetLimits>& preset_limits() {
                                                                : YAML::Node();
         if (!limits || !limits.IsMap()) continue;
         PresetLimits pl{.preset = std::string(p.name), .model = model, .group = group};
-        static const char* const kKeys[] = {"rpm", "itpm", "otpm", "tpm"};
         for (std::size_t b = 0; b < models::kBudgetCount; ++b)
-          if (limits[kKeys[b]]) pl.limits[b] = limits[kKeys[b]].as<std::int64_t>();
+          if (const std::string key(models::kCauses[b].name); limits[key]) pl.limits[b] = limits[key].as<std::int64_t>();
         out.push_back(pl);
       }
     }

@@ -17,7 +17,6 @@ using nlohmann::ordered_json;
 using report::readable;
 using report::with_separators;
 
-const char* const kLimitKeys[] = {"rpm", "itpm", "otpm", "tpm"};
 
 /// A duration as the scenario file writes it: "612ms", "1.25s", "2h15m".
 std::string duration(double s) {
@@ -76,7 +75,7 @@ std::string preset_group(const std::string& preset, const std::string& model) {
 std::string limits_yaml(const ModelFit& m) {
   std::string out;
   for (std::size_t b = 0; b < models::kBudgetCount; ++b)
-    if (m.limits[b].limit > 0) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", kLimitKeys[b], m.limits[b].limit);
+    if (m.limits[b].limit > 0) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", models::kCauses[b].name, m.limits[b].limit);
   return "{" + out + "}";
 }
 
@@ -423,7 +422,7 @@ ordered_json calibration_json(const Calibration& c) {
     ordered_json limits = ordered_json::object();
     for (std::size_t b = 0; b < models::kBudgetCount; ++b)
       if (m.limits[b].limit > 0)
-        limits[kLimitKeys[b]] = ordered_json{{"limit", m.limits[b].limit}, {"n", m.limits[b].n}, {"distinct", m.limits[b].distinct}};
+        limits[std::string(models::kCauses[b].name)] = ordered_json{{"limit", m.limits[b].limit}, {"n", m.limits[b].n}, {"distinct", m.limits[b].distinct}};
     mj["limits"] = limits;
     mj["preset"] = m.preset.empty() ? ordered_json(nullptr) : ordered_json(m.preset);
     mj["burst_s"] = m.burst.n ? ordered_json{{"median", r(m.burst.seconds)}, {"quartiles", interval(m.burst.quartiles)},
@@ -494,7 +493,7 @@ std::string calibration_table(const Calibration& c) {
     t += fmt::format("\n{}  ({} attempts, {} requests, {} ok)\n", m.name, count(m.attempts), count(m.requests), count(m.ok));
     std::string limits;
     for (std::size_t b = 0; b < models::kBudgetCount; ++b)
-      if (m.limits[b].limit > 0) limits += fmt::format("{}{} {}", limits.empty() ? "" : ", ", kLimitKeys[b], with_separators(static_cast<std::uint64_t>(m.limits[b].limit)));
+      if (m.limits[b].limit > 0) limits += fmt::format("{}{} {}", limits.empty() ? "" : ", ", models::kCauses[b].name, with_separators(static_cast<std::uint64_t>(m.limits[b].limit)));
     t += fmt::format("  {:<14}{}{}\n", "limits", limits.empty() ? "none in the headers" : limits,
                      m.preset.empty() ? "" : "  (= " + m.preset + ")");
     if (m.burst.n)

@@ -15,7 +15,16 @@ using models::LimitCause;
 std::array<double, models::kBudgetCount> needs(const LoggedAttempt& a) {
   const double prompt = a.prompt() >= 0 ? static_cast<double>(a.prompt()) : 1.0;
   const double max_tokens = a.max_tokens >= 0 ? static_cast<double>(a.max_tokens) : 0.0;
-  return {1.0, prompt, 1.0, prompt + max_tokens};
+  std::array<double, models::kBudgetCount> need{};
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+    switch (models::kBudgets[b].cost) {
+      case models::BudgetCost::kRequest: need[b] = 1.0; break;
+      case models::BudgetCost::kInput: need[b] = prompt; break;
+      case models::BudgetCost::kOutput: need[b] = 1.0; break;  // one token of room (actual accounting)
+      case models::BudgetCost::kTokens: need[b] = prompt + max_tokens; break;
+    }
+  }
+  return need;
 }
 
 }  // namespace

@@ -201,10 +201,13 @@ BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s,
                      d(m.arrived - m.requests(RequestOutcome::kOk)), false, tolerance));
   rows.push_back(row("attempts.total", "attempts", d(o.attempts), d(m.attempts), false, tolerance));
   rows.push_back(row("attempts.r429.total", "429s", d(o.r429_total() + result.observed_unknown_429), d(m.r429_total()), true, tolerance));
-  for (const LimitCause c : {LimitCause::kRpm, LimitCause::kItpm, LimitCause::kOtpm, LimitCause::kTpm, LimitCause::kAcceleration, LimitCause::kSpend})
-    if (o.r429_of(c) || m.r429_of(c))
+  // A log does not tell whose cap refused an attempt, so the simulated side counts both scopes.
+  for (std::size_t i = 0; i < models::kLimitCauseCount; ++i) {
+    const auto c = static_cast<LimitCause>(i);
+    if (o.r429_of(c) || m.r429_any_scope(c))
       rows.push_back(row(fmt::format("attempts.r429.{}", models::name(c)), fmt::format("  {}", models::name(c)), d(o.r429_of(c)),
-                         d(m.r429_of(c)), false, tolerance));
+                         d(m.r429_any_scope(c)), false, tolerance));
+  }
   if (result.observed_unknown_429)
     rows.push_back(row("attempts.r429.unknown", "  cause unknown", d(result.observed_unknown_429), 0, false, tolerance));
   rows.push_back(row("attempts.r529", "529s", d(o.r529), d(m.r529), false, tolerance));

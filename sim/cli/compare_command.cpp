@@ -28,20 +28,23 @@ namespace po = boost::program_options;
 namespace ratesim::cli {
 
 const std::vector<ComparedMetric>& compared_metrics() {
-  static const std::vector<ComparedMetric> metrics{
-      {"/total/requests/ok", "requests ok", false},
-      {"/total/requests/gave_up", "gave up", true},
-      {"/total/requests/timed_out", "timed out", true},
-      {"/total/requests/dropped", "dropped", true},
-      {"/total/requests/unfinished", "unfinished", true},
-      {"/total/attempts/total", "attempts", true},
-      {"/total/attempts/r429/total", "429 total", true},
-      {"/total/attempts/r429/rpm", "429 rpm", true},
-      {"/total/attempts/r429/itpm", "429 itpm", true},
-      {"/total/attempts/r429/otpm", "429 otpm", true},
-      {"/total/attempts/r429/tpm", "429 tpm", true},
-      {"/total/attempts/r429/acceleration", "429 acceleration", true},
-      {"/total/attempts/r429/spend", "429 spend", true},
+  static const std::vector<ComparedMetric> metrics = [] {
+    std::vector<ComparedMetric> m{
+        {"/total/requests/ok", "requests ok", false},
+        {"/total/requests/gave_up", "gave up", true},
+        {"/total/requests/timed_out", "timed out", true},
+        {"/total/requests/dropped", "dropped", true},
+        {"/total/requests/unfinished", "unfinished", true},
+        {"/total/attempts/total", "attempts", true},
+        {"/total/attempts/r429/total", "429 total", true}};
+    // One row per 429 cause and scope, in the tables' order (summary.json's r429 object).
+    for (std::size_t i = 0; i < models::kRefusalCount; ++i) {
+      const std::string cause(models::name(models::refusal_cause(i)));
+      const bool workspace = models::refusal_scope(i) == models::Scope::kWorkspace;
+      m.push_back({fmt::format("/total/attempts/r429/{}{}", workspace ? "workspace/" : "", cause),
+                   "429 " + models::refusal_label(i), true});
+    }
+    m.insert(m.end(), {
       {"/total/attempts/r529", "529", true},
       {"/total/amplification", "attempts per request", true},
       {"/total/latency_s/p50", "latency p50, s", true},
@@ -51,7 +54,9 @@ const std::vector<ComparedMetric>& compared_metrics() {
       {"/total/makespan_s", "makespan, s", true},
       {"/total/cost_usd/total", "cost, USD", true},
       {"/total/cost_usd/per_ok_request", "cost per ok request, USD", true},
-  };
+    });
+    return m;
+  }();
   return metrics;
 }
 

@@ -13,8 +13,8 @@ int compare_command(const std::vector<std::string>& args);
 /// A metric compared across variants: its path in summary.json, how it is labelled, and
 /// whether lower is better.
 struct ComparedMetric {
-  const char* path;
-  const char* label;
+  std::string path;
+  std::string label;
   bool lower_is_better;
 };
 

@@ -12,14 +12,17 @@ namespace ratesim::cli {
 
 std::vector<std::string> summary_paths_of(const scenario::Scenario& s) {
   metrics::Summary skeleton;
-  for (const auto& w : s.world.workloads) skeleton.workloads.push_back(metrics::WorkloadSummary{.name = w.name});
-  for (const auto& g : s.world.provider.groups) {
-    metrics::GroupSummary gs{.name = g.name};
-    const auto limits = g.limits.in_order();
-    for (std::size_t b = 0; b < limits.size(); ++b)
-      if (limits[b]) gs.budgets.push_back(metrics::BudgetSummary{.name = metrics::budget_name(b)});
+  for (const auto& w : s.world.workloads)
+    skeleton.workloads.push_back(metrics::WorkloadSummary{.name = w.name, .workspace = w.workspace});
+  auto group = [&](const std::string& name, const std::string& workspace, const models::provider::Limits& limits) {
+    metrics::GroupSummary gs{.name = name, .workspace = workspace};
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+      if (limits.at(b)) gs.budgets.push_back(metrics::BudgetSummary{.name = metrics::budget_name(b)});
     skeleton.groups.push_back(gs);
-  }
+  };
+  for (const auto& g : s.world.provider.groups) group(g.name, "", g.limits);
+  for (const auto& w : s.world.provider.workspaces)
+    for (const auto& caps : w.caps) group(caps.group, w.name, caps.limits);
   // The counterfactual has the fields of total.
   skeleton.without_acceleration = std::make_shared<metrics::Summary>();
   return report::summary_metric_paths(report::summary_to_json(skeleton));

@@ -29,8 +29,14 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   models::World world(s.world, sim);
   // The groups the workloads' models can draw on — declared, routed to or named by a trace — in
   // the provider's order.
-  std::vector<bool> reachable(world.provider().group_count(), false);
-  auto reach = [&](std::size_t model) { reachable[world.provider().group_of(model)] = true; };
+  models::provider::Provider& provider = world.provider();
+  std::vector<bool> reachable(provider.group_count(), false);
+  std::uint16_t workload = 0;
+  auto reach = [&](std::size_t model) {
+    const std::uint32_t g = provider.group_of(model);
+    reachable[g] = true;
+    if (const std::uint32_t w = provider.workspace_group(workload, g); w != models::kNoGroup) reachable[w] = true;
+  };
   for (const auto& w : s.world.workloads) {
     reach(static_cast<std::size_t>(world.provider().model_index(w.model)));
     for (const std::string& m : w.trace.models) reach(static_cast<std::size_t>(world.provider().model_index(m)));
@@ -41,15 +47,16 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
         if (route->fallback) reach(*route->fallback);
       }
     }
+    ++workload;
   }
   std::vector<metrics::GroupInfo> groups;
-  for (std::uint32_t g = 0; g < world.provider().group_count(); ++g) {
+  for (std::uint32_t g = 0; g < provider.group_count(); ++g) {
     if (!reachable[g]) continue;
-    const auto& limits = s.world.provider.groups[g].limits;
-    groups.push_back(metrics::GroupInfo{.index = g,
-                                        .name = s.world.provider.groups[g].name,
-                                        .limits = {limits.rpm.value_or(0), limits.itpm.value_or(0),
-                                                   limits.otpm.value_or(0), limits.tpm.value_or(0)}});
+    metrics::GroupInfo info{.index = g, .name = provider.group_name(g), .workspace = provider.group_workspace(g), .limits = {}};
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+      if (const models::provider::Limiter* l = provider.group(g).budget(b))
+        info.limits[b] = l->limit();
+    groups.push_back(std::move(info));
   }
   metrics::SummaryCollector summary(names, groups, options.interval, s.world.duration);
   world.add_observer(&summary);
@@ -112,6 +119,8 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   result.summary.seed = s.world.seed;
   result.summary.version = version();
   result.summary.duration_s = kernel::to_seconds(s.world.duration);
+  for (std::size_t w = 0; w < s.world.workloads.size(); ++w)
+    result.summary.workloads[w].workspace = s.world.workloads[w].workspace;
   for (const auto& e : scenario::assumption_ledger(s))
     result.summary.assumptions.push_back(
         metrics::Assumption{.path = e.path, .value = e.value, .documented = e.documented, .source = e.source});

@@ -7,23 +7,18 @@
 namespace ratesim::metrics {
 
 std::string cure_for(const std::string& cause) {
-  if (cause == "rpm") return "fewer, bundled calls (several items per request, or the Batch API)";
-  if (cause == "itpm")
-    return "shorter prompts, or prompt caching of a shared prefix at least the model's minimum "
-           "(cache reads do not count toward ITPM)";
-  if (cause == "otpm")
-    return "shorter answers, or fewer at once (with reserve accounting, also a tighter max_tokens: "
-           "it is held until the answer is complete)";
-  if (cause == "tpm") return "shorter prompts and a tighter max_tokens (both are charged up front)";
-  if (cause == "acceleration")
-    return "ramp up gradually (a ramp or adaptive layer) and keep usage steady, or state the "
-           "organization's usage before the run (provider.acceleration.initial_load); the "
-           "acceleration model is an assumption: see 'ratesim run --sensitivity'";
-  if (cause == "spend")
-    return "the monthly spend limit is reached: retrying does not help until next month; a higher "
-           "tier, the Batch API (half price), prompt caching, or spreading the work over months";
+  for (const models::CauseSpec& c : models::kCauses)
+    if (c.name == cause) return std::string(c.cure);
   if (cause == "529") return "the platform, not you: back off and retry";
   return "";
+}
+
+std::string workspace_cure(const std::string& budget, const std::string& workspace) {
+  return fmt::format(
+      "workspace {}'s own {} cap, not the organization's limit, refused these: raise that cap "
+      "(Console, workspace limits) if the organization has the room, or pace this workspace's "
+      "work to its cap; the cap is what keeps it from taking the other workspaces' share",
+      workspace, budget);
 }
 
 namespace {
@@ -41,7 +36,7 @@ std::string bound_cure(const std::string& budget) {
 std::pair<std::uint64_t, std::string> budget_bound_acceleration(const GroupSummary& with,
                                                                  const GroupSummary& without) {
   std::uint64_t bound = 0;
-  std::size_t top = models::kBudgetCount;
+  std::size_t top = models::kBudgetCount;  // none
   std::uint64_t top_count = 0;
   for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
     std::uint64_t n = 0;
@@ -68,13 +63,15 @@ Diagnosis diagnose(const Summary& s) {
     for (const BudgetSummary& b : g.budgets) {
       if (b.first_429_s >= 0 && (d.first_at_s < 0 || b.first_429_s < d.first_at_s)) {
         d.first_group = g.name;
+        d.first_workspace = g.workspace;
         d.first_budget = b.name;
         d.first_at_s = b.first_429_s;
       }
     }
     if (g.first_acceleration_s >= 0 && (d.first_at_s < 0 || g.first_acceleration_s < d.first_at_s)) {
       d.first_group = g.name;
-      d.first_budget = "acceleration";
+      d.first_workspace.clear();
+      d.first_budget = models::name(models::LimitCause::kAcceleration);
       d.first_at_s = g.first_acceleration_s;
     }
   }
@@ -83,10 +80,22 @@ Diagnosis diagnose(const Summary& s) {
   auto add = [&](const std::string& cause, std::uint64_t n) {
     if (n > 0) d.causes.push_back({cause, "", n, static_cast<double>(n) / refusals, cure_for(cause)});
   };
-  add("rpm", t.r429_of(models::LimitCause::kRpm));
-  add("itpm", t.r429_of(models::LimitCause::kItpm));
-  add("otpm", t.r429_of(models::LimitCause::kOtpm));
-  add("tpm", t.r429_of(models::LimitCause::kTpm));
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) add(budget_name(b), t.r429[b]);
+  // A workspace's caps are their own cause, per workspace: the cure is the cap, not the budget.
+  for (std::size_t i = 0; i < models::kRefusalCount; ++i) {
+    if (models::refusal_scope(i) != models::Scope::kWorkspace) continue;
+    std::vector<std::pair<std::string, std::uint64_t>> by_workspace;
+    for (const WorkloadSummary& w : s.workloads) {
+      if (w.r429[i] == 0) continue;
+      auto it = std::find_if(by_workspace.begin(), by_workspace.end(), [&](const auto& p) { return p.first == w.workspace; });
+      if (it == by_workspace.end()) by_workspace.emplace_back(w.workspace, w.r429[i]);
+      else it->second += w.r429[i];
+    }
+    const std::string budget(models::name(models::refusal_cause(i)));
+    for (const auto& [workspace, n] : by_workspace)
+      d.causes.push_back({models::refusal_label(i, workspace), "", n, static_cast<double>(n) / refusals,
+                          workspace_cure(budget, workspace)});
+  }
   // Acceleration 429s split by what the run without acceleration limits shows: those the budgets
   // would have refused anyway are budget problems (their cure differs), the rest are the model's.
   std::uint64_t accel = t.r429_of(models::LimitCause::kAcceleration);
@@ -94,7 +103,7 @@ Diagnosis diagnose(const Summary& s) {
     std::vector<std::pair<std::string, std::uint64_t>> bound;  // budget, count
     for (const GroupSummary& g : s.groups) {
       for (const GroupSummary& w : s.without_acceleration->groups) {
-        if (w.name != g.name) continue;
+        if (w.name != g.name || w.workspace != g.workspace) continue;
         const auto [n, budget] = budget_bound_acceleration(g, w);
         if (n == 0) continue;
         auto it = std::find_if(bound.begin(), bound.end(), [&](const auto& p) { return p.first == budget; });
@@ -105,12 +114,12 @@ Diagnosis diagnose(const Summary& s) {
     for (const auto& [budget, n] : bound) {
       const std::uint64_t k = std::min(n, accel);
       if (k == 0) continue;
-      d.causes.push_back({"acceleration", budget, k, static_cast<double>(k) / refusals, bound_cure(budget)});
+      d.causes.push_back({std::string(models::name(models::LimitCause::kAcceleration)), budget, k, static_cast<double>(k) / refusals, bound_cure(budget)});
       accel -= k;
     }
   }
-  add("acceleration", accel);
-  add("spend", t.r429_of(models::LimitCause::kSpend));
+  add(std::string(models::name(models::LimitCause::kAcceleration)), accel);
+  add(std::string(models::name(models::LimitCause::kSpend)), t.r429_of(models::LimitCause::kSpend));
   add("529", t.r529);
   std::stable_sort(d.causes.begin(), d.causes.end(),
                    [](const CauseFinding& a, const CauseFinding& b) { return a.count > b.count; });

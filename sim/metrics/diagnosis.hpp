@@ -10,7 +10,7 @@
 namespace ratesim::metrics {
 
 struct CauseFinding {
-  std::string cause;     ///< rpm, itpm, otpm, tpm, acceleration, spend, or 529
+  std::string cause;     ///< a cause of models::kCauses ("itpm (workspace NAME)" for a workspace's), or 529
   /// For acceleration: the budget that would have refused the same traffic within a minute in the
   /// run without acceleration limits ("" for acceleration's own refusals, and other causes).
   std::string bound_by;
@@ -23,6 +23,7 @@ struct Diagnosis {
   /// The first limit hit: group, budget (or "acceleration"), seconds into the run. Empty group:
   /// no 429 at all.
   std::string first_group;
+  std::string first_workspace;  ///< when the first limit hit was a workspace's cap
   std::string first_budget;
   double first_at_s = -1;
   std::vector<CauseFinding> causes;  ///< most frequent first
@@ -33,8 +34,10 @@ struct Diagnosis {
 
 Diagnosis diagnose(const Summary& s);
 
-/// The cure for a cause of refusals.
+/// The cure for a cause of refusals (a name of models::kCauses, or "529").
 std::string cure_for(const std::string& cause);
+/// The cure for a workspace's cap on `budget` refusing its requests.
+std::string workspace_cure(const std::string& budget, const std::string& workspace);
 
 /// How many of a group's acceleration 429s the budgets alone would have produced: in each
 /// minute, acceleration 429s up to the number of budget 429s the run without acceleration had in

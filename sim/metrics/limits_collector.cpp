@@ -31,6 +31,7 @@ void LimitsCollector::emit() {
       if (limit == 0) continue;
       sink_(LimitsRow{.t_s = kernel::to_seconds(interval_start_),
                       .group = &groups_[g].name,
+                      .workspace = &groups_[g].workspace,
                       .budget = budget_name(b),
                       .used_frac = static_cast<double>(used_[g][b]) / (static_cast<double>(limit) * minutes),
                       .limit = limit});
@@ -42,8 +43,11 @@ void LimitsCollector::emit() {
 void LimitsCollector::on_attempt_outcome(models::Time now, const models::Request&,
                                          const models::AttemptDecision& d) {
   advance(now);
-  if (auto* u = usage(d.group))
-    for (std::size_t b = 0; b < models::kBudgetCount; ++b) (*u)[b] += d.debited[b];
+  for (const std::uint32_t group : {d.group, d.workspace_group}) {
+    if (group == models::kNoGroup) continue;
+    if (auto* u = usage(group))
+      for (std::size_t b = 0; b < models::kBudgetCount; ++b) (*u)[b] += d.debited[b];
+  }
 }
 
 void LimitsCollector::on_budget_settled(models::Time now, std::uint32_t group, std::size_t budget,

@@ -13,7 +13,8 @@ namespace ratesim::metrics {
 struct LimitsRow {
   double t_s = 0;                   ///< start of the interval, seconds
   const std::string* group = nullptr;
-  const char* budget = "";          ///< rpm, itpm, otpm, tpm
+  const std::string* workspace = nullptr;  ///< whose caps: empty for the organization's
+  const char* budget = "";          ///< a budget's name (models::kCauses)
   double used_frac = 0;             ///< net usage in the interval / (limit × interval in minutes)
   std::int64_t limit = 0;           ///< per minute
 };

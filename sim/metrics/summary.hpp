@@ -19,6 +19,7 @@ struct DurationStats {
 
 struct WorkloadSummary {
   std::string name;  ///< workload name, or "total"
+  std::string workspace;  ///< the workspace it runs in; "" for none (and for the total)
 
   std::uint64_t arrived = 0;
   /// Requests by how they ended, indexed by models::RequestOutcome.
@@ -26,8 +27,9 @@ struct WorkloadSummary {
 
   std::uint64_t attempts = 0;
   std::uint64_t attempts_ok = 0;
-  /// 429s by cause, indexed by models::LimitCause (rpm, itpm, otpm, tpm, acceleration).
-  std::array<std::uint64_t, models::kLimitCauseCount> r429{};
+  /// 429s by scope and cause, indexed by models::refusal_index (the organization's causes in
+  /// kCauses order, then the workspace's budgets).
+  std::array<std::uint64_t, models::kRefusalCount> r429{};
   std::uint64_t r529 = 0;
   std::uint64_t attempt_timeouts = 0;
   std::uint64_t never_fits = 0;  ///< requests that got a 429 because they exceed a whole bucket
@@ -54,7 +56,13 @@ struct WorkloadSummary {
     for (const std::uint64_t n : r429) total += n;
     return total;
   }
+  /// The organization's 429s of cause `c`.
   std::uint64_t r429_of(models::LimitCause c) const { return r429[models::index(c)]; }
+  /// 429s of cause `c` from either scope.
+  std::uint64_t r429_any_scope(models::LimitCause c) const {
+    const std::size_t ws = models::refusal_index(models::Scope::kWorkspace, c);
+    return r429_of(c) + (ws != models::index(c) ? r429[ws] : 0);
+  }
   double cost_total() const { return cost_input + cost_cache_write + cost_cache_read + cost_output; }
   /// Cost divided by successful requests; 0 when none succeeded.
   double cost_per_ok() const {
@@ -65,7 +73,7 @@ struct WorkloadSummary {
 
 /// One budget of a limit group over the run.
 struct BudgetSummary {
-  std::string name;            ///< rpm, itpm, otpm or tpm
+  std::string name;            ///< a budget's name (models::kCauses)
   std::int64_t limit = 0;      ///< per minute
   double mean_util = 0;        ///< net usage over the run / (limit × run length in minutes)
   double peak_util = 0;        ///< the same over the busiest interval
@@ -75,11 +83,12 @@ struct BudgetSummary {
 
 struct GroupSummary {
   std::string name;
-  std::vector<BudgetSummary> budgets;  ///< the group's budgets, in the order rpm, itpm, otpm, tpm
+  std::string workspace;  ///< whose caps: "" for the organization's budgets, else the workspace
+  std::vector<BudgetSummary> budgets;  ///< the group's budgets, in kBudgets order
   std::uint64_t r429_acceleration = 0;
   double first_acceleration_s = -1;  ///< when an acceleration 429 first came; -1: never
   std::uint64_t never_fits = 0;  ///< requests that exceed a whole budget
-  /// 429s per minute of the run: acceleration's, and each budget's (rpm, itpm, otpm, tpm). The
+  /// 429s per minute of the run: acceleration's, and each budget's (kBudgets order). The
   /// diagnosis matches them against a run without acceleration limits; not in summary.json.
   std::vector<std::uint32_t> acceleration_per_minute;
   std::array<std::vector<std::uint32_t>, models::kBudgetCount> r429_per_minute;
@@ -89,6 +98,7 @@ struct GroupSummary {
 struct GroupInfo {
   std::uint32_t index = 0;                 ///< the provider's group index
   std::string name;
+  std::string workspace;                   ///< "" for the organization's group, else whose caps
   std::array<std::int64_t, models::kBudgetCount> limits{};  ///< per minute; 0 = no such budget
 };
 
@@ -117,7 +127,7 @@ struct Summary {
   std::vector<std::string> warnings;    ///< settings that have no effect, and the like
 };
 
-/// "rpm", "itpm", "otpm", "tpm".
-const char* budget_name(std::size_t b);
+/// A budget's name: "rpm", "itpm", ... (models::kCauses).
+inline const char* budget_name(std::size_t b) { return models::kCauses[b].name.data(); }
 
 }  // namespace ratesim::metrics

@@ -15,11 +15,6 @@ DurationStats stats(const Histogram& h) {
                        .max = h.max()};
 }
 
-const char* budget_name(std::size_t b) {
-  static const char* const kNames[] = {"rpm", "itpm", "otpm", "tpm"};
-  return b < models::kBudgetCount ? kNames[b] : "?";
-}
-
 SummaryCollector::SummaryCollector(std::vector<std::string> workload_names,
                                    std::vector<GroupInfo> groups, models::Duration interval,
                                    models::Duration horizon)
@@ -72,9 +67,16 @@ void SummaryCollector::on_budget_settled(models::Time now, std::uint32_t group_i
 void SummaryCollector::on_attempt_outcome(models::Time now, const models::Request& r,
                                           const models::AttemptDecision& d) {
   const models::AttemptResult& result = d.result;
-  if (GroupAccumulator* g = group(d.group)) {
+  GroupAccumulator* workspace = d.workspace_group == models::kNoGroup ? nullptr : group(d.workspace_group);
+  if (workspace)
     for (std::size_t b = 0; b < models::kBudgetCount; ++b)
-      if (d.debited[b] != 0) use(g->budgets[b], now, d.debited[b]);
+      if (d.debited[b] != 0) use(workspace->budgets[b], now, d.debited[b]);
+  if (GroupAccumulator* org = group(d.group)) {
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b)
+      if (d.debited[b] != 0) use(org->budgets[b], now, d.debited[b]);
+    // A workspace's refusal is its caps' (a group of their own); acceleration and never-fitting
+    // requests stay with the organization's group.
+    GroupAccumulator* g = result.scope == models::Scope::kWorkspace && workspace ? workspace : org;
     if (result.outcome == models::AttemptOutcome::k429) {
       const auto minute = static_cast<std::size_t>((now - kernel::kTimeZero) / std::chrono::minutes(1));
       auto count_minute = [minute](std::vector<std::uint32_t>& v) {
@@ -91,7 +93,7 @@ void SummaryCollector::on_attempt_outcome(models::Time now, const models::Reques
         u.first_429 = std::min(u.first_429, now);
         count_minute(g->r429_per_minute[static_cast<std::size_t>(result.cause)]);
       }
-      if (result.never_fits && r.attempts == 1) ++g->never_fits;
+      if (result.never_fits && r.attempts == 1) ++org->never_fits;
     }
   }
   const models::Charge* charge = d.billed ? &d.charge : nullptr;
@@ -112,7 +114,7 @@ void SummaryCollector::on_attempt_outcome(models::Time now, const models::Reques
         break;
       case models::AttemptOutcome::k429:
         if (result.cause < models::LimitCause::kNone)
-          ++a.s.r429[static_cast<std::size_t>(result.cause)];
+          ++a.s.r429[models::refusal_index(result.scope, result.cause)];
         // A never-fitting request is counted once, at its first attempt.
         if (result.never_fits && r.attempts == 1) ++a.s.never_fits;
         break;
@@ -169,6 +171,7 @@ Summary SummaryCollector::summary() const {
   const double interval_minutes = kernel::to_seconds(interval_) / 60.0;
   for (const GroupAccumulator& g : groups_) {
     GroupSummary gs{.name = g.info.name,
+                    .workspace = g.info.workspace,
                     .budgets = {},
                     .r429_acceleration = g.r429_acceleration,
                     .first_acceleration_s = g.first_acceleration == kernel::kNever

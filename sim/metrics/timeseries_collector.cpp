@@ -63,7 +63,7 @@ void TimeSeriesCollector::on_attempt_outcome(models::Time now, const models::Req
         break;
       case models::AttemptOutcome::k429:
         if (result.cause < models::LimitCause::kNone)
-          ++s.row.r429[static_cast<std::size_t>(result.cause)];
+          ++s.row.r429[models::refusal_index(result.scope, result.cause)];
         break;
       case models::AttemptOutcome::k529:
         ++s.row.r529;

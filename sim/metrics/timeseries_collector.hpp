@@ -21,7 +21,7 @@ struct TimeSeriesRow {
   std::uint64_t arrivals = 0;
   std::uint64_t attempts = 0;       ///< attempts sent
   std::uint64_t ok = 0;             ///< requests completed successfully
-  std::uint64_t r429[models::kLimitCauseCount] = {};  ///< by cause: rpm, itpm, otpm, tpm, acceleration, spend
+  std::uint64_t r429[models::kRefusalCount] = {};  ///< by models::refusal_index (scope, cause)
   std::uint64_t r529 = 0;
   std::uint64_t gave_up = 0;
   std::uint64_t timed_out = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <string_view>
@@ -11,19 +12,15 @@
 namespace ratesim::report {
 namespace {
 
-const char* const kBudgetHeader[] = {"anthropic-ratelimit-requests", "anthropic-ratelimit-input-tokens",
-                                     "anthropic-ratelimit-output-tokens", "anthropic-ratelimit-tokens"};
+std::string_view refusal_message(models::LimitCause c) {
+  return c == models::LimitCause::kNone ? "Rate limited" : models::spec(c).message;
+}
 
-std::string refusal_message(models::LimitCause c) {
-  switch (c) {
-    case models::LimitCause::kRpm: return "This request would exceed the rate limit for requests per minute";
-    case models::LimitCause::kItpm: return "This request would exceed the rate limit for input tokens per minute";
-    case models::LimitCause::kOtpm: return "This request would exceed the rate limit for output tokens per minute";
-    case models::LimitCause::kTpm: return "This request would exceed the rate limit for tokens per minute";
-    case models::LimitCause::kAcceleration: return "Rate limited: a sharp increase in usage (acceleration limit)";
-    case models::LimitCause::kSpend: return "You have reached your monthly spend limit";
-    default: return "Rate limited";
-  }
+/// What a token budget's `remaining` header says: the API rounds it to the nearest thousand
+/// (requests are exact). Never negative.
+long long header_remaining(const models::BudgetSpec& b, double remaining) {
+  const double r = std::max(0.0, remaining);
+  return static_cast<long long>(b.tokens ? std::round(r / 1000) * 1000 : std::floor(r));
 }
 
 /// `s` as a JSON string, quotes included.
@@ -86,15 +83,25 @@ void AttemptsLog::write(const metrics::AttemptRecord& a) {
     any_header = true;
     fmt::format_to(out, "\"{}{}\":\"{}\"", name, suffix, value);
   };
+  const auto budget_headers = [&](std::string_view name, const models::BudgetSpec& b, const models::BudgetHeader& h) {
+    const std::string prefix = fmt::format("anthropic-ratelimit-{}", name);
+    header(prefix, "-limit", h.limit);
+    header(prefix, "-remaining", header_remaining(b, h.remaining));
+    header(prefix, "-reset", format_rfc3339(kLogEpochUnix + a.decided_s + kernel::to_seconds(h.reset), 3));
+  };
   if (a.has_headers) {
+    // Each budget under its own name, then anthropic-ratelimit-tokens-*: the most restrictive
+    // token budget in effect (the least room; a workspace's cap where it binds).
+    std::size_t tightest = models::kBudgetCount;
     for (std::size_t k = 0; k < models::kBudgetCount; ++k) {
       const auto& h = a.headers[k];
+      const models::BudgetSpec& b = models::kBudgets[k];
       if (h.limit == 0) continue;
-      const std::string_view budget = kBudgetHeader[k];
-      header(budget, "-limit", h.limit);
-      header(budget, "-remaining", static_cast<long long>(std::floor(std::max(0.0, h.remaining))));
-      header(budget, "-reset", format_rfc3339(kLogEpochUnix + a.decided_s + kernel::to_seconds(h.reset), 3));
+      if (b.tokens && (tightest == models::kBudgetCount || h.remaining < a.headers[tightest].remaining)) tightest = k;
+      if (b.header != models::kTokensHeader) budget_headers(b.header, b, h);
     }
+    if (tightest < models::kBudgetCount)
+      budget_headers(models::kTokensHeader, models::kBudgets[tightest], a.headers[tightest]);
   }
   if (a.result.retry_after >= kernel::Duration{0}) header("retry-after", "", a.result.retry_after.count() / 1'000'000);
   if (a.result.should_retry != models::ShouldRetry::kAbsent)

@@ -19,8 +19,39 @@ ordered_json durations(const metrics::DurationStats& d) {
                       {"p999", r(d.p999)}, {"max", r(d.max)}};
 }
 
+/// 429s by cause in kCauses order, then the workspaces' by budget.
+ordered_json r429_json(const metrics::WorkloadSummary& w) {
+  ordered_json j{{"total", w.r429_total()}};
+  ordered_json workspace = ordered_json::object();
+  for (std::size_t i = 0; i < models::kRefusalCount; ++i) {
+    const std::string_view cause = models::name(models::refusal_cause(i));
+    if (models::refusal_scope(i) == models::Scope::kWorkspace) workspace[std::string(cause)] = w.r429[i];
+    else j[std::string(cause)] = w.r429[i];
+  }
+  j["workspace"] = std::move(workspace);
+  return j;
+}
+
+ordered_json group_json(const metrics::GroupSummary& g) {
+  ordered_json budgets = ordered_json::object();
+  for (const auto& b : g.budgets)
+    budgets[b.name] = ordered_json{{"limit", b.limit},
+                                   {"mean_util", r(b.mean_util)},
+                                   {"peak_util", r(b.peak_util)},
+                                   {"first_429_s", b.first_429_s < 0 ? ordered_json(nullptr)
+                                                                     : ordered_json(r(b.first_429_s))},
+                                   {"r429", b.r429}};
+  ordered_json j{{"budgets", std::move(budgets)}};
+  if (!g.workspace.empty()) return j;  // acceleration and never-fitting requests are the organization's
+  j["r429_acceleration"] = g.r429_acceleration;
+  j["first_acceleration_s"] = g.first_acceleration_s < 0 ? ordered_json(nullptr) : ordered_json(r(g.first_acceleration_s));
+  j["never_fits"] = g.never_fits;
+  return j;
+}
+
 ordered_json workload_json(const metrics::WorkloadSummary& w) {
   ordered_json j;
+  if (!w.workspace.empty()) j["workspace"] = w.workspace;
   j["requests"] = ordered_json{{"arrived", w.arrived},
                                {"ok", w.requests(RequestOutcome::kOk)},
                                {"gave_up", w.requests(RequestOutcome::kGaveUp)},
@@ -30,13 +61,7 @@ ordered_json workload_json(const metrics::WorkloadSummary& w) {
                                {"unfinished", w.requests(RequestOutcome::kUnfinished)}};
   j["attempts"] = ordered_json{{"total", w.attempts},
                                {"ok", w.attempts_ok},
-                               {"r429", ordered_json{{"total", w.r429_total()},
-                                                     {"rpm", w.r429_of(models::LimitCause::kRpm)},
-                                                     {"itpm", w.r429_of(models::LimitCause::kItpm)},
-                                                     {"otpm", w.r429_of(models::LimitCause::kOtpm)},
-                                                     {"tpm", w.r429_of(models::LimitCause::kTpm)},
-                                                     {"acceleration", w.r429_of(models::LimitCause::kAcceleration)},
-                                                     {"spend", w.r429_of(models::LimitCause::kSpend)}}},
+                               {"r429", r429_json(w)},
                                {"r529", w.r529},
                                {"timeout", w.attempt_timeouts}};
   j["amplification"] = r(w.amplification);
@@ -74,23 +99,13 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   for (const auto& w : s.workloads) ws[w.name] = workload_json(w);
   j["workloads"] = std::move(ws);
   ordered_json gs = ordered_json::object();
+  ordered_json spaces = ordered_json::object();
   for (const auto& g : s.groups) {
-    ordered_json budgets = ordered_json::object();
-    for (const auto& b : g.budgets)
-      budgets[b.name] = ordered_json{{"limit", b.limit},
-                                     {"mean_util", r(b.mean_util)},
-                                     {"peak_util", r(b.peak_util)},
-                                     {"first_429_s", b.first_429_s < 0 ? ordered_json(nullptr)
-                                                                       : ordered_json(r(b.first_429_s))},
-                                     {"r429", b.r429}};
-    gs[g.name] = ordered_json{{"budgets", std::move(budgets)},
-                              {"r429_acceleration", g.r429_acceleration},
-                              {"first_acceleration_s", g.first_acceleration_s < 0
-                                                           ? ordered_json(nullptr)
-                                                           : ordered_json(r(g.first_acceleration_s))},
-                              {"never_fits", g.never_fits}};
+    if (g.workspace.empty()) gs[g.name] = group_json(g);
+    else spaces[g.workspace]["groups"][g.name] = group_json(g);
   }
   j["groups"] = std::move(gs);
+  j["workspaces"] = std::move(spaces);
   if (s.without_acceleration)
     j["counterfactual"] = ordered_json{{"without_acceleration", workload_json(s.without_acceleration->total)}};
   ordered_json assumptions = ordered_json::array();
@@ -104,7 +119,10 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   ordered_json diagnosis;
   diagnosis["first_limit"] =
       d.first_at_s < 0 ? ordered_json(nullptr)
-                       : ordered_json{{"group", d.first_group}, {"budget", d.first_budget}, {"at_s", r(d.first_at_s)}};
+                       : ordered_json{{"group", d.first_group},
+                                      {"workspace", d.first_workspace.empty() ? ordered_json(nullptr) : ordered_json(d.first_workspace)},
+                                      {"budget", d.first_budget},
+                                      {"at_s", r(d.first_at_s)}};
   ordered_json causes = ordered_json::array();
   for (const auto& c : d.causes)
     causes.push_back(ordered_json{{"cause", c.cause},

@@ -1,4 +1,4 @@
-// summary.json, schema "ratesim.summary/1" (field meanings in docs/outputs.md).
+// summary.json, schema "ratesim.summary/2" (field meanings in docs/outputs.md).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,7 +10,7 @@
 
 namespace ratesim::report {
 
-inline constexpr const char* kSummarySchema = "ratesim.summary/1";
+inline constexpr const char* kSummarySchema = "ratesim.summary/2";
 
 nlohmann::ordered_json summary_to_json(const metrics::Summary& s);
 /// One workload's (or the total's) numbers, as summary.json's `total` holds them.

@@ -98,7 +98,8 @@ std::string group_table(const metrics::GroupSummary& g) {
     rows[3].second.push_back(with_separators(b.r429));
     rows[4].second.push_back(b.first_429_s < 0 ? "-" : with_separators(b.first_429_s, 1));
   }
-  const std::string title = "limit group " + g.name;
+  const std::string title = g.workspace.empty() ? "limit group " + g.name
+                                                : fmt::format("limit group {}, workspace {}'s caps", g.name, g.workspace);
   std::size_t label = title.size();
   for (const auto& r : rows) label = std::max(label, r.first.size() + 2);
   std::vector<std::size_t> widths;
@@ -128,7 +129,8 @@ std::string diagnosis_text(const metrics::Diagnosis& d) {
   std::string out = "\ndiagnosis\n";
   if (d.first_at_s < 0 && d.causes.empty()) return out + "  no request was refused\n";
   if (d.first_at_s >= 0)
-    out += fmt::format("  first limit hit: {} {} at {} s\n", d.first_group, d.first_budget,
+    out += fmt::format("  first limit hit: {} {}{} at {} s\n", d.first_group, d.first_budget,
+                       d.first_workspace.empty() ? "" : " (workspace " + d.first_workspace + ")",
                        with_separators(d.first_at_s, 1));
   auto label = [](const metrics::CauseFinding& c) {
     if (c.cause == "529") return std::string("529");
@@ -142,22 +144,39 @@ std::string diagnosis_text(const metrics::Diagnosis& d) {
   return out;
 }
 
+/// One row per 429 cause and scope, in the tables' order: a budget's row whenever a group of
+/// that scope has the budget (`all_optional`: only when a count is not zero), the rest only
+/// when not zero. A workspace's rows name the workspace when the scenario has only one.
+void refusal_rows(Table& t, const metrics::Summary& s, bool all_optional) {
+  std::vector<std::string> workspaces;
+  for (const auto& w : s.workloads)
+    if (!w.workspace.empty() && std::find(workspaces.begin(), workspaces.end(), w.workspace) == workspaces.end())
+      workspaces.push_back(w.workspace);
+  for (std::size_t i = 0; i < models::kRefusalCount; ++i) {
+    const models::LimitCause cause = models::refusal_cause(i);
+    const bool workspace = models::refusal_scope(i) == models::Scope::kWorkspace;
+    bool has_budget = false;
+    for (const auto& g : s.groups)
+      for (const auto& b : g.budgets)
+        has_budget = has_budget || (b.name == models::name(cause) && g.workspace.empty() != workspace);
+    std::string label = "429 " + models::refusal_label(i, workspaces.size() == 1 ? workspaces[0] : "");
+    // The one cause that comes from an assumed model rather than a published budget says so.
+    if (cause == models::LimitCause::kAcceleration) label += " (assumed)";
+    t.count(label, [i](const WorkloadSummary& w) { return w.r429[i]; }, all_optional || !has_budget);
+  }
+}
+
 /// The run again without acceleration limits: what the documented budgets alone do.
 std::string counterfactual_table(const metrics::Summary& without, bool colour) {
   Table t(without, colour);
   auto req = [](RequestOutcome o) { return [o](const WorkloadSummary& w) { return w.requests(o); }; };
-  using models::LimitCause;
   t.count("ok", req(RequestOutcome::kOk));
   t.count("gave up", req(RequestOutcome::kGaveUp));
   t.count("timed out", req(RequestOutcome::kTimedOut), true);
   t.count("dropped", req(RequestOutcome::kDropped), true);
   t.count("unfinished", req(RequestOutcome::kUnfinished), true);
   t.count("429 total", [](const WorkloadSummary& w) { return w.r429_total(); });
-  t.count("429 rpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kRpm); }, true);
-  t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kItpm); }, true);
-  t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kOtpm); }, true);
-  t.count("429 tpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kTpm); }, true);
-  t.count("429 spend", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kSpend); }, true);
+  refusal_rows(t, without, true);
   t.number("latency p99, s", [](const WorkloadSummary& w) { return w.latency.p99; }, 3);
   t.number("makespan, s", [](const WorkloadSummary& w) { return w.makespan_s; }, 1);
   t.number("cost, USD", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
@@ -198,14 +217,7 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.count("total", [](const WorkloadSummary& w) { return w.attempts; });
   t.count("ok", [](const WorkloadSummary& w) { return w.attempts_ok; });
   t.count("429 total", [](const WorkloadSummary& w) { return w.r429_total(); });
-  using models::LimitCause;
-  t.count("429 rpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kRpm); });
-  t.count("429 itpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kItpm); });
-  t.count("429 otpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kOtpm); });
-  t.count("429 tpm", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kTpm); }, true);
-  // The one cause that comes from an assumed model rather than a published budget says so.
-  t.count("429 acceleration (assumed)", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kAcceleration); }, true);
-  t.count("429 spend", [](const WorkloadSummary& w) { return w.r429_of(LimitCause::kSpend); }, true);
+  refusal_rows(t, s, false);
   t.count("529", [](const WorkloadSummary& w) { return w.r529; }, true);
   t.count("timeout", [](const WorkloadSummary& w) { return w.attempt_timeouts; }, true);
   t.number("attempts per request", [](const WorkloadSummary& w) { return w.amplification; }, 2);

@@ -43,10 +43,22 @@ void append_seconds(fmt::memory_buffer& b, double t) {
 }
 }  // namespace
 
+const std::string& timeseries_header() {
+  static const std::string header = [] {
+    std::string h = "t_s,workload,arrivals,attempts,ok";
+    for (std::size_t i = 0; i < models::kRefusalCount; ++i) h += ",r429_" + models::refusal_key(i);
+    return h + ",r529,gave_up,timed_out,dropped,in_flight,queued,latency_p50_s,latency_p99_s,input_tokens,"
+               "output_tokens,cost_usd";
+  }();
+  return header;
+}
+
 LimitsCsv::LimitsCsv(std::ostream& out) : out_(out) { out_ << kLimitsHeader << '\n'; }
 
 void LimitsCsv::write(const metrics::LimitsRow& r) {
-  out_ << fmt::format("{},{},{},{:.6f},{}\n", seconds(r.t_s), *r.group, r.budget, r.used_frac, r.limit);
+  const bool org = !r.workspace || r.workspace->empty();
+  out_ << fmt::format("{},{},{}{},{},{:.6f},{}\n", seconds(r.t_s), *r.group, org ? "organization" : "workspace:",
+                      org ? "" : *r.workspace, r.budget, r.used_frac, r.limit);
 }
 
 RequestsCsv::RequestsCsv(std::ostream& out) : out_(out) { out_ << kRequestsHeader << '\n'; }
@@ -67,20 +79,19 @@ void RequestsCsv::write(const metrics::RequestRow& r) {
   out_.write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 
-TimeSeriesCsv::TimeSeriesCsv(std::ostream& out) : out_(out) { out_ << kTimeSeriesHeader << '\n'; }
+TimeSeriesCsv::TimeSeriesCsv(std::ostream& out) : out_(out) { out_ << timeseries_header() << '\n'; }
 
 void TimeSeriesCsv::write(const metrics::TimeSeriesRow& r) {
   fmt::memory_buffer b;
   auto it = std::back_inserter(b);
   const std::string t = seconds(r.t_s);
-  fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", t, *r.workload,
-                 r.arrivals, r.attempts, r.ok, r.r429[0], r.r429[1], r.r429[2], r.r429[4], r.r529,
-                 r.gave_up, r.timed_out, r.dropped, r.in_flight, r.queued);
+  fmt::format_to(it, "{},{},{},{},{},", t, *r.workload, r.arrivals, r.attempts, r.ok);
+  for (const std::uint64_t n : r.r429) fmt::format_to(it, "{},", n);
+  fmt::format_to(it, "{},{},{},{},{},{},", r.r529, r.gave_up, r.timed_out, r.dropped, r.in_flight, r.queued);
   // An interval with no successful request has no latency: the fields stay empty (NaN in pandas).
   if (r.has_latency) fmt::format_to(it, "{:.6f},{:.6f}", r.latency_p50_s, r.latency_p99_s);
   else fmt::format_to(it, ",");
-  fmt::format_to(it, ",{},{},{:.6f},{},{}\n", r.input_tokens, r.output_tokens, r.cost_usd, r.r429[3],
-                 r.r429[5]);
+  fmt::format_to(it, ",{},{},{:.6f}\n", r.input_tokens, r.output_tokens, r.cost_usd);
   out_.write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "sim/metrics/limits_collector.hpp"
 #include "sim/metrics/requests_collector.hpp"
@@ -9,12 +10,12 @@
 
 namespace ratesim::report {
 
-inline constexpr const char* kTimeSeriesHeader =
-    "t_s,workload,arrivals,attempts,ok,r429_rpm,r429_itpm,r429_otpm,r429_acceleration,r529,"
-    "gave_up,timed_out,dropped,in_flight,queued,latency_p50_s,latency_p99_s,input_tokens,"
-    "output_tokens,cost_usd,r429_tpm,r429_spend";
+/// timeseries.csv's header: the 429 columns are r429_<cause> for each cause of models::kCauses,
+/// then r429_workspace_<budget> for each budget, in the tables' order.
+const std::string& timeseries_header();
 
-inline constexpr const char* kLimitsHeader = "t_s,group,budget,used_frac,limit";
+/// limits.csv's header. `scope` is `organization`, or `workspace:NAME` for a workspace's caps.
+inline constexpr const char* kLimitsHeader = "t_s,group,scope,budget,used_frac,limit";
 
 /// limits.csv (docs/outputs.md): a header row, then one row per interval per group and budget.
 class LimitsCsv {

@@ -38,10 +38,8 @@ std::string describe(const kernel::Distribution& d, bool in_seconds) {
 
 std::string describe(const models::provider::Limits& l) {
   std::vector<std::string> parts;
-  const char* names[] = {"rpm", "itpm", "otpm", "tpm"};
-  const auto v = l.in_order();
-  for (std::size_t i = 0; i < v.size(); ++i)
-    if (v[i]) parts.push_back(fmt::format("{} {}", names[i], *v[i]));
+  for (std::size_t i = 0; i < models::kBudgetCount; ++i)
+    if (const auto& v = l.at(i)) parts.push_back(fmt::format("{} {}", models::kCauses[i].name, *v));
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 

@@ -31,6 +31,6 @@ TEST_CASE("event payloads round-trip at the edges of their widths", "[models]") 
   const SettlementRef s{4'000'000'000u, (std::uint64_t{1} << 48) - 1, 65535};
   const SettlementRef s2 = SettlementRef::of(event_of(s.a(), s.b()));
   CHECK(s2.tokens == s.tokens);
-  CHECK(s2.ticket == s.ticket);
+  CHECK(s2.taken_at == s.taken_at);
   CHECK(s2.group == s.group);
 }

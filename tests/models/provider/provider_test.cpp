@@ -68,7 +68,7 @@ TEST_CASE("otpm is reserved at max_tokens and a 429 names the budget", "[provide
   // 1000 tokens refill at 1000/min: 1 s gave back 16.67, so 983.3 more are needed: 59 s.
   CHECK(refused.attempt.result.retry_after == 59s);
   // The first request finishes at 2 s having used 100: 900 come back, 933.3 are free.
-  CHECK(p.complete(kTimeZero + 2s, 0, first.otpm_ticket, first.settle_output) == -900);
+  CHECK(p.complete(kTimeZero + 2s, first.settle_group, kTimeZero, first.settle_output) == -900);
   r.max_tokens = 934;
   CHECK(p.decide(kTimeZero + 2s, r).attempt.result.outcome == AttemptOutcome::k429);
   r.max_tokens = 933;
@@ -83,7 +83,7 @@ TEST_CASE("actual accounting needs one token of room and debits output at comple
   const Decision d = p.decide(kTimeZero, big);
   REQUIRE(d.attempt.result.outcome == AttemptOutcome::kOk);
   CHECK(d.settle_output == 900);
-  CHECK(p.complete(kTimeZero + 10s, 0, d.otpm_ticket, d.settle_output) == 900);
+  CHECK(p.complete(kTimeZero + 10s, d.settle_group, kTimeZero, d.settle_output) == 900);
   // 600 − 900 = −300 at 10 s: blocked until 31 s (one token of room).
   Request small = request(10, 1, 1);
   CHECK(p.decide(kTimeZero + 10s, small).attempt.result.retry_after == 31s);

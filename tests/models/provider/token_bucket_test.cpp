@@ -37,7 +37,7 @@ TEST_CASE("refill and give_back stop at the capacity", "[provider]") {
   TokenBucket b(60, 10s);
   b.take(kTimeZero, 4);
   CHECK(b.tokens(kTimeZero) == 6);
-  b.give_back(kTimeZero, 0, 100);
+  b.give_back(kTimeZero, kTimeZero, 100);
   CHECK(b.tokens(kTimeZero) == 10);
   b.take(kTimeZero, 10);
   CHECK(b.tokens(kTimeZero + 24h) == 10);

@@ -42,9 +42,9 @@ TEST_CASE("ratesim run prints a summary and writes its files with --out", "[cli]
   CHECK(r.out.find("429 itpm") != std::string::npos);
   CHECK(r.out.find("p99") != std::string::npos);
   CHECK(r.out.find("cost, USD") != std::string::npos);
-  CHECK(slurp(out / "summary.json").find("\"schema\": \"ratesim.summary/1\"") != std::string::npos);
+  CHECK(slurp(out / "summary.json").find("\"schema\": \"ratesim.summary/2\"") != std::string::npos);
   CHECK(slurp(out / "timeseries.csv").rfind("t_s,workload,arrivals,", 0) == 0);
-  CHECK(slurp(out / "limits.csv").rfind("t_s,group,budget,used_frac,limit\n0,haiku-4-5,rpm,", 0) == 0);
+  CHECK(slurp(out / "limits.csv").rfind("t_s,group,scope,budget,used_frac,limit\n0,haiku-4-5,organization,rpm,", 0) == 0);
   // Nothing but the three files: no temporary left behind.
   CHECK(std::distance(fs::directory_iterator(out), fs::directory_iterator{}) == 3);
   fs::remove_all(out);
@@ -129,7 +129,7 @@ TEST_CASE("a failed run leaves no output files", "[cli]") {
 TEST_CASE("run with json prints the summary for machines and --seed overrides the seed", "[cli]") {
   const Result r = run_binary("run " + quickstart() + " --json --seed 99");
   REQUIRE(r.code == 0);
-  CHECK(r.out.rfind("{\n  \"schema\": \"ratesim.summary/1\"", 0) == 0);
+  CHECK(r.out.rfind("{\n  \"schema\": \"ratesim.summary/2\"", 0) == 0);
   CHECK(r.out.find("\"seed\": 99") != std::string::npos);
 }
 

@@ -114,8 +114,8 @@ TEST_CASE("oversized work is refused as bad input, never exhausting memory", "[c
 
 TEST_CASE("check refuses baselines and tolerances it cannot use", "[cli][hostile]") {
   const fs::path s = write("s.yaml", kScenario);
-  const fs::path schema_only = write("b.json", "{\"schema\": \"ratesim.summary/1\"}");
-  const fs::path strings = write("c.json", "{\"schema\": \"ratesim.summary/1\", \"total\": {\"requests\": {\"ok\": \"many\"}}}");
+  const fs::path schema_only = write("b.json", "{\"schema\": \"ratesim.summary/2\"}");
+  const fs::path strings = write("c.json", "{\"schema\": \"ratesim.summary/2\", \"total\": {\"requests\": {\"ok\": \"many\"}}}");
   const std::vector<Case> cases{
       {"a baseline with only its schema", "check " + q(s) + " --baseline " + q(schema_only),
        "the baseline has none of the metrics check compares"},

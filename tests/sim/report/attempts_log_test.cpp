@@ -50,13 +50,19 @@ TEST_CASE("the attempts log records each attempt with its status, usage and head
   CHECK(ok["usage"]["output_tokens"] == 50);
   CHECK(ok["input_tokens"] == 100);
   CHECK(ok["max_tokens"] == 80);
-  // After it: no request left (full again in 1 s), 1,666 − 100 = 1,566 tokens left, full again
-  // after 100 / 1,666.7 per s = 0.06 s.
+  // After it: no request left (full again in 1 s), 1,666 − 100 = 1,566 tokens left, which the
+  // header rounds to the nearest thousand as the API does: 2,000. Full again after
+  // 100 / 1,666.7 per s = 0.06 s. The group's only token budget is also the most restrictive,
+  // so anthropic-ratelimit-tokens-* repeats it; requests are not tokens and stay exact.
   CHECK(ok["headers"]["anthropic-ratelimit-requests-limit"] == "60");
   CHECK(ok["headers"]["anthropic-ratelimit-requests-remaining"] == "0");
   CHECK(ok["headers"]["anthropic-ratelimit-requests-reset"] == "2026-01-01T00:00:01.000Z");
-  CHECK(ok["headers"]["anthropic-ratelimit-input-tokens-remaining"] == "1566");
+  CHECK(ok["headers"]["anthropic-ratelimit-input-tokens-remaining"] == "2000");
   CHECK(ok["headers"]["anthropic-ratelimit-input-tokens-reset"] == "2026-01-01T00:00:00.060Z");
+  CHECK(ok["headers"]["anthropic-ratelimit-tokens-limit"] == "100000");
+  CHECK(ok["headers"]["anthropic-ratelimit-tokens-remaining"] == "2000");
+  CHECK(ok["headers"]["anthropic-ratelimit-tokens-reset"] == "2026-01-01T00:00:00.060Z");
+  CHECK_FALSE(ok["headers"].contains("anthropic-ratelimit-output-tokens-limit"));
 }
 
 TEST_CASE("reset times are RFC 3339 instants counted from the log's epoch", "[report]") {
@@ -69,4 +75,31 @@ TEST_CASE("reset times are RFC 3339 instants counted from the log's epoch", "[re
   std::ostringstream out;
   report::AttemptsLog(out).write(a);
   CHECK(json::parse(out.str())["headers"]["anthropic-ratelimit-requests-reset"] == "2026-03-01T01:01:01.500Z");
+}
+
+TEST_CASE("token remainders are rounded to thousands and tokens-* names the tightest token budget", "[report]") {
+  const std::string model = "m";
+  metrics::AttemptRecord a{.model = &model};
+  a.has_headers = true;
+  // requests exact; input 1,499.9 → 1,000; output 2,500 → 3,000 (half away from zero); a
+  // negative remainder (actual accounting's overdraft) reads 0.
+  a.headers[0] = models::BudgetHeader{.limit = 60, .remaining = 7.9, .reset = std::chrono::seconds(1)};
+  a.headers[1] = models::BudgetHeader{.limit = 450'000, .remaining = 1'499.9, .reset = std::chrono::seconds(2)};
+  a.headers[2] = models::BudgetHeader{.limit = 90'000, .remaining = 2'500, .reset = std::chrono::seconds(3)};
+  std::ostringstream out;
+  report::AttemptsLog(out).write(a);
+  json h = json::parse(out.str())["headers"];
+  CHECK(h["anthropic-ratelimit-requests-remaining"] == "7");
+  CHECK(h["anthropic-ratelimit-input-tokens-remaining"] == "1000");
+  CHECK(h["anthropic-ratelimit-output-tokens-remaining"] == "3000");
+  // The input budget has less room (1,499.9 < 2,500): tokens-* is its limit, remainder and reset.
+  CHECK(h["anthropic-ratelimit-tokens-limit"] == "450000");
+  CHECK(h["anthropic-ratelimit-tokens-remaining"] == "1000");
+  CHECK(h["anthropic-ratelimit-tokens-reset"] == "2026-01-01T00:00:02.000Z");
+  a.headers[2].remaining = -350;
+  std::ostringstream again;
+  report::AttemptsLog(again).write(a);
+  h = json::parse(again.str())["headers"];
+  CHECK(h["anthropic-ratelimit-output-tokens-remaining"] == "0");
+  CHECK(h["anthropic-ratelimit-tokens-limit"] == "90000");
 }

@@ -32,7 +32,7 @@ TEST_CASE("summary.json carries the schema and every section docs/outputs.md lis
       "workloads:\n  - {name: w, model: m, backlog: {count: 3}, input_tokens: 10,"
       " output_tokens: 5, max_tokens: 5}\n");
   const auto j = summary_to_json(s);
-  CHECK(j["schema"] == "ratesim.summary/1");
+  CHECK(j["schema"] == "ratesim.summary/2");
   CHECK(j["scenario"] == "j");
   CHECK(j["seed"] == 4);
   CHECK(j["duration_s"] == 60.0);
