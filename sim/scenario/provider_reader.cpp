@@ -25,11 +25,17 @@ models::provider::Limits read_limit_keys(const Source& src, MapReader& m) {
   models::provider::Limits l;
   // A billion per minute is far above any published tier and keeps bucket arithmetic exact.
   constexpr std::int64_t kMaxLimit = 1'000'000'000;
-  if (auto v = m.get("rpm"); v.IsDefined()) l.rpm = read_integer(src, v, "rpm", 1, kMaxLimit);
-  if (auto v = m.get("itpm"); v.IsDefined()) l.itpm = read_integer(src, v, "itpm", 1, kMaxLimit);
-  if (auto v = m.get("otpm"); v.IsDefined()) l.otpm = read_integer(src, v, "otpm", 1, kMaxLimit);
-  if (auto v = m.get("tpm"); v.IsDefined()) l.tpm = read_integer(src, v, "tpm", 1, kMaxLimit);
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+    const std::string key(models::kCauses[b].name);
+    if (auto v = m.get(key.c_str()); v.IsDefined()) l.at(b) = read_integer(src, v, key, 1, kMaxLimit);
+  }
   return l;
+}
+
+std::string budget_names() {
+  std::vector<std::string_view> names;
+  for (std::size_t b = 0; b < models::kBudgetCount; ++b) names.push_back(models::kCauses[b].name);
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 namespace {
@@ -39,10 +45,8 @@ models::provider::Limits read_limits(const Source& src, const YAML::Node& n,
   MapReader m(src, n, "limits of " + owner);
   const models::provider::Limits l = read_limit_keys(src, m);
   m.finish();
-  if (!l.rpm && !l.itpm && !l.otpm && !l.tpm)
-    src.fail(n, fmt::format("limits of {} name no budget: expected at least one of rpm, itpm, "
-                            "otpm, tpm",
-                            owner));
+  if (!l.any())
+    src.fail(n, fmt::format("limits of {} name no budget: expected at least one of {}", owner, budget_names()));
   return l;
 }
 
@@ -268,6 +272,57 @@ void read_groups_and_models(const Source& src, const YAML::Node& groups_node, co
   }
 }
 
+/// `workspaces: {NAME: {limits: {GROUP: {rpm, itpm, otpm}}}}`: each workspace's caps on the
+/// organization's groups. A cap may not exceed the organization's limit (Anthropic's workspace
+/// limits are at most the organization's); a budget a workspace does not cap is the
+/// organization's alone.
+std::vector<models::provider::Workspace> read_workspaces(const Source& src, const YAML::Node& n,
+                                                         const std::vector<models::provider::Group>& groups) {
+  if (!n.IsMap())
+    src.fail(n, fmt::format("invalid value {} for 'workspaces': expected a mapping from workspace names to "
+                            "{{limits: {{GROUP: {{{}}}}}}}",
+                            quote(n), budget_names()));
+  std::vector<std::string> group_names;
+  for (const auto& g : groups) group_names.push_back(g.name);
+  std::vector<models::provider::Workspace> out;
+  for (const auto& kv : n) {
+    models::provider::Workspace w{.name = read_name(src, kv.first, "workspace name"), .caps = {}};
+    const std::string what = "workspace '" + w.name + "'";
+    MapReader wm(src, kv.second.IsNull() ? YAML::Node(YAML::NodeType::Map) : kv.second, what);
+    if (const YAML::Node limits = wm.get("limits"); limits.IsDefined()) {
+      if (!limits.IsMap())
+        src.fail(limits, fmt::format("invalid value {} for 'limits' of {}: expected a mapping from limit groups "
+                                     "({}) to budgets",
+                                     quote(limits), what, fmt::join(group_names, ", ")));
+      for (const auto& g : limits) {
+        const std::string group = read_name(src, g.first, "group name");
+        const auto it = std::find(group_names.begin(), group_names.end(), group);
+        if (it == group_names.end())
+          src.fail(g.first, fmt::format("unknown limit group '{}' in {}{}: the provider's groups are {}", group, what,
+                                        did_you_mean(group, group_names), fmt::join(group_names, ", ")));
+        const models::provider::Limits caps = read_limits(src, g.second, what + ", group '" + group + "'");
+        const models::provider::Limits& org = groups[static_cast<std::size_t>(it - group_names.begin())].limits;
+        for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+          if (!caps.at(b)) continue;
+          const std::string key(models::kCauses[b].name);
+          if (!org.at(b))
+            src.fail(g.second[key], fmt::format("{} caps {} of group '{}', which the organization does not limit: "
+                                                "expected only budgets the group has",
+                                                what, key, group));
+          if (*caps.at(b) > *org.at(b))
+            src.fail(g.second[key], fmt::format("invalid value {} for '{}' of {}, group '{}': expected at most the "
+                                                "organization's limit {} (a workspace's cap can only be lower)",
+                                                *caps.at(b), key, what, group, *org.at(b)));
+        }
+        w.caps.push_back({.group = group, .limits = caps});
+      }
+    }
+    wm.finish();
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
 }  // namespace
 
 ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
@@ -301,9 +356,12 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
   }
   const YAML::Node groups_node = m.get("groups");
   const YAML::Node models_node = m.require("models");
+  const YAML::Node workspaces_node = m.get("workspaces");
   m.finish();
 
   read_groups_and_models(src, groups_node, models_node, limiter, burst, p);
+  if (workspaces_node.IsDefined() && !workspaces_node.IsNull())
+    p.workspaces = read_workspaces(src, workspaces_node, p.groups);
   return p;
 }
 

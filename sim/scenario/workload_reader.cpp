@@ -267,6 +267,15 @@ WorkloadConfig read_workload(const Source& src, const YAML::Node& n, const Provi
                                 w.model, w.name, did_you_mean(w.model, model_names),
                                 fmt::join(model_names, ", ")));
 
+  if (const YAML::Node ws = m.get("workspace"); ws.IsDefined()) {
+    w.workspace = read_name(src, ws, "workspace");
+    std::vector<std::string> names;
+    for (const auto& s : p.workspaces) names.push_back(s.name);
+    if (std::find(names.begin(), names.end(), w.workspace) == names.end())
+      src.fail(ws, fmt::format("unknown workspace '{}' in workload '{}'{}: expected one of provider.workspaces ({})",
+                               w.workspace, w.name, did_you_mean(w.workspace, names),
+                               names.empty() ? "none declared" : fmt::format("{}", fmt::join(names, ", "))));
+  }
   read_arrivals(src, m, n, w, p);
   read_sizes(src, m, w);
   const YAML::Node deadline = m.get("deadline");

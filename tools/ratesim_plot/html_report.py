@@ -84,16 +84,29 @@ def get(d, dotted):
     return d
 
 
-SUMMARY_ROWS = [
-    ("requests arrived", "requests.arrived"), ("ok", "requests.ok"), ("gave up", "requests.gave_up"),
-    ("timed out", "requests.timed_out"), ("dropped", "requests.dropped"), ("expired", "requests.expired"),
-    ("unfinished", "requests.unfinished"), ("attempts", "attempts.total"), ("429 total", "attempts.r429.total"),
-    ("429 rpm", "attempts.r429.rpm"), ("429 itpm", "attempts.r429.itpm"), ("429 otpm", "attempts.r429.otpm"),
-    ("429 tpm", "attempts.r429.tpm"), ("429 acceleration (assumed model)", "attempts.r429.acceleration"),
-    ("429 spend", "attempts.r429.spend"), ("529", "attempts.r529"), ("attempt timeouts", "attempts.timeout"),
-    ("latency p50, s", "latency_s.p50"), ("latency p99, s", "latency_s.p99"), ("latency max, s", "latency_s.max"),
-    ("makespan, s", "makespan_s"), ("cost, USD", "cost_usd.total"), ("cost per ok request, USD", "cost_usd.per_ok_request"),
-]
+def summary_rows(total):
+    """(label, dotted path) for the summary table. The 429 rows follow summary.json's r429 object,
+    whose keys are ratesim's table of causes (then a workspace's budgets): none is spelled here."""
+    r429 = total.get("attempts", {}).get("r429", {})
+    causes = []
+    for cause, value in r429.items():
+        if cause == "total":
+            continue
+        if isinstance(value, dict):
+            causes += [(f"429 {b} (a workspace's cap)", f"attempts.r429.{cause}.{b}") for b in value]
+        else:
+            label = "429 acceleration (assumed model)" if cause == "acceleration" else f"429 {cause}"
+            causes.append((label, f"attempts.r429.{cause}"))
+    return [
+        ("requests arrived", "requests.arrived"), ("ok", "requests.ok"), ("gave up", "requests.gave_up"),
+        ("timed out", "requests.timed_out"), ("dropped", "requests.dropped"), ("expired", "requests.expired"),
+        ("unfinished", "requests.unfinished"), ("attempts", "attempts.total"), ("429 total", "attempts.r429.total"),
+    ] + causes + [
+        ("529", "attempts.r529"), ("attempt timeouts", "attempts.timeout"),
+        ("latency p50, s", "latency_s.p50"), ("latency p99, s", "latency_s.p99"), ("latency max, s", "latency_s.max"),
+        ("makespan, s", "makespan_s"), ("cost, USD", "cost_usd.total"),
+        ("cost per ok request, USD", "cost_usd.per_ok_request"),
+    ]
 
 
 def run_body(folder, charts):
@@ -103,17 +116,21 @@ def run_body(folder, charts):
     if len(columns) != 1:
         columns.append(("total", s["total"]))
     rows = []
-    for label, path in SUMMARY_ROWS:
+    rows_of_summary = summary_rows(s["total"])
+    for label, path in rows_of_summary:
         values = [get(w, path) for _, w in columns]
         if all(v in (0, None) for v in values) and path not in ("requests.ok", "requests.arrived", "attempts.total"):
             continue
         rows.append([label] + [fmt(v) for v in values])
     body = ["<h2>Summary</h2>", table([""] + [n for n, _ in columns], rows)]
-    for name, g in s.get("groups", {}).items():
+    groups = [(f"Limit group {name}", g) for name, g in s.get("groups", {}).items()]
+    for workspace, w in s.get("workspaces", {}).items():
+        groups += [(f"Limit group {name}, workspace {workspace}'s caps", g) for name, g in w.get("groups", {}).items()]
+    for title, g in groups:
         budgets = g["budgets"]
         grows = [[b, fmt(v["limit"]), f"{100 * v['mean_util']:.0f}%", f"{100 * v['peak_util']:.0f}%", fmt(v["r429"]),
                   fmt(v["first_429_s"])] for b, v in budgets.items()]
-        body.append(f"<h2>Limit group {esc(name)}</h2>")
+        body.append(f"<h2>{esc(title)}</h2>")
         body.append(table(["budget", "limit per minute", "mean use", "peak use", "429s", "first 429, s"], grows))
         if g.get("r429_acceleration"):
             body.append(f"<p>429 acceleration (an assumed model, not a published budget): "
@@ -121,13 +138,14 @@ def run_body(folder, charts):
     cf = get(s, "counterfactual.without_acceleration")
     if cf:
         body.append("<h2>Without acceleration limits (same scenario and seed; budgets only)</h2>")
-        crow = [[label, fmt(get(s["total"], path)), fmt(get(cf, path))] for label, path in SUMMARY_ROWS
+        crow = [[label, fmt(get(s["total"], path)), fmt(get(cf, path))] for label, path in rows_of_summary
                 if get(cf, path) not in (0, None) or get(s["total"], path) not in (0, None)]
         body.append(table(["", "as run", "without acceleration limits"], crow))
     d = s.get("diagnosis", {})
     body.append("<h2>Diagnosis</h2>")
     first = d.get("first_limit")
-    body.append(f"<p>First limit hit: {esc(first['group'])} {esc(first['budget'])} at {fmt(first['at_s'])} s</p>"
+    where = f" (workspace {esc(first['workspace'])})" if first and first.get("workspace") else ""
+    body.append(f"<p>First limit hit: {esc(first['group'])} {esc(first['budget'])}{where} at {fmt(first['at_s'])} s</p>"
                 if first else "<p>No request was refused.</p>")
     causes = [[c["cause"] + (f", {c['bound_by']}-bound" if c.get("bound_by") else ""), fmt(c["count"]),
                f"{100 * c['share']:.0f}%", c["cure"]] for c in d.get("causes", [])]

@@ -5,9 +5,26 @@ import os
 
 from .common import duration_unit, number, read_csv, save, time_unit
 
-CAUSES = [("r429_rpm", "429 rpm", "#8172B3"), ("r429_itpm", "429 itpm", "#DD8452"), ("r429_otpm", "429 otpm", "#937860"),
-          ("r429_tpm", "429 tpm", "#DA8BC3"), ("r429_acceleration", "429 acceleration (assumed model)", "#CCB974"),
-          ("r429_spend", "429 spend", "#8C8C8C"), ("r529", "529", "#C44E52")]
+# Refusals are stacked in the order of timeseries.csv's columns, which follow ratesim's table of
+# budgets and causes (r429_<cause>, then r429_workspace_<budget>): a new budget needs no change here.
+CAUSE_COLOURS = ["#8172B3", "#DD8452", "#937860", "#DA8BC3", "#CCB974", "#8C8C8C", "#64B5CD", "#4C72B0", "#55A868",
+                 "#B47CC7"]
+OVERLOAD_COLOUR = "#C44E52"
+
+
+def refusal_columns(header):
+    """(column, label, colour) for each 429 column of a timeseries.csv header, then the 529s."""
+    out = []
+    for i, column in enumerate(c for c in header if c.startswith("r429_")):
+        cause = column[len("r429_"):]
+        if cause.startswith("workspace_"):
+            label = f"429 {cause[len('workspace_'):]} (a workspace's cap)"
+        elif cause == "acceleration":
+            label = "429 acceleration (assumed model)"
+        else:
+            label = f"429 {cause}"
+        out.append((column, label, CAUSE_COLOURS[i % len(CAUSE_COLOURS)]))
+    return out + [("r529", "529", OVERLOAD_COLOUR)]
 SENT, OK, FAILED, OFFERED = "#4C72B0", "#55A868", "#C44E52", "gray"
 
 
@@ -52,7 +69,7 @@ def traffic(plt, ts, folder):
     _, sent = ts.series("all", "attempts")
     _, ok = ts.series("all", "ok")
     bottom = [0.0] * len(t)
-    for column, label, colour in CAUSES:
+    for column, label, colour in refusal_columns(list(ts.rows[0])):
         if column not in ts.rows[0]:
             continue
         _, y = ts.series("all", column)
@@ -102,21 +119,25 @@ def budgets(plt, ts, folder):
     if not os.path.exists(path):
         return None
     limits = read_csv(path)
-    groups = list(dict.fromkeys(r["group"] for r in limits))
+    # One panel per limit group and scope (the organization's budgets, or a workspace's caps).
+    scope_of = lambda r: r.get("scope", "organization")
+    groups = list(dict.fromkeys((r["group"], scope_of(r)) for r in limits))
     if not groups:
         return None
     fig, axes = plt.subplots(len(groups), 1, figsize=(10, 3.3 * len(groups)), squeeze=False)
-    for ax, group in zip(axes[:, 0], groups):
+    for ax, (group, scope) in zip(axes[:, 0], groups):
         clipped = False
-        for budget in dict.fromkeys(r["budget"] for r in limits if r["group"] == group):
-            picked = [r for r in limits if r["group"] == group and r["budget"] == budget and number(r["t_s"]) <= ts.end]
+        mine = [r for r in limits if r["group"] == group and scope_of(r) == scope]
+        for budget in dict.fromkeys(r["budget"] for r in mine):
+            picked = [r for r in mine if r["budget"] == budget and number(r["t_s"]) <= ts.end]
             used = [100 * number(r["used_frac"]) for r in picked]
             clipped = clipped or any(u < 0 for u in used)
             ax.plot([number(r["t_s"]) / ts.unit for r in picked], [max(0.0, u) for u in used],
                     label=f"{budget} (limit {int(number(picked[0]['limit'])):,}/min)", linewidth=1.4,
                     drawstyle="steps-post")
         ax.axhline(100, color="black", linewidth=0.8, linestyle="--")
-        title = f"Budget use, limit group {group}: net usage per interval as % of the limit's rate"
+        whose = "" if scope == "organization" else f", {scope.replace(':', ' ', 1)}'s caps"
+        title = f"Budget use, limit group {group}{whose}: net usage per interval as % of the limit's rate"
         if clipped:
             title += "\n(intervals that gave back more reserved output than they took are shown at 0)"
         ts.axes(ax, "% of the limit", title)

@@ -45,3 +45,20 @@ TEST_CASE("a fixed window resets at each whole minute", "[provider]") {
   CHECK(w.remaining(kTimeZero + 70s) == 4);
   CHECK(w.until_full(kTimeZero + 70s) == 50s);
 }
+
+TEST_CASE("a sliding window refund names its debit by time, across debits of one instant", "[provider]") {
+  SlidingWindow w(100);
+  w.take(kTimeZero, 30);
+  w.take(kTimeZero, 30);  // two debits at the same instant
+  w.take(kTimeZero + 10s, 20);
+  // Refunds of 25 and 20 for the two debits at 0 s: 45 of their 60 come back, however split.
+  w.give_back(kTimeZero + 5s, kTimeZero, 25);
+  w.give_back(kTimeZero + 6s, kTimeZero, 20);
+  CHECK(w.remaining(kTimeZero + 6s) == 100 - 15 - 20);
+  // At 60 s both leave with what is left of them (15); the debit of 10 s stays until 70 s.
+  CHECK(w.remaining(kTimeZero + 60s) == 80);
+  CHECK(w.until_full(kTimeZero + 60s) == 10s);
+  // A refund for an instant with no debit (or one that has left) changes nothing.
+  w.give_back(kTimeZero + 61s, kTimeZero + 3s, 20);
+  CHECK(w.remaining(kTimeZero + 61s) == 80);
+}
