@@ -87,6 +87,25 @@ TEST_CASE("a JSON Lines log gives attempts, requests, usage and headers", "[cali
   CHECK(requests[0].end == Approx(6));
 }
 
+TEST_CASE("anthropic-ratelimit-tokens-* beside input and output headers is no budget of its own", "[calibrate]") {
+  // The API's tokens-* headers repeat the most restrictive token budget in effect: with
+  // input-tokens headers on the line they fit no tpm limit; alone (an OpenAI-style group with
+  // only tpm) they are that budget.
+  const std::string both = write_log("tokens-both.jsonl",
+      R"({"time": 0, "request_id": "a", "model": "m", "status": 200, "latency_s": 1, "headers": {)"
+      R"("anthropic-ratelimit-input-tokens-limit": "450000", "anthropic-ratelimit-input-tokens-remaining": "449000",)"
+      R"( "anthropic-ratelimit-tokens-limit": "450000", "anthropic-ratelimit-tokens-remaining": "449000"}})"
+      "\n");
+  const auto log = read_attempts_logs({both});
+  CHECK(log.attempts[0].budgets[1].limit == 450000);
+  CHECK(log.attempts[0].budgets[3].limit == 0);
+  const std::string alone = write_log("tokens-alone.jsonl",
+      R"({"time": 0, "request_id": "a", "model": "m", "status": 200, "latency_s": 1, "headers": {)"
+      R"("anthropic-ratelimit-tokens-limit": "30000", "anthropic-ratelimit-tokens-remaining": "29000"}})"
+      "\n");
+  CHECK(read_attempts_logs({alone}).attempts[0].budgets[3].limit == 30000);
+}
+
 TEST_CASE("a CSV log uses dotted names for nested fields, with quoting", "[calibrate]") {
   const std::string path = write_log("two.csv",
       "time,request_id,model,status,latency_s,usage.output_tokens,headers.retry-after,error.message\n"
