@@ -88,7 +88,16 @@ Options)");
     } catch (const nlohmann::json::exception& e) {
       throw scenario::InputError(baseline_path, 0, 0, fmt::format("not a summary.json: {}", e.what()));
     }
-    if (!baseline->contains("schema") || (*baseline)["schema"] != report::kSummarySchema)
+    const auto schema = baseline->find("schema");
+    if (schema != baseline->end() && schema->is_string() && *schema != report::kSummarySchema &&
+        schema->get<std::string>().rfind("ratesim.summary/", 0) == 0)
+      throw scenario::InputError(
+          baseline_path, 0, 0,
+          fmt::format("a summary.json of schema {}, written by an older ratesim: expected \"schema\": \"{}\" "
+                      "(docs/outputs.md lists what changed); write the baseline again with this version "
+                      "(ratesim run FILE --out DIR)",
+                      schema->get<std::string>(), report::kSummarySchema));
+    if (schema == baseline->end() || *schema != report::kSummarySchema)
       throw scenario::InputError(baseline_path, 0, 0,
                                  fmt::format("not a summary.json: expected \"schema\": \"{}\"", report::kSummarySchema));
   }

@@ -116,7 +116,12 @@ TEST_CASE("check refuses baselines and tolerances it cannot use", "[cli][hostile
   const fs::path s = write("s.yaml", kScenario);
   const fs::path schema_only = write("b.json", "{\"schema\": \"ratesim.summary/2\"}");
   const fs::path strings = write("c.json", "{\"schema\": \"ratesim.summary/2\", \"total\": {\"requests\": {\"ok\": \"many\"}}}");
+  const fs::path older = write("d.json", "{\"schema\": \"ratesim.summary/1\", \"total\": {}}");
   const std::vector<Case> cases{
+      {"a baseline of the previous schema", "check " + q(s) + " --baseline " + q(older),
+       "d.json: a summary.json of schema ratesim.summary/1, written by an older ratesim: expected \"schema\": "
+       "\"ratesim.summary/2\" (docs/outputs.md lists what changed); write the baseline again with this version "
+       "(ratesim run FILE --out DIR)"},
       {"a baseline with only its schema", "check " + q(s) + " --baseline " + q(schema_only),
        "the baseline has none of the metrics check compares"},
       {"a baseline of strings", "check " + q(s) + " --baseline " + q(strings), "the baseline has none of the metrics"},
