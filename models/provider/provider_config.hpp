@@ -31,10 +31,24 @@ struct Limits {
   std::array<std::optional<std::int64_t>, 4> in_order() const { return {rpm, itpm, otpm, tpm}; }
 };
 
-/// USD per million tokens.
+/// The band of a price for long prompts: a request whose prompt (uncached input + cache writes +
+/// cache reads) has more than `over_tokens` tokens is billed wholly at this band, output included.
+struct LongPromptPrice {
+  std::uint32_t over_tokens = 0;       ///< prompts of more tokens than this are long (at least 1)
+  double input = 0;                    ///< USD per million uncached input tokens
+  double output = 0;                   ///< USD per million output tokens
+  std::optional<double> cache_read{};  ///< USD per million cache-read tokens; absent: the base band's multiple of input
+  bool operator==(const LongPromptPrice&) const = default;
+};
+
+/// A model's prices, USD per million tokens, as the provider's pricing page gives them. Cache
+/// writes are priced as multiples of input (price.hpp); cache reads have a price of their own.
 struct Price {
-  double input = 0;
-  double output = 0;
+  double input = 0;                              ///< uncached input tokens
+  double output = 0;                             ///< output tokens
+  std::optional<double> cache_read{};            ///< cache-read tokens; absent: 0.1 × input
+  std::optional<LongPromptPrice> long_prompt{};  ///< absent: one band whatever the prompt's length
+  bool operator==(const Price&) const = default;
 };
 
 struct Latency {

@@ -45,6 +45,17 @@ std::string describe(const models::provider::Limits& l) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+/// A price as the ledger shows it; the keys a model leaves out are not named.
+std::string describe(const models::provider::Price& p) {
+  std::string out = fmt::format("input {}, output {}", number(p.input), number(p.output));
+  if (p.cache_read) out += fmt::format(", cache read {}", number(*p.cache_read));
+  if (const auto& l = p.long_prompt) {
+    out += fmt::format("; prompts over {} tokens: input {}, output {}", l->over_tokens, number(l->input), number(l->output));
+    if (l->cache_read) out += fmt::format(", cache read {}", number(*l->cache_read));
+  }
+  return out + " USD per million tokens";
+}
+
 std::string describe(const Acceleration& a) {
   if (!a.enabled) return "off";
   const auto p = models::provider::acceleration_profile(a.profile);
@@ -281,10 +292,9 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
     const auto* m = find_model(p, name);
     if (!m) continue;
     const auto* pm = preset ? find_model(preset->config, name) : nullptr;
-    const bool price_published = pm && pm->price.input == m->price.input && pm->price.output == m->price.output;
+    const bool price_published = pm && pm->price == m->price;
     out.push_back({.path = "provider.models." + name + ".price",
-                   .value = fmt::format("input {}, output {} USD per million tokens", number(m->price.input),
-                                        number(m->price.output)),
+                   .value = describe(m->price),
                    .documented = price_published,
                    .source = price_published ? preset_source : scenario_value,
                    .range = std::nullopt});

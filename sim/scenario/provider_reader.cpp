@@ -50,6 +50,32 @@ models::provider::LimiterKind read_limiter(const Source& src, const YAML::Node& 
   return read_enum(src, n, "limiter", models::provider::kLimiterKinds);
 }
 
+/// `price: {input, output, cache_read, long_prompt: {over_tokens, input, output, cache_read}}`,
+/// USD per million tokens; cache_read and long_prompt may be left out (price.hpp says what an
+/// absent one means).
+models::provider::Price read_price(const Source& src, const YAML::Node& n, const std::string& model) {
+  MapReader p(src, n, "price of model '" + model + "'");
+  models::provider::Price price;
+  price.input = read_number(src, p.require("input"), "price.input", 0);
+  price.output = read_number(src, p.require("output"), "price.output", 0);
+  if (auto v = p.get("cache_read"); v.IsDefined()) price.cache_read = read_number(src, v, "price.cache_read", 0);
+  if (auto l = p.get("long_prompt"); l.IsDefined()) {
+    MapReader lm(src, l, "long-prompt price of model '" + model + "'");
+    models::provider::LongPromptPrice band;
+    // A prompt has at least one token, so 0 would make every request long: surely a mistake.
+    band.over_tokens = static_cast<std::uint32_t>(read_integer(src, lm.require("over_tokens"), "price.long_prompt.over_tokens",
+                                                               1, static_cast<std::int64_t>(kMaxTokens)));
+    band.input = read_number(src, lm.require("input"), "price.long_prompt.input", 0);
+    band.output = read_number(src, lm.require("output"), "price.long_prompt.output", 0);
+    if (auto v = lm.get("cache_read"); v.IsDefined())
+      band.cache_read = read_number(src, v, "price.long_prompt.cache_read", 0);
+    lm.finish();
+    price.long_prompt = band;
+  }
+  p.finish();
+  return price;
+}
+
 models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
                                    std::optional<models::provider::Limits>& limits,
                                    YAML::Node& limits_node) {
@@ -60,12 +86,7 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
     limits = read_limits(src, l, "model '" + name + "'");
     limits_node.reset(l);
   }
-  {
-    MapReader p(src, m.require("price"), "price of model '" + name + "'");
-    model.price.input = read_number(src, p.require("input"), "price.input", 0);
-    model.price.output = read_number(src, p.require("output"), "price.output", 0);
-    p.finish();
-  }
+  model.price = read_price(src, m.require("price"), name);
   {
     MapReader lat(src, m.require("latency"), "latency of model '" + name + "'");
     model.latency.ttft = read_distribution(src, lat.require("ttft"), "ttft", Quantity::kSeconds);
