@@ -69,6 +69,9 @@ struct Model {
   Price price;
   Latency latency;
   CachePolicy cache;
+  /// Why the model's figures are not confirmed by a primary source (seen only in secondary
+  /// copies of a page, say); empty: confirmed. A scenario that sends to it is warned.
+  std::string unconfirmed{};
 };
 
 enum class LimiterKind {
@@ -153,6 +156,9 @@ struct ProviderConfig {
   ShouldRetryHeaders should_retry;
   Duration network_delay{0};  ///< one way, client to provider and back
   std::uint64_t batch_queue_limit = 100'000;  ///< Message Batches requests waiting at once
+  /// Requests a minute to the Message Batches endpoints (the tier's batch RPM). Recorded, not
+  /// enforced: a batch workload calls them once per batch it submits.
+  std::optional<std::int64_t> batch_rpm{};
   /// Time a batch request takes to process, seconds. An assumption: Anthropic says most batches
   /// finish within an hour. A batch ends with its slowest request, so the default (lognormal,
   /// median 6 min, sigma 0.5) makes a 100-request batch end after about 19 minutes and a

@@ -76,6 +76,16 @@ models::provider::Price read_price(const Source& src, const YAML::Node& n, const
   return price;
 }
 
+/// `unconfirmed: "<why>"`: a model whose figures no primary source confirms.
+std::string read_unconfirmed(const Source& src, const YAML::Node& n, const std::string& model) {
+  const std::string why = n.IsScalar() ? n.Scalar() : std::string();
+  if (why.empty())
+    src.fail(n, fmt::format("invalid value {} for 'unconfirmed' of model '{}': expected the reason its figures "
+                            "are not confirmed, e.g. \"seen only in secondary copies of the rate-limits page\"",
+                            quote(n), model));
+  return why;
+}
+
 models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
                                    std::optional<models::provider::Limits>& limits,
                                    YAML::Node& limits_node) {
@@ -96,6 +106,7 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
       model.latency.prefill_tps = read_distribution(src, pf, "prefill_tps", Quantity::kPerSecond);
     lat.finish();
   }
+  if (auto u = m.get("unconfirmed"); u.IsDefined()) model.unconfirmed = read_unconfirmed(src, u, name);
   if (auto c = m.get("cache"); c.IsDefined()) {
     MapReader cm(src, c, "cache policy of model '" + name + "'");
     if (auto v = cm.get("min_tokens"); v.IsDefined())
@@ -316,6 +327,7 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
     MapReader b(src, v, "batch limits");
     if (auto q = b.get("queue_limit"); q.IsDefined())
       p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
+    if (auto r = b.get("rpm"); r.IsDefined()) p.batch_rpm = read_integer(src, r, "batch.rpm", 1, 1'000'000'000);
     if (auto t = b.get("processing_time"); t.IsDefined())
       p.batch_processing = read_distribution(src, t, "processing_time", Quantity::kSeconds);
     b.finish();
