@@ -339,6 +339,13 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
                                  "rate limit; ratesim pauses after every 429",
                        .range = std::nullopt});
   }
+  // A preset's own figures that no public page gives (its `assumed:`), kept as the preset has them.
+  if (preset)
+    for (LedgerEntry& e : out)
+      if (const auto why = preset->assumed.find(e.path); e.documented && why != preset->assumed.end()) {
+        e.documented = false;
+        e.source = fmt::format("{} (preset {}, {})", why->second, s.preset, preset->date);
+      }
   return out;
 }
 
