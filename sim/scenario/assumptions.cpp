@@ -67,7 +67,8 @@ std::string describe(const Acceleration& a) {
                      format_duration(a.baseline_window));
 }
 
-/// The models the workloads can send to: their own, a trace's, a route layer's.
+}  // namespace
+
 std::set<std::string> used_models(const Scenario& s) {
   std::set<std::string> out;
   const auto& models = s.world.provider.models;
@@ -83,6 +84,8 @@ std::set<std::string> used_models(const Scenario& s) {
   }
   return out;
 }
+
+namespace {
 
 const models::provider::Model* find_model(const ProviderConfig& p, const std::string& name) {
   for (const auto& m : p.models)
