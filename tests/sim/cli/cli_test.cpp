@@ -147,6 +147,15 @@ TEST_CASE("ratesim presets lists the tiers and prints one with its sources", "[c
   CHECK(list.code == 0);
   for (const char* tier : {"anthropic/tier-1", "anthropic/tier-2", "anthropic/tier-3", "anthropic/tier-4"})
     CHECK(list.out.find(tier) != std::string::npos);
+  // Each with the date of its numbers; a superseded one with its successor.
+  CHECK(list.out.find("anthropic/build   2026-10  Anthropic API, Build tier: the middle standard tier.\n") !=
+        std::string::npos);
+  CHECK(list.out.find("anthropic/tier-2  2026-04  Anthropic API, usage tier 2 (cumulative deposit $40). "
+                      "[superseded since 2026-06 by anthropic/start]\n") != std::string::npos);
+  // The unconfirmed models say so in the file.
+  const Result start = run_binary("presets anthropic/start");
+  CHECK(start.code == 0);
+  CHECK(start.out.find("unconfirmed: \"no copy of the rate-limits page reports its limits") != std::string::npos);
   const Result one = run_binary("presets anthropic/tier-2");
   CHECK(one.code == 0);
   CHECK(one.out.find("date: 2026-04") != std::string::npos);
