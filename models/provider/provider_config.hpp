@@ -39,10 +39,24 @@ struct Limits {
   bool any() const { return rpm || itpm || otpm || tpm; }
 };
 
-/// USD per million tokens.
+/// The band of a price for long prompts: a request whose prompt (uncached input + cache writes +
+/// cache reads) has more than `over_tokens` tokens is billed wholly at this band, output included.
+struct LongPromptPrice {
+  std::uint32_t over_tokens = 0;       ///< prompts of more tokens than this are long (at least 1)
+  double input = 0;                    ///< USD per million uncached input tokens
+  double output = 0;                   ///< USD per million output tokens
+  std::optional<double> cache_read{};  ///< USD per million cache-read tokens; absent: the base band's multiple of input
+  bool operator==(const LongPromptPrice&) const = default;
+};
+
+/// A model's prices, USD per million tokens, as the provider's pricing page gives them. Cache
+/// writes are priced as multiples of input (price.hpp); cache reads have a price of their own.
 struct Price {
-  double input = 0;
-  double output = 0;
+  double input = 0;                              ///< uncached input tokens
+  double output = 0;                             ///< output tokens
+  std::optional<double> cache_read{};            ///< cache-read tokens; absent: 0.1 × input
+  std::optional<LongPromptPrice> long_prompt{};  ///< absent: one band whatever the prompt's length
+  bool operator==(const Price&) const = default;
 };
 
 struct Latency {
@@ -63,6 +77,9 @@ struct Model {
   Price price;
   Latency latency;
   CachePolicy cache;
+  /// Why the model's figures are not confirmed by a primary source (seen only in secondary
+  /// copies of a page, say); empty: confirmed. A scenario that sends to it is warned.
+  std::string unconfirmed{};
 };
 
 enum class LimiterKind {
@@ -160,6 +177,9 @@ struct ProviderConfig {
   ShouldRetryHeaders should_retry;
   Duration network_delay{0};  ///< one way, client to provider and back
   std::uint64_t batch_queue_limit = 100'000;  ///< Message Batches requests waiting at once
+  /// Requests a minute to the Message Batches endpoints (the tier's batch RPM). Recorded, not
+  /// enforced: a batch workload calls them once per batch it submits.
+  std::optional<std::int64_t> batch_rpm{};
   /// Time a batch request takes to process, seconds. An assumption: Anthropic says most batches
   /// finish within an hour. A batch ends with its slowest request, so the default (lognormal,
   /// median 6 min, sigma 0.5) makes a 100-request batch end after about 19 minutes and a

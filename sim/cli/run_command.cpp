@@ -12,12 +12,14 @@
 #include "sim/cli/sensitivity.hpp"
 #include "sim/metrics/diagnosis.hpp"
 #include "sim/cli/usage.hpp"
+#include "sim/cli/warning.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/report/output_set.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/progress_bar.hpp"
 #include "sim/report/summary_json.hpp"
 #include "sim/report/summary_table.hpp"
+#include "sim/scenario/provider_warnings.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/units.hpp"
 
@@ -44,10 +46,12 @@ std::string describe_duration(double seconds) {
   return fmt::format("{}s", seconds);
 }
 
-void print_warnings(const metrics::Summary& s) {
-  const bool colour = report::use_colour(stderr);
-  for (const std::string& w : metrics::diagnose(s).warnings)
-    std::cerr << (colour ? "\033[33mwarning:\033[0m " : "warning: ") << w << "\n";
+void print_warnings(const scenario::Scenario& s, const metrics::Summary& summary) {
+  // A superseded preset is told here, not among the summary's warnings: it is advice about the
+  // scenario file rather than a finding of the run, and would change the committed summary of
+  // every example still on a tier 1-4 preset.
+  if (const auto superseded = scenario::superseded_preset_warning(s)) print_warning(*superseded);
+  for (const std::string& w : metrics::diagnose(summary).warnings) print_warning(w);
 }
 
 /// `--requests` is a flag, so that `run --requests FILE` leaves FILE to be the scenario; the
@@ -177,7 +181,7 @@ int run_command(const std::vector<std::string>& given_args) {
     if (!sensitivity.empty()) std::cout << sensitivity_table(sensitivity);
     if (summary_file) std::cout << fmt::format("\nwrote the outputs into {}\n", out_dir);
   }
-  print_warnings(result.summary);
+  print_warnings(s, result.summary);
   return kExitOk;
 }
 

@@ -43,6 +43,17 @@ std::string describe(const models::provider::Limits& l) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+/// A price as the ledger shows it; the keys a model leaves out are not named.
+std::string describe(const models::provider::Price& p) {
+  std::string out = fmt::format("input {}, output {}", number(p.input), number(p.output));
+  if (p.cache_read) out += fmt::format(", cache read {}", number(*p.cache_read));
+  if (const auto& l = p.long_prompt) {
+    out += fmt::format("; prompts over {} tokens: input {}, output {}", l->over_tokens, number(l->input), number(l->output));
+    if (l->cache_read) out += fmt::format(", cache read {}", number(*l->cache_read));
+  }
+  return out + " USD per million tokens";
+}
+
 std::string describe(const Acceleration& a) {
   if (!a.enabled) return "off";
   const auto p = models::provider::acceleration_profile(a.profile);
@@ -54,7 +65,8 @@ std::string describe(const Acceleration& a) {
                      format_duration(a.baseline_window));
 }
 
-/// The models the workloads can send to: their own, a trace's, a route layer's.
+}  // namespace
+
 std::set<std::string> used_models(const Scenario& s) {
   std::set<std::string> out;
   const auto& models = s.world.provider.models;
@@ -70,6 +82,8 @@ std::set<std::string> used_models(const Scenario& s) {
   }
   return out;
 }
+
+namespace {
 
 const models::provider::Model* find_model(const ProviderConfig& p, const std::string& name) {
   for (const auto& m : p.models)
@@ -279,10 +293,9 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
     const auto* m = find_model(p, name);
     if (!m) continue;
     const auto* pm = preset ? find_model(preset->config, name) : nullptr;
-    const bool price_published = pm && pm->price.input == m->price.input && pm->price.output == m->price.output;
+    const bool price_published = pm && pm->price == m->price;
     out.push_back({.path = "provider.models." + name + ".price",
-                   .value = fmt::format("input {}, output {} USD per million tokens", number(m->price.input),
-                                        number(m->price.output)),
+                   .value = describe(m->price),
                    .documented = price_published,
                    .source = price_published ? preset_source : scenario_value,
                    .range = std::nullopt});
@@ -327,6 +340,13 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
                                  "rate limit; ratesim pauses after every 429",
                        .range = std::nullopt});
   }
+  // A preset's own figures that no public page gives (its `assumed:`), kept as the preset has them.
+  if (preset)
+    for (LedgerEntry& e : out)
+      if (const auto why = preset->assumed.find(e.path); e.documented && why != preset->assumed.end()) {
+        e.documented = false;
+        e.source = fmt::format("{} (preset {}, {})", why->second, s.preset, preset->date);
+      }
   return out;
 }
 

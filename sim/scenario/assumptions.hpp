@@ -7,6 +7,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct LedgerEntry {
 
 /// The ledger of `s`, provider first, then each model the workloads use, then the workloads.
 std::vector<LedgerEntry> assumption_ledger(const Scenario& s);
+
+/// The models the workloads can send to: their own, a trace's, a route layer's.
+std::set<std::string> used_models(const Scenario& s);
 
 /// Settings that have no effect as written (a cached prefix under the model's minimum, an
 /// initial_load with acceleration off, ...), one sentence each.

@@ -54,6 +54,42 @@ models::provider::LimiterKind read_limiter(const Source& src, const YAML::Node& 
   return read_enum(src, n, "limiter", models::provider::kLimiterKinds);
 }
 
+/// `price: {input, output, cache_read, long_prompt: {over_tokens, input, output, cache_read}}`,
+/// USD per million tokens; cache_read and long_prompt may be left out (price.hpp says what an
+/// absent one means).
+models::provider::Price read_price(const Source& src, const YAML::Node& n, const std::string& model) {
+  MapReader p(src, n, "price of model '" + model + "'");
+  models::provider::Price price;
+  price.input = read_number(src, p.require("input"), "price.input", 0);
+  price.output = read_number(src, p.require("output"), "price.output", 0);
+  if (auto v = p.get("cache_read"); v.IsDefined()) price.cache_read = read_number(src, v, "price.cache_read", 0);
+  if (auto l = p.get("long_prompt"); l.IsDefined()) {
+    MapReader lm(src, l, "long-prompt price of model '" + model + "'");
+    models::provider::LongPromptPrice band;
+    // A prompt has at least one token, so 0 would make every request long: surely a mistake.
+    band.over_tokens = static_cast<std::uint32_t>(read_integer(src, lm.require("over_tokens"), "price.long_prompt.over_tokens",
+                                                               1, static_cast<std::int64_t>(kMaxTokens)));
+    band.input = read_number(src, lm.require("input"), "price.long_prompt.input", 0);
+    band.output = read_number(src, lm.require("output"), "price.long_prompt.output", 0);
+    if (auto v = lm.get("cache_read"); v.IsDefined())
+      band.cache_read = read_number(src, v, "price.long_prompt.cache_read", 0);
+    lm.finish();
+    price.long_prompt = band;
+  }
+  p.finish();
+  return price;
+}
+
+/// `unconfirmed: "<why>"`: a model whose figures no primary source confirms.
+std::string read_unconfirmed(const Source& src, const YAML::Node& n, const std::string& model) {
+  const std::string why = n.IsScalar() ? n.Scalar() : std::string();
+  if (why.empty())
+    src.fail(n, fmt::format("invalid value {} for 'unconfirmed' of model '{}': expected the reason its figures "
+                            "are not confirmed, e.g. \"seen only in secondary copies of the rate-limits page\"",
+                            quote(n), model));
+  return why;
+}
+
 models::provider::Model read_model(const Source& src, const std::string& name, const YAML::Node& n,
                                    std::optional<models::provider::Limits>& limits,
                                    YAML::Node& limits_node) {
@@ -64,12 +100,7 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
     limits = read_limits(src, l, "model '" + name + "'");
     limits_node.reset(l);
   }
-  {
-    MapReader p(src, m.require("price"), "price of model '" + name + "'");
-    model.price.input = read_number(src, p.require("input"), "price.input", 0);
-    model.price.output = read_number(src, p.require("output"), "price.output", 0);
-    p.finish();
-  }
+  model.price = read_price(src, m.require("price"), name);
   {
     MapReader lat(src, m.require("latency"), "latency of model '" + name + "'");
     model.latency.ttft = read_distribution(src, lat.require("ttft"), "ttft", Quantity::kSeconds);
@@ -79,6 +110,7 @@ models::provider::Model read_model(const Source& src, const std::string& name, c
       model.latency.prefill_tps = read_distribution(src, pf, "prefill_tps", Quantity::kPerSecond);
     lat.finish();
   }
+  if (auto u = m.get("unconfirmed"); u.IsDefined()) model.unconfirmed = read_unconfirmed(src, u, name);
   if (auto c = m.get("cache"); c.IsDefined()) {
     MapReader cm(src, c, "cache policy of model '" + name + "'");
     if (auto v = cm.get("min_tokens"); v.IsDefined())
@@ -350,6 +382,7 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
     MapReader b(src, v, "batch limits");
     if (auto q = b.get("queue_limit"); q.IsDefined())
       p.batch_queue_limit = static_cast<std::uint64_t>(read_integer(src, q, "queue_limit", 1, kMaxRequests));
+    if (auto r = b.get("rpm"); r.IsDefined()) p.batch_rpm = read_integer(src, r, "batch.rpm", 1, 1'000'000'000);
     if (auto t = b.get("processing_time"); t.IsDefined())
       p.batch_processing = read_distribution(src, t, "processing_time", Quantity::kSeconds);
     b.finish();

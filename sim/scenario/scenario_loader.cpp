@@ -284,10 +284,26 @@ std::optional<PresetProvider> preset_provider(const std::string& name) {
   const std::string label = "presets/" + name + ".yaml";
   Source src(label);
   const YAML::Node root = YAML::Load(std::string(preset->text));
+  MapReader m(src, root, "preset " + name);
   PresetProvider out;
-  out.config = read_provider(src, child(root, "provider"));
-  if (const YAML::Node d = child(root, "date"); d.IsScalar()) out.date = d.Scalar();
-  if (const YAML::Node v = child(root, "source"); v.IsScalar()) out.source = v.Scalar();
+  out.config = read_provider(src, m.require("provider"));
+  out.date = read_string(src, m.require("date"), "date");
+  out.source = read_string(src, m.require("source"), "source");
+  if (const YAML::Node v = m.get("superseded"); v.IsDefined()) {
+    MapReader sm(src, v, "superseded");
+    out.superseded = Superseded{.since = read_string(src, sm.require("since"), "superseded.since"),
+                                .by = read_string(src, sm.require("by"), "superseded.by"),
+                                .note = read_string(src, sm.require("note"), "superseded.note")};
+    sm.finish();
+    if (!find_preset(out.superseded->by))
+      src.fail(sm.node()["by"], fmt::format("superseded.by names no preset: '{}'", out.superseded->by));
+  }
+  if (const YAML::Node v = m.get("assumed"); v.IsDefined()) {
+    if (!v.IsMap()) src.fail(v, fmt::format("invalid value {} for 'assumed': expected a mapping from paths to reasons", quote(v)));
+    for (const auto& kv : v)
+      out.assumed[read_string(src, kv.first, "assumed path")] = read_string(src, kv.second, "assumed reason");
+  }
+  m.finish();
   return out;
 }
 

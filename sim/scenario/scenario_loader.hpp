@@ -2,6 +2,7 @@
 // file validates; the first problem found is thrown as an InputError with its position.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,13 +38,25 @@ Scenario load_scenario_text(const std::string& text, const std::string& label,
 Scenario load_variant_text(const std::string& text, const std::string& label, const std::string& variant,
                            const std::vector<std::string>& sets = {});
 
+/// A preset replaced by the provider (`superseded:` in the preset file).
+struct Superseded {
+  std::string since;  ///< when the provider replaced it, e.g. 2026-06
+  std::string by;     ///< the nearest current preset, e.g. anthropic/start
+  std::string note;   ///< why that one is the nearest
+};
+
 /// A preset's provider as the preset alone gives it, with the date and source of its numbers.
 struct PresetProvider {
   models::provider::ProviderConfig config;
   std::string date;    ///< e.g. 2026-04
   std::string source;  ///< where its numbers come from
+  std::optional<Superseded> superseded;  ///< absent: current
+  /// Figures of the preset that no public page gives (`assumed:`): the assumption ledger's path
+  /// of each (e.g. provider.models.claude-opus-4-7.cache.min_tokens), with the reason.
+  std::map<std::string, std::string> assumed;
 };
-/// The preset named `name`, read alone; nullopt for an unknown name.
+/// The preset named `name`, read alone; nullopt for an unknown name. Throws InputError (with the
+/// preset file's position) when the preset itself is malformed: a bug the tests catch.
 std::optional<PresetProvider> preset_provider(const std::string& name);
 
 }  // namespace ratesim::scenario

@@ -147,6 +147,15 @@ TEST_CASE("ratesim presets lists the tiers and prints one with its sources", "[c
   CHECK(list.code == 0);
   for (const char* tier : {"anthropic/tier-1", "anthropic/tier-2", "anthropic/tier-3", "anthropic/tier-4"})
     CHECK(list.out.find(tier) != std::string::npos);
+  // Each with the date of its numbers; a superseded one with its successor.
+  CHECK(list.out.find("anthropic/build   2026-10  Anthropic API, Build tier: the middle standard tier.\n") !=
+        std::string::npos);
+  CHECK(list.out.find("anthropic/tier-2  2026-04  Anthropic API, usage tier 2 (cumulative deposit $40). "
+                      "[superseded since 2026-06 by anthropic/start]\n") != std::string::npos);
+  // The unconfirmed models say so in the file.
+  const Result start = run_binary("presets anthropic/start");
+  CHECK(start.code == 0);
+  CHECK(start.out.find("unconfirmed: \"no copy of the rate-limits page reports its limits") != std::string::npos);
   const Result one = run_binary("presets anthropic/tier-2");
   CHECK(one.code == 0);
   CHECK(one.out.find("date: 2026-04") != std::string::npos);
@@ -432,4 +441,77 @@ TEST_CASE("compare and check give the same output whatever --jobs", "[cli]") {
   CHECK(c1.code == c2.code);
   CHECK(c1.out == c2.out);
   CHECK(run_binary("compare " + file + " --jobs 0").code == 2);
+}
+
+TEST_CASE("run and validate warn once about a superseded preset and an unconfirmed model", "[cli]") {
+  const fs::path file = fs::temp_directory_path() / "ratesim-superseded.yaml";
+  {
+    std::ofstream f(file);
+    f << "name: old\nduration: 2m\nprovider: {preset: anthropic/tier-2}\n"
+         "workloads:\n  - {name: a, model: claude-haiku-4-5, traffic: [{for: 1m, rate: 1/s}], input_tokens: 100,"
+         " output_tokens: 10, max_tokens: 20}\n"
+         "  - {name: b, model: claude-haiku-4-5, traffic: [{for: 1m, rate: 1/s}], input_tokens: 100,"
+         " output_tokens: 10, max_tokens: 20}\n"
+         "variants:\n  slow: {workloads.a.deadline: 30s}\n";
+  }
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  const std::string superseded =
+      "warning: preset anthropic/tier-2 (figures of 2026-04) is superseded since 2026-06; the nearest current preset "
+      "is anthropic/start: Anthropic replaced usage tiers 1-4 with Start, Build and Scale in June 2026;";
+  const Result validate = run_binary("validate " + file.string());
+  CHECK(validate.code == 0);
+  CHECK(count(validate.err, superseded) == 1);  // the base and its variant: once
+  CHECK(count(validate.err, "warning:") == 1);
+  const Result run = run_binary("run " + file.string());
+  CHECK(run.code == 0);
+  CHECK(count(run.err, superseded) == 1);
+
+  // An unconfirmed model, sent to by both workloads and in the variant: once, in validate and in
+  // run, and in summary.json's diagnosis.
+  const fs::path dir = fs::temp_directory_path() / "ratesim-unconfirmed-out";
+  fs::remove_all(dir);
+  const std::string on_build = " --set provider.preset=anthropic/build --set workloads.a.model=claude-sonnet-5-5"
+                               " --set workloads.b.model=claude-sonnet-5-5";
+  const std::string unconfirmed = "warning: model 'claude-sonnet-5-5' is unconfirmed: limits seen only in secondary "
+                                  "copies of the rate-limits page";
+  const Result v2 = run_binary("validate " + file.string() + on_build);
+  CHECK(v2.code == 0);
+  CHECK(count(v2.err, "warning:") == 1);
+  CHECK(count(v2.err, unconfirmed) == 1);
+  const Result r2 = run_binary("run " + file.string() + on_build + " --out " + dir.string());
+  CHECK(r2.code == 0);
+  CHECK(count(r2.err, "warning:") == 1);
+  CHECK(count(r2.err, unconfirmed) == 1);
+  const auto summary = nlohmann::json::parse(slurp((dir / "summary.json").string()));
+  REQUIRE(summary["diagnosis"]["warnings"].size() == 1);
+  CHECK(summary["diagnosis"]["warnings"][0].get<std::string>().rfind("model 'claude-sonnet-5-5' is unconfirmed", 0) == 0);
+}
+
+TEST_CASE("validate --resolved writes the price bands and the batch RPM back, and they read the same", "[cli]") {
+  const fs::path file = fs::temp_directory_path() / "ratesim-resolved-prices.yaml";
+  {
+    std::ofstream f(file);
+    f << "name: bands\nduration: 1m\nprovider: {preset: anthropic/scale}\n"
+         "workloads:\n  - {name: a, model: claude-haiku-5-5, backlog: {count: 1}, input_tokens: 150000,"
+         " output_tokens: 10, max_tokens: 20}\n";
+  }
+  const Result r = run_binary("validate " + file.string() + " --resolved");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("long_prompt: {over_tokens: 100000, input: 0.50, output: 2.50, cache_read: 0.05}") !=
+        std::string::npos);
+  CHECK(r.out.find("batch: {queue_limit: 500000, rpm: 4000}") != std::string::npos);
+  CHECK(r.out.find("unconfirmed: ") != std::string::npos);
+  const auto resolved = ratesim::scenario::load_scenario_text(r.out, "resolved.yaml");
+  const auto original = ratesim::scenario::load_scenario_file(file.string());
+  CHECK(resolved.world.provider.batch_rpm == 4000);
+  REQUIRE(resolved.world.provider.models.size() == original.world.provider.models.size());
+  for (std::size_t i = 0; i < resolved.world.provider.models.size(); ++i) {
+    INFO(original.world.provider.models[i].name);
+    CHECK(resolved.world.provider.models[i].price == original.world.provider.models[i].price);
+    CHECK(resolved.world.provider.models[i].unconfirmed == original.world.provider.models[i].unconfirmed);
+  }
 }

@@ -282,8 +282,8 @@ TEST_CASE("provider mistakes are reported where they were made", "[scenario]") {
   };
   CHECK(with_p("anthropic/tier-1", "anthropic/tier-7") ==
         "test.yaml:4:11: unknown preset 'anthropic/tier-7' (did you mean 'anthropic/tier-1'?): "
-        "expected one of anthropic/tier-1, anthropic/tier-2, anthropic/tier-3, anthropic/tier-4 "
-        "(see 'ratesim presets')");
+        "expected one of anthropic/build, anthropic/scale, anthropic/start, anthropic/tier-1, anthropic/tier-2, "
+        "anthropic/tier-3, anthropic/tier-4 (see 'ratesim presets')");
   CHECK(with_p("sliding-window", "leaky-bucket") ==
         "test.yaml:5:12: invalid value 'leaky-bucket' for 'limiter': expected one of "
         "token-bucket, sliding-window or fixed-window");
