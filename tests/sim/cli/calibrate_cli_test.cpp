@@ -48,7 +48,7 @@ TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scen
   CHECK(j["pass"] == true);
   CHECK(j["observed"]["requests"]["arrived"] == j["simulated"]["requests"]["arrived"]);
   CHECK(slurp((dir / "bt" / "backtest.csv").string()).rfind("minute,observed_attempts,simulated_attempts,", 0) == 0);
-  const auto halved = run_ratesim("backtest " + log + " " + quickstart + " --set provider.groups.haiku-4-5.limits.itpm=225000");
+  const auto halved = run_ratesim("backtest " + log + " " + quickstart + " --set provider.groups.haiku-4-5.limits.itpm=1000000");
   INFO(halved.out);
   CHECK(halved.code == 1);
   CHECK_THAT(halved.out, Catch::Contains("FAIL"));

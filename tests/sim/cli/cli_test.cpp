@@ -170,7 +170,7 @@ TEST_CASE("validate --resolved prints the scenario with its preset expanded", "[
                               " --resolved --set provider.groups.haiku-4-5.limits.rpm=1234");
   REQUIRE(r.code == 0);
   CHECK(r.out.find("preset: anthropic/tier-2") == std::string::npos);  // replaced by its content
-  CHECK(r.out.find("haiku-4-5: {limits: {rpm: 1234, itpm: 450000, otpm: 90000}}") != std::string::npos);
+  CHECK(r.out.find("haiku-4-5: {limits: {rpm: 1234, itpm: 2000000, otpm: 400000}}") != std::string::npos);
   CHECK(r.out.find("initial_load: 0.4") != std::string::npos);
 }
 
