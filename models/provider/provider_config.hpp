@@ -79,6 +79,9 @@ struct Group {
   Limits limits;
   LimiterKind limiter = LimiterKind::kTokenBucket;
   Duration burst = std::chrono::seconds(60);  ///< token bucket only
+  /// The organization's rate-limits file that set these limits ("" when the scenario or its
+  /// preset did).
+  std::string limits_source;
 };
 
 enum class OtpmAccounting {
@@ -160,6 +163,7 @@ struct ProviderConfig {
   ShouldRetryHeaders should_retry;
   Duration network_delay{0};  ///< one way, client to provider and back
   std::uint64_t batch_queue_limit = 100'000;  ///< Message Batches requests waiting at once
+  std::optional<std::int64_t> batch_rpm;  ///< Message Batches API requests per minute; absent: unlimited
   /// Time a batch request takes to process, seconds. An assumption: Anthropic says most batches
   /// finish within an hour. A batch ends with its slowest request, so the default (lognormal,
   /// median 6 min, sigma 0.5) makes a 100-request batch end after about 19 minutes and a
