@@ -21,7 +21,7 @@ int validate_command(const std::vector<std::string>& args) {
 Checks a scenario file without running it: prints "ok" and a one-line description, or the first
 problem as FILE:LINE:COL: message (exit code 2). Every variant under variants: is checked too,
 and every expect: entry's metric against the summary the scenario will write. With --resolved, prints the scenario as it will
-run: its provider preset expanded and the --set overrides applied.
+run: its provider preset expanded, the limits of its provider.rate_limits file written in, and the --set overrides applied.
 
 Options)");
   std::vector<std::string> sets;
@@ -36,6 +36,7 @@ Options)");
     return kExitOk;
   }
   const scenario::Scenario s = scenario::load_scenario_file(file, sets);
+  for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
   check_expectation_paths(s);
   // Every variant too: each is the base with its overrides, and must be valid on its own (its
   // workloads may differ, and with them the metrics its expect: entries may name).

@@ -274,6 +274,7 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
   MapReader m(src, n, "provider");
   ProviderConfig p;
   m.get("preset");  // already merged in by the caller
+  m.get("rate_limits");  // laid over the groups by the loader (rate_limits_key.hpp)
   models::provider::LimiterKind limiter = models::provider::LimiterKind::kTokenBucket;
   Duration burst = 60s;
   if (auto v = m.get("limiter"); v.IsDefined()) limiter = read_limiter(src, v);
