@@ -54,6 +54,9 @@ struct BudgetSpec {
   BudgetCost cost;             ///< what an attempt costs it at admission
   std::string_view corrected;  ///< when that cost is corrected, for docs and --help
   bool tokens;                 ///< counts tokens: the API rounds its remaining to thousands
+  /// The limiter type that carries it in Anthropic's rate-limits listing (Admin API
+  /// GET /v1/organizations/rate_limits, as documented in 2026): "input_tokens_per_minute".
+  std::string_view api_type;
 };
 
 inline constexpr std::array<CauseSpec, kLimitCauseCount> kCauses{{
@@ -81,12 +84,15 @@ inline constexpr std::array<CauseSpec, kLimitCauseCount> kCauses{{
 }};
 
 inline constexpr std::array<BudgetSpec, kBudgetCount> kBudgets{{
-    {"requests", "requests per minute", std::chrono::minutes(1), BudgetCost::kRequest, "never", false},
+    {"requests", "requests per minute", std::chrono::minutes(1), BudgetCost::kRequest, "never", false,
+     "requests_per_minute"},
     {"input-tokens", "input tokens per minute", std::chrono::minutes(1), BudgetCost::kInput,
-     "never (the prompt is known when the request arrives)", true},
+     "never (the prompt is known when the request arrives)", true, "input_tokens_per_minute"},
     {"output-tokens", "output tokens per minute", std::chrono::minutes(1), BudgetCost::kOutput,
-     "at completion: reserve refunds the unused max_tokens, actual debits the output produced", true},
-    {"tokens", "tokens per minute", std::chrono::minutes(1), BudgetCost::kTokens, "never", true},
+     "at completion: reserve refunds the unused max_tokens, actual debits the output produced", true,
+     "output_tokens_per_minute"},
+    {"tokens", "tokens per minute", std::chrono::minutes(1), BudgetCost::kTokens, "never", true,
+     "tokens_per_minute"},
 }};
 
 /// The header that carries the most restrictive token budget in effect (Anthropic's

@@ -96,6 +96,9 @@ struct Group {
   Limits limits;
   LimiterKind limiter = LimiterKind::kTokenBucket;
   Duration burst = std::chrono::seconds(60);  ///< token bucket only
+  /// The organization's rate-limits file that set these limits ("" when the scenario or its
+  /// preset did).
+  std::string limits_source;
 };
 
 enum class OtpmAccounting {

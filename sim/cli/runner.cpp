@@ -125,7 +125,8 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   for (const auto& e : scenario::assumption_ledger(s))
     result.summary.assumptions.push_back(
         metrics::Assumption{.path = e.path, .value = e.value, .documented = e.documented, .source = e.source});
-  result.summary.warnings = scenario::unconfirmed_model_warnings(s);
+  result.summary.warnings = s.warnings;  // found while loading
+  for (std::string& w : scenario::unconfirmed_model_warnings(s)) result.summary.warnings.push_back(std::move(w));
   for (std::string& w : scenario::ineffective_settings(s)) result.summary.warnings.push_back(std::move(w));
   if (options.counterfactual && result.summary.total.r429_of(models::LimitCause::kAcceleration) > 0) {
     scenario::Scenario without = s;

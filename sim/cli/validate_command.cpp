@@ -20,9 +20,10 @@ namespace ratesim::cli {
 
 namespace {
 
-/// What validate warns about: the superseded preset, then each unconfirmed model sent to.
+/// What validate warns about: what the loader found (a rate-limits file's entries it could not
+/// apply), the superseded preset, then each unconfirmed model sent to.
 std::vector<std::string> provider_warnings(const scenario::Scenario& s) {
-  std::vector<std::string> out;
+  std::vector<std::string> out = s.warnings;
   if (auto w = scenario::superseded_preset_warning(s)) out.push_back(std::move(*w));
   for (std::string& w : scenario::unconfirmed_model_warnings(s)) out.push_back(std::move(w));
   return out;
@@ -36,9 +37,10 @@ int validate_command(const std::vector<std::string>& args) {
 Checks a scenario file without running it: prints "ok" and a one-line description, or the first
 problem as FILE:LINE:COL: message (exit code 2). Every variant under variants: is checked too,
 and every expect: entry's metric against the summary the scenario will write. Warns on stderr when
-the scenario's preset is superseded (naming the current one) and for each unconfirmed model it
-sends to. With --resolved, prints the scenario as it will
-run: its provider preset expanded and the --set overrides applied.
+the scenario's preset is superseded (naming the current one), for each unconfirmed model it
+sends to, and about what its provider.rate_limits file could not apply. With --resolved, prints
+the scenario as it will run: its provider preset expanded, the limits of its provider.rate_limits
+file written in, and the --set overrides applied.
 
 Options)");
   std::vector<std::string> sets;

@@ -137,10 +137,15 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
     if (!groups_used.count(g.name)) continue;
     const auto* pg = preset ? find_group(preset->config, g.name) : nullptr;
     const bool published = pg && pg->limits.in_order() == g.limits.in_order();
+    const bool organization = !g.limits_source.empty();
     out.push_back({.path = "provider.groups." + g.name + ".limits",
                    .value = describe(g.limits),
-                   .documented = published,
-                   .source = published ? preset_source : scenario_value,
+                   .documented = published || organization,
+                   .source = organization ? fmt::format("the organization's configured limits (Admin API GET "
+                                                        "/v1/organizations/rate_limits), saved in {}",
+                                                        g.limits_source)
+                             : published ? preset_source
+                                         : scenario_value,
                    .range = std::nullopt});
   }
   const bool any_bucket = std::any_of(p.groups.begin(), p.groups.end(), [](const auto& g) {

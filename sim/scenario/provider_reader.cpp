@@ -357,10 +357,17 @@ std::vector<models::provider::Workspace> read_workspaces(const Source& src, cons
 
 }  // namespace
 
+void read_workspaces_key(const Source& src, const YAML::Node& provider, ProviderConfig& p) {
+  for (const auto& kv : provider)
+    if (kv.first.IsScalar() && kv.first.Scalar() == "workspaces" && !kv.second.IsNull())
+      p.workspaces = read_workspaces(src, kv.second, p.groups);
+}
+
 ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
   MapReader m(src, n, "provider");
   ProviderConfig p;
   m.get("preset");  // already merged in by the caller
+  m.get("rate_limits");  // laid over the groups by the loader (rate_limits_key.hpp)
   models::provider::LimiterKind limiter = models::provider::LimiterKind::kTokenBucket;
   Duration burst = 60s;
   if (auto v = m.get("limiter"); v.IsDefined()) limiter = read_limiter(src, v);
@@ -389,12 +396,10 @@ ProviderConfig read_provider(const Source& src, const YAML::Node& n) {
   }
   const YAML::Node groups_node = m.get("groups");
   const YAML::Node models_node = m.require("models");
-  const YAML::Node workspaces_node = m.get("workspaces");
+  m.get("workspaces");  // read once the groups are final (read_workspaces_key)
   m.finish();
 
   read_groups_and_models(src, groups_node, models_node, limiter, burst, p);
-  if (workspaces_node.IsDefined() && !workspaces_node.IsNull())
-    p.workspaces = read_workspaces(src, workspaces_node, p.groups);
   return p;
 }
 

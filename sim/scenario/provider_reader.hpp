@@ -17,4 +17,8 @@ models::provider::Limits read_limit_keys(const Source& src, MapReader& m);
 /// Reads `provider:` (after its preset was merged in). Throws InputError on the first mistake.
 models::provider::ProviderConfig read_provider(const Source& src, const YAML::Node& n);
 
+/// Reads `provider.workspaces` into `p`: each workspace's caps, checked against p's groups and
+/// their limits. Called once the groups are final (after a provider.rate_limits file).
+void read_workspaces_key(const Source& src, const YAML::Node& provider, models::provider::ProviderConfig& p);
+
 }  // namespace ratesim::scenario

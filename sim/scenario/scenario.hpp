@@ -36,6 +36,9 @@ struct Scenario {
   std::vector<std::string> variants;  ///< names under `variants:`, in file order
   std::string variant;                ///< which variant this is; "" for the base
   std::vector<Expectation> expectations;  ///< `expect:`, in file order
+  /// Found while loading, one sentence each (e.g. entries of provider.rate_limits not applied);
+  /// a run reports them with the settings that have no effect.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace ratesim::scenario

@@ -17,6 +17,7 @@
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/presets.hpp"
 #include "sim/scenario/provider_reader.hpp"
+#include "sim/scenario/rate_limits_key.hpp"
 #include "sim/scenario/units.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scenario/yaml_guard.hpp"
@@ -39,7 +40,10 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
   if (auto v = m.get("seed"); v.IsDefined())
     s.world.seed = static_cast<std::uint64_t>(read_integer(src, v, "seed", 0));
   s.world.duration = read_duration(src, m.require("duration"), "duration", 1us);
-  s.world.provider = read_provider(src, m.require("provider"));
+  const YAML::Node provider = m.require("provider");
+  s.world.provider = read_provider(src, provider);
+  read_rate_limits_key(src, provider, s.world.provider, s.warnings);
+  read_workspaces_key(src, provider, s.world.provider);  // caps are checked against the final limits
   const YAML::Node workloads = m.require("workloads");
   const YAML::Node variants = m.get("variants");
   const YAML::Node expect = m.get("expect");
@@ -309,11 +313,12 @@ std::optional<PresetProvider> preset_provider(const std::string& name) {
 
 std::string resolved_scenario_yaml(const std::string& path, const std::vector<std::string>& sets) {
   Source src(path);
-  const YAML::Node root = prepare(read_text(path), src, sets);
-  read_checked(src, root);  // only a valid scenario is printed
+  YAML::Node root = prepare(read_text(path), src, sets);
+  const Scenario s = read_checked(src, root);  // only a valid scenario is printed
+  const std::string note = resolve_rate_limits_key(root, s.world.provider);
   YAML::Emitter out;
   out << root;
-  return std::string(out.c_str()) + "\n";
+  return note + std::string(out.c_str()) + "\n";
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
