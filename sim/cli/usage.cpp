@@ -8,8 +8,8 @@ std::string main_help() {
 Usage: ratesim COMMAND [ARGS...]
 
 Commands:
-  run FILE        simulate a scenario; print a summary, optionally write summary.json and
-                  timeseries.csv
+  run FILE        simulate a scenario; print a summary, optionally write summary.json,
+                  timeseries.csv and limits.csv, and an attempts log
   compare FILE    the scenario and its variants side by side, with deltas and (with
                   --replications) 95% confidence intervals
   sweep FILE      every point of a grid of overrides × replications, one CSV row each, plus
@@ -20,10 +20,18 @@ Commands:
                   exit 1 on any failure
   validate FILE   check a scenario file without running it; --resolved prints it with its
                   preset expanded
-  presets [NAME]  list the built-in provider presets, or print one
+  presets [NAME]  list the built-in provider presets with their dates, or print one
+  calibrate LOG...
+                  fit a scenario to recorded attempts logs: limits, bucket, latency, sizes,
+                  retries, each value with its evidence
+  backtest LOG FILE
+                  replay a log's requests through a scenario and compare; exit 1 beyond the
+                  tolerance
+  merge PART...   join the parts of a sharded sweep into the unsharded sweep's CSV
 
 Run 'ratesim COMMAND --help' for a command's options. 'ratesim --version' prints the version.
-Exit codes: 0 ok, 1 a check failed (check) or no value qualified (search), 2 bad input or usage, 3 internal error.
+Exit codes: 0 ok, 1 a check failed (check, backtest) or no value qualified (search), 2 bad input
+or usage, 3 internal error, 130 / 143 stopped by SIGINT / SIGTERM (nothing written).
 Documentation: docs/getting-started.md, docs/scenarios.md.
 )";
 }

@@ -34,16 +34,18 @@ std::string bound_cure(const std::string& budget) {
 }  // namespace
 
 std::pair<std::uint64_t, std::string> budget_bound_acceleration(const GroupSummary& with,
-                                                                 const GroupSummary& without) {
+                                                                 const std::vector<const GroupSummary*>& without) {
   std::uint64_t bound = 0;
-  std::size_t top = models::kBudgetCount;  // none
+  std::string top;
   std::uint64_t top_count = 0;
-  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
-    std::uint64_t n = 0;
-    for (const std::uint32_t c : without.r429_per_minute[b]) n += c;
-    if (n > top_count) {
+  for (const GroupSummary* w : without) {
+    for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
+      std::uint64_t n = 0;
+      for (const std::uint32_t c : w->r429_per_minute[b]) n += c;
+      if (n <= top_count) continue;
       top_count = n;
-      top = b;
+      const models::Scope scope = w->workspace.empty() ? models::Scope::kOrganization : models::Scope::kWorkspace;
+      top = models::refusal_label(models::refusal_index(scope, models::budget_cause(b)), w->workspace);
     }
   }
   auto at = [](const std::vector<std::uint32_t>& v, std::size_t m) -> std::uint64_t {
@@ -51,10 +53,11 @@ std::pair<std::uint64_t, std::string> budget_bound_acceleration(const GroupSumma
   };
   for (std::size_t m = 0; m < with.acceleration_per_minute.size(); ++m) {
     std::uint64_t refused = 0;
-    for (const auto& v : without.r429_per_minute) refused += at(v, m) + at(v, m + 1);
+    for (const GroupSummary* w : without)
+      for (const auto& v : w->r429_per_minute) refused += at(v, m) + at(v, m + 1);
     bound += std::min<std::uint64_t>(with.acceleration_per_minute[m], refused);
   }
-  return {bound, top < models::kBudgetCount ? budget_name(top) : ""};
+  return {bound, top};
 }
 
 Diagnosis diagnose(const Summary& s) {
@@ -101,15 +104,19 @@ Diagnosis diagnose(const Summary& s) {
   std::uint64_t accel = t.r429_of(models::LimitCause::kAcceleration);
   if (s.without_acceleration && accel > 0) {
     std::vector<std::pair<std::string, std::uint64_t>> bound;  // budget, count
+    // Acceleration is the organization's: each of its groups against the same group's budgets
+    // and every workspace's caps on it in the run without acceleration.
     for (const GroupSummary& g : s.groups) {
-      for (const GroupSummary& w : s.without_acceleration->groups) {
-        if (w.name != g.name || w.workspace != g.workspace) continue;
-        const auto [n, budget] = budget_bound_acceleration(g, w);
-        if (n == 0) continue;
-        auto it = std::find_if(bound.begin(), bound.end(), [&](const auto& p) { return p.first == budget; });
-        if (it == bound.end()) bound.emplace_back(budget, n);
-        else it->second += n;
-      }
+      if (!g.workspace.empty()) continue;
+      std::vector<const GroupSummary*> without;
+      for (const GroupSummary& w : s.without_acceleration->groups)
+        if (w.name == g.name) without.push_back(&w);
+      if (without.empty()) continue;
+      const auto [n, budget] = budget_bound_acceleration(g, without);
+      if (n == 0) continue;
+      auto it = std::find_if(bound.begin(), bound.end(), [&](const auto& p) { return p.first == budget; });
+      if (it == bound.end()) bound.emplace_back(budget, n);
+      else it->second += n;
     }
     for (const auto& [budget, n] : bound) {
       const std::uint64_t k = std::min(n, accel);

@@ -41,9 +41,10 @@ std::string workspace_cure(const std::string& budget, const std::string& workspa
 
 /// How many of a group's acceleration 429s the budgets alone would have produced: in each
 /// minute, acceleration 429s up to the number of budget 429s the run without acceleration had in
-/// that minute and the next. Returns that count and the budget that refused most there ("" when
-/// none did).
+/// that minute and the next, in `without`: the same group's budgets and every workspace's caps
+/// on it (a cap refuses the same traffic). Returns that count and the budget that refused most
+/// there, as refusal_label names it ("itpm", "itpm (workspace batch-team)"; "" when none did).
 std::pair<std::uint64_t, std::string> budget_bound_acceleration(const GroupSummary& with,
-                                                                 const GroupSummary& without);
+                                                                 const std::vector<const GroupSummary*>& without);
 
 }  // namespace ratesim::metrics

@@ -146,13 +146,14 @@ std::string diagnosis_text(const metrics::Diagnosis& d) {
 
 /// One row per 429 cause and scope, in the tables' order: a budget's row whenever a group of
 /// that scope has the budget (`all_optional`: only when a count is not zero), the rest only
-/// when not zero. A workspace's rows name the workspace when the scenario has only one.
+/// when not zero. A workspace's row names the workspace when the workloads it refused all run in
+/// one.
 void refusal_rows(Table& t, const metrics::Summary& s, bool all_optional) {
-  std::vector<std::string> workspaces;
-  for (const auto& w : s.workloads)
-    if (!w.workspace.empty() && std::find(workspaces.begin(), workspaces.end(), w.workspace) == workspaces.end())
-      workspaces.push_back(w.workspace);
   for (std::size_t i = 0; i < models::kRefusalCount; ++i) {
+    std::vector<std::string> workspaces;
+    for (const auto& w : s.workloads)
+      if (w.r429[i] > 0 && std::find(workspaces.begin(), workspaces.end(), w.workspace) == workspaces.end())
+        workspaces.push_back(w.workspace);
     const models::LimitCause cause = models::refusal_cause(i);
     const bool workspace = models::refusal_scope(i) == models::Scope::kWorkspace;
     bool has_budget = false;

@@ -261,9 +261,12 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
     out.push_back({.path = "provider.spend_limit.monthly_usd",
                    .value = number(p.spend_limit->monthly_usd),
                    .documented = published,
-                   .source = published ? preset_source + "; 2026 third-party summaries give other "
-                                                         "figures (docs/provider.md)"
-                                       : scenario_value,
+                   // The superseded tiers' caps differ between 2024-26 sources; today's come from
+                   // the rate-limits page itself.
+                   .source = !published          ? scenario_value
+                             : preset->superseded ? preset_source + "; 2026 third-party summaries give other "
+                                                                    "figures (docs/provider.md)"
+                                                  : preset_source,
                    .range = std::nullopt});
     out.push_back({.path = "provider.spend_limit.spent_usd",
                    .value = number(p.spend_limit->spent_usd),

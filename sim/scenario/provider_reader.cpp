@@ -333,7 +333,9 @@ std::vector<models::provider::Workspace> read_workspaces(const Source& src, cons
           src.fail(g.first, fmt::format("unknown limit group '{}' in {}{}: the provider's groups are {}", group, what,
                                         did_you_mean(group, group_names), fmt::join(group_names, ", ")));
         const models::provider::Limits caps = read_limits(src, g.second, what + ", group '" + group + "'");
-        const models::provider::Limits& org = groups[static_cast<std::size_t>(it - group_names.begin())].limits;
+        const models::provider::Group& org_group = groups[static_cast<std::size_t>(it - group_names.begin())];
+        const models::provider::Limits& org = org_group.limits;
+        const std::string from = org_group.limits_source.empty() ? "" : " (from " + org_group.limits_source + ")";
         for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
           if (!caps.at(b)) continue;
           const std::string key(models::kCauses[b].name);
@@ -343,8 +345,8 @@ std::vector<models::provider::Workspace> read_workspaces(const Source& src, cons
                                                 what, key, group));
           if (*caps.at(b) > *org.at(b))
             src.fail(g.second[key], fmt::format("invalid value {} for '{}' of {}, group '{}': expected at most the "
-                                                "organization's limit {} (a workspace's cap can only be lower)",
-                                                *caps.at(b), key, what, group, *org.at(b)));
+                                                "organization's limit {}{} (a workspace's cap can only be lower)",
+                                                *caps.at(b), key, what, group, *org.at(b), from));
         }
         w.caps.push_back({.group = group, .limits = caps});
       }

@@ -84,16 +84,22 @@ def get(d, dotted):
     return d
 
 
-def summary_rows(total):
+def summary_rows(s):
     """(label, dotted path) for the summary table. The 429 rows follow summary.json's r429 object,
-    whose keys are ratesim's table of causes (then a workspace's budgets): none is spelled here."""
-    r429 = total.get("attempts", {}).get("r429", {})
+    whose keys are ratesim's table of causes (then a workspace's budgets): none is spelled here.
+    A workspace's row names the workspace when the workloads it refused all run in one, as the
+    command's table does."""
+    r429 = s["total"].get("attempts", {}).get("r429", {})
     causes = []
     for cause, value in r429.items():
         if cause == "total":
             continue
         if isinstance(value, dict):
-            causes += [(f"429 {b} (a workspace's cap)", f"attempts.r429.{cause}.{b}") for b in value]
+            for b in value:
+                spaces = {w.get("workspace", "") for w in s.get("workloads", {}).values()
+                          if get(w, f"attempts.r429.{cause}.{b}")}
+                name = f"workspace {next(iter(spaces))}" if len(spaces) == 1 else "workspace"
+                causes.append((f"429 {b} ({name})", f"attempts.r429.{cause}.{b}"))
         else:
             label = "429 acceleration (assumed model)" if cause == "acceleration" else f"429 {cause}"
             causes.append((label, f"attempts.r429.{cause}"))
@@ -116,7 +122,7 @@ def run_body(folder, charts):
     if len(columns) != 1:
         columns.append(("total", s["total"]))
     rows = []
-    rows_of_summary = summary_rows(s["total"])
+    rows_of_summary = summary_rows(s)
     for label, path in rows_of_summary:
         values = [get(w, path) for _, w in columns]
         if all(v in (0, None) for v in values) and path not in ("requests.ok", "requests.arrived", "attempts.total"):

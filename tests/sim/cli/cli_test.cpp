@@ -28,6 +28,12 @@ TEST_CASE("ratesim --help and ratesim run --help explain themselves", "[cli]") {
   const Result top = run_binary("--help");
   CHECK(top.code == 0);
   CHECK(top.out.find("run FILE") != std::string::npos);
+  // Every command ratesim dispatches is listed, and has a --help of its own.
+  for (const char* command : {"run", "compare", "sweep", "search", "check", "validate", "presets", "calibrate",
+                              "backtest", "merge"}) {
+    CHECK(top.out.find(std::string("\n  ") + command + " ") != std::string::npos);
+    CHECK(run_binary(std::string(command) + " --help").code == 0);
+  }
   const Result run = run_binary("run --help");
   CHECK(run.code == 0);
   CHECK(run.out.find("--out") != std::string::npos);

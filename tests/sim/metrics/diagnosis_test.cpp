@@ -71,7 +71,21 @@ TEST_CASE("budget-bound refusals are matched minute by minute", "[diagnosis]") {
   with.acceleration_per_minute = {10, 0, 0, 7};
   without.r429_per_minute[1] = {0, 4, 0, 0, 0, 0, 0, 0, 0, 2};
   // Minute 0 matches minute 1's 4 (the minute after); minute 3 matches nothing.
-  const auto [bound, budget] = metrics::budget_bound_acceleration(with, without);
+  const auto [bound, budget] = metrics::budget_bound_acceleration(with, {&without});
   CHECK(bound == 4);
   CHECK(budget == "itpm");
+}
+
+TEST_CASE("a workspace's cap refusing the same traffic makes acceleration 429s budget-bound", "[diagnosis][workspace]") {
+  // The organization's itpm refused 1 in minute 0; a workspace's itpm cap on the same group 6 in
+  // minute 3: acceleration's 10 in minute 0 match 1 (minutes 0 and 1), its 7 in minute 3 match 6.
+  // The cap refused most: it is what the acceleration 429s are bound by.
+  metrics::GroupSummary with, org, cap;
+  with.acceleration_per_minute = {10, 0, 0, 7};
+  org.r429_per_minute[1] = {1};
+  cap.workspace = "batch-team";
+  cap.r429_per_minute[1] = {0, 0, 0, 6};
+  const auto [bound, budget] = metrics::budget_bound_acceleration(with, {&org, &cap});
+  CHECK(bound == 1 + 6);
+  CHECK(budget == "itpm (workspace batch-team)");
 }

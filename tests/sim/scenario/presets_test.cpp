@@ -103,7 +103,7 @@ TEST_CASE("Start, Build and Scale give the October 2026 rate-limits and pricing 
         {"sonnet-5", "claude-sonnet-5", t.big, 2, 10, 0.20},
         {"haiku-4-5", "claude-haiku-4-5", t.big, 1, 5, 0.10},
         {"fable-5", "claude-fable-5", t.fable, 10, 50, 1.00},
-        {"haiku-3-5", "claude-haiku-3-5", t.haiku35, 0.80, 4, 0.08},
+        {"haiku-3-5", "claude-3-5-haiku", t.haiku35, 0.80, 4, 0.08},
     };
     for (const Row& r : rows) {
       INFO(t.name << " " << r.model);
@@ -117,7 +117,7 @@ TEST_CASE("Start, Build and Scale give the October 2026 rate-limits and pricing 
       CHECK(price.cache_read == Approx(r.cache_read));
       CHECK_FALSE(price.long_prompt);
       CHECK(model(p, r.model).unconfirmed.empty());
-      CHECK(model(p, r.model).cache.reads_count == (r.model == "claude-haiku-3-5"));
+      CHECK(model(p, r.model).cache.reads_count == (r.model == "claude-3-5-haiku"));
       CHECK(p.otpm_accounting == models::provider::OtpmAccounting::kActual);
       REQUIRE(p.spend_limit);
       CHECK(p.spend_limit->monthly_usd == t.spend);

@@ -164,3 +164,16 @@ TEST_CASE("workspace caps are checked against the limits the rate-limits file se
                                          "expected at most the organization's limit 5000000"));
   }
 }
+
+TEST_CASE("a listing's dated Haiku 3.5 id matches the preset's model", "[scenario][rate_limits]") {
+  // The example listing names claude-3-5-haiku-20241022; the current presets name the model by
+  // its id without the date, so the entry's 4,000 / 400,000 / 80,000 replace Start's 1,000 /
+  // 100,000 / 20,000 for group haiku-3-5.
+  const Folder f;
+  f.example("rate-limits/organization.json");
+  std::string text = scenario_text("rate-limits/organization.json");
+  text.replace(text.find("anthropic/tier-4"), std::string("anthropic/tier-4").size(), "anthropic/start");
+  const auto s = scenario::load_scenario_file(f.write("haiku35.yaml", text));
+  CHECK(group(s, "haiku-3-5").limits.in_order() ==
+        models::provider::Limits{.rpm = 4'000, .itpm = 400'000, .otpm = 80'000}.in_order());
+}
