@@ -28,6 +28,9 @@ Provider::Provider(const ProviderConfig& config, std::uint64_t seed)
       assert(it != config_.groups.end());
       Group capped = *it;
       capped.limits = caps.limits;
+      // A workspace caps only budgets its group has (the reader refuses others), so what an
+      // attempt is debited is the organization's group's budgets alone.
+      for (std::size_t b = 0; b < kBudgetCount; ++b) assert(!caps.limits.at(b) || it->limits.at(b));
       const auto org = static_cast<std::uint32_t>(it - config_.groups.begin());
       workspace_groups_[w][org] = static_cast<std::uint32_t>(groups_.size());
       groups_.emplace_back(capped);
@@ -180,8 +183,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
     d.settle_group = a.workspace_group;
   }
   for (std::size_t i = 0; i < kBudgetCount; ++i)
-    if (g.budget(i) || (a.workspace_group != kNoGroup && groups_[a.workspace_group].budget(i)))
-      a.debited[i] = costs[i];
+    if (g.budget(i)) a.debited[i] = costs[i];
   a.result.outcome = AttemptOutcome::kOk;
   fill_headers(now, a.group, a.workspace_group, headers);
   a.billed = true;
@@ -223,16 +225,16 @@ std::int64_t Provider::complete(Time now, std::uint32_t group, Time taken_at,
                                 std::int64_t settle_output) {
   if (settle_output <= 0) return 0;
   const bool actual = config_.otpm_accounting == OtpmAccounting::kActual;
-  bool any = false;
-  for (const std::uint32_t g : {group, parent_[group]}) {
+  auto settle = [&](std::uint32_t g) {
     Limiter* otpm = groups_[g].budget(LimitCause::kOtpm);
-    if (!otpm) continue;
-    any = true;
+    if (!otpm) return false;
     if (actual) otpm->overdraw(now, settle_output);
     else otpm->give_back(now, taken_at, settle_output);
-    if (g == parent_[g]) break;  // the organization's group: nothing above it
-  }
-  if (!any) return 0;
+    return true;
+  };
+  // A workspace's caps, then the organization's group they cap (the one that has otpm if any).
+  const bool capped = parent_[group] != group && settle(group);
+  if (!settle(parent_[group]) && !capped) return 0;
   const std::int64_t change = actual ? settle_output : -settle_output;
   // The acceleration signal follows what counts toward the budget, so a refunded reservation
   // leaves it too.
