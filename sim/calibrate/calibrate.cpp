@@ -203,7 +203,8 @@ OverloadFit fit_overload(const AttemptsLog& log, const std::vector<std::uint32_t
   return f;
 }
 
-AccelerationEvidence acceleration_evidence(const AttemptsLog& log, const std::vector<std::uint32_t>& mine) {
+AccelerationEvidence acceleration_evidence(const AttemptsLog& log, const std::vector<std::uint32_t>& mine,
+                                           const std::vector<LimitCause>& causes) {
   AccelerationEvidence e;
   std::vector<double> sent;  // this model's send times, in order (the log is sorted by time)
   sent.reserve(mine.size());
@@ -216,12 +217,9 @@ AccelerationEvidence acceleration_evidence(const AttemptsLog& log, const std::ve
     const LoggedAttempt& a = log.attempts[i];
     if (a.status != 429) continue;
     ++e.r429;
-    const bool named = a.named_cause == LimitCause::kAcceleration;
-    const bool room = a.named_cause == LimitCause::kNone && headers_show_room(a);
-    if (named) ++e.named;
-    if (room) ++e.with_room;
-    if (!named && !room && a.named_cause == LimitCause::kNone && cause_of_429(a) == LimitCause::kNone) ++e.without_headers;
-    if (!named && !room) continue;
+    if (causes[i] != LimitCause::kAcceleration) continue;
+    if (a.named_cause == LimitCause::kAcceleration) ++e.named;
+    else ++e.with_room;
     AccelerationEvidence::Example x{.time = a.time,
                                      .last_minute = sent_between(a.time - 60, a.time),
                                      .baseline = sent_between(a.time - 660, a.time - 60) / 10};
@@ -330,24 +328,27 @@ RetryFit fit_retry(const AttemptsLog& log, const std::vector<LoggedRequest>& all
   return f;
 }
 
-StreamFit fit_stream(const AttemptsLog& log, const std::vector<LoggedRequest>& all, StreamFit f) {
-  std::vector<double> input, output, max_tokens, cached, waits;
+StreamFit fit_stream(const AttemptsLog& log, const std::vector<LoggedRequest>& all, const Inference& inference, StreamFit f) {
+  std::vector<double> input, input_above, output, max_tokens, cached, waits;
   std::vector<std::uint64_t> per_model(log.models.size());
   std::vector<std::pair<double, int>> edges;  // +1 at first send, -1 at last end
-  for (const LoggedRequest& r : all) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const LoggedRequest& r = all[i];
     if (!f.takes(r)) continue;
+    // The prompts as inference.hpp fits them: what each request's first attempt shows.
+    if (inference.fit_exact[i] >= 0) input.push_back(inference.fit_exact[i]);
+    if (inference.fit_above[i] >= 0) input_above.push_back(inference.fit_above[i]);
     ++f.requests;
     if (r.queued > 0.001) waits.push_back(r.queued);
     edges.emplace_back(r.arrival + r.queued, 1);
     edges.emplace_back(r.end - 0.0005, -1);  // logged times are rounded: an end may show just after the next send
     ++per_model[r.model];
-    if (r.prompt >= 0) input.push_back(static_cast<double>(r.prompt));
     if (r.max_tokens >= 0) max_tokens.push_back(static_cast<double>(r.max_tokens));
     if (r.output >= 0) output.push_back(static_cast<double>(r.output));
     if (r.cached > 0) cached.push_back(static_cast<double>(r.cached));
   }
   f.model = static_cast<std::uint16_t>(std::max_element(per_model.begin(), per_model.end()) - per_model.begin());
-  f.input = fit_sizes(input);
+  f.input = fit_sizes_censored(input, input_above);
   f.output = fit_sizes(output);
   f.max_tokens = fit_sizes(max_tokens);
   f.cached_requests = cached.size();
@@ -377,6 +378,7 @@ Calibration calibrate(const AttemptsLog& log, bool per_model) {
   c.workload_names = log.workloads;
   c.logical = logical_requests(log);
   c.requests = c.logical.size();
+  c.inference = infer(log, c.logical);
   std::vector<std::vector<std::uint32_t>> by_model(log.models.size());
   for (std::uint32_t i = 0; i < log.attempts.size(); ++i) by_model[log.attempts[i].model].push_back(i);
   for (std::size_t m = 0; m < log.models.size(); ++m) {
@@ -388,7 +390,8 @@ Calibration calibrate(const AttemptsLog& log, bool per_model) {
     f.burst = fit_burst(log, mine);
     f.latency = fit_latency(log, mine);
     f.overload = fit_overload(log, mine);
-    f.acceleration = acceleration_evidence(log, mine);
+    f.acceleration = acceleration_evidence(log, mine, c.inference.cause);
+    f.causes = c.inference.causes[m];
     for (const LoggedRequest& r : c.logical)
       if (r.model == m) {
         ++f.requests;
@@ -412,12 +415,12 @@ Calibration calibrate(const AttemptsLog& log, bool per_model) {
   if (log.workloads.size() > 1) {
     for (std::size_t w = 0; w < log.workloads.size(); ++w)
       if (tagged[w])
-        c.streams.push_back(fit_stream(log, c.logical, StreamFit{.name = w ? log.workloads[w] : "untagged", .workload = static_cast<int>(w)}));
+        c.streams.push_back(fit_stream(log, c.logical, c.inference, StreamFit{.name = w ? log.workloads[w] : "untagged", .workload = static_cast<int>(w)}));
   } else if (per_model) {
     for (std::size_t m = 0; m < log.models.size(); ++m)
-      c.streams.push_back(fit_stream(log, c.logical, StreamFit{.name = log.models[m], .only_model = static_cast<int>(m)}));
+      c.streams.push_back(fit_stream(log, c.logical, c.inference, StreamFit{.name = log.models[m], .only_model = static_cast<int>(m)}));
   } else {
-    c.streams.push_back(fit_stream(log, c.logical, StreamFit{.name = "logged"}));
+    c.streams.push_back(fit_stream(log, c.logical, c.inference, StreamFit{.name = "logged"}));
   }
   const auto unique = [](const std::vector<std::string>& names) {
     std::vector<std::string> ids;
@@ -433,6 +436,15 @@ Calibration calibrate(const AttemptsLog& log, bool per_model) {
   for (const StreamFit& st : c.streams) stream_names.push_back(st.name);
   c.stream_ids = unique(stream_names);
   return c;
+}
+
+bool shows_acceleration(const Calibration& c) {
+  std::uint64_t acceleration = 0, r429 = 0;
+  for (const ModelFit& m : c.models) {
+    acceleration += m.causes[models::index(LimitCause::kAcceleration)];
+    r429 += m.acceleration.r429;
+  }
+  return acceleration >= 3 && acceleration * 100 >= r429;
 }
 
 std::string scenario_name(std::string_view name) {
@@ -461,7 +473,7 @@ const std::vector<PresetLimits>& preset_limits() {
                                   : groups && groups[group]    ? YAML::Node(groups[group]["limits"])
                                                                : YAML::Node();
         if (!limits || !limits.IsMap()) continue;
-        PresetLimits pl{.preset = std::string(p.name), .model = model, .group = group};
+        PresetLimits pl{.preset = std::string(p.name), .model = model, .group = group, .superseded = bool(root["superseded"])};
         for (std::size_t b = 0; b < models::kBudgetCount; ++b)
           if (const std::string key(models::kCauses[b].name); limits[key]) pl.limits[b] = limits[key].as<std::int64_t>();
         out.push_back(pl);

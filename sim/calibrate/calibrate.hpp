@@ -9,6 +9,7 @@
 
 #include "sim/calibrate/attempts_reader.hpp"
 #include "sim/calibrate/fit.hpp"
+#include "sim/calibrate/inference.hpp"
 #include "sim/calibrate/log_summary.hpp"
 
 namespace ratesim::calibrate {
@@ -52,8 +53,7 @@ struct OverloadFit {
 struct AccelerationEvidence {
   std::uint64_t r429 = 0;
   std::uint64_t named = 0;            ///< 429s whose message names acceleration
-  std::uint64_t with_room = 0;        ///< 429s whose headers showed room in every budget
-  std::uint64_t without_headers = 0;  ///< 429s without rate-limit headers (cause unknown)
+  std::uint64_t with_room = 0;        ///< 429s with room in every budget for the request (inferred)
   struct Example {
     double time = 0;
     double last_minute = 0;   ///< requests sent in the minute before
@@ -71,6 +71,7 @@ struct ModelFit {
   LatencyFit latency;
   OverloadFit overload;
   AccelerationEvidence acceleration;
+  CauseCounts causes{};  ///< its 429s by inferred cause, then unknown
   std::string preset;  ///< a preset whose limits for this model equal the log's; empty: none
 };
 
@@ -116,6 +117,7 @@ struct Calibration {
   std::vector<ModelFit> models;
   std::vector<StreamFit> streams;
   std::vector<LoggedRequest> logical;  ///< for the fitted trace
+  Inference inference;                 ///< causes and unseen prompts, per attempt and request of `logical`
   std::vector<std::string> model_names;
   std::vector<std::string> workload_names;  ///< the log's (the first is "": untagged)
   /// What the fitted scenario calls each model and stream: scenario_name() of the log's name,
@@ -131,9 +133,16 @@ std::string scenario_name(std::string_view name);
 /// for the whole log.
 Calibration calibrate(const AttemptsLog& log, bool per_model = false);
 
+/// Whether the log shows acceleration-style 429s (room in every budget, or a message naming
+/// acceleration): at least 3, and at least 1% of its 429s. Fewer is what a few misread headers
+/// produce (a remainder just past the rounding), and an acceleration model turned on by them
+/// would refuse far more than the log did.
+bool shows_acceleration(const Calibration& c);
+
 /// The preset tiers' limits per model, for matching: (preset, model, rpm, itpm, otpm, tpm).
 struct PresetLimits {
   std::string preset, model, group;
+  bool superseded = false;  ///< a tier no longer offered (its file says `superseded:`)
   std::array<std::int64_t, models::kBudgetCount> limits{};
 };
 const std::vector<PresetLimits>& preset_limits();

@@ -43,6 +43,8 @@ PresetChoice choose_preset(const Calibration& c) {
   std::map<std::string, std::size_t> exact;
   for (const ModelFit& m : c.models)
     if (!m.preset.empty()) ++exact[m.preset];
+  // Nearest: among the current tiers only (a superseded one is named only when its limits are
+  // exactly the log's).
   if (!exact.empty()) {
     const auto best = std::max_element(exact.begin(), exact.end(), [](auto& a, auto& b) { return a.second < b.second; });
     return {best->first, best->second == c.models.size()};
@@ -50,6 +52,7 @@ PresetChoice choose_preset(const Calibration& c) {
   double nearest = 1e300;
   PresetChoice choice;
   for (const PresetLimits& p : preset_limits()) {
+    if (p.superseded) continue;
     for (const ModelFit& m : c.models) {
       if (p.model != m.name) continue;
       double d = 0;
@@ -90,21 +93,17 @@ std::string limits_evidence(const ModelFit& m) {
                      changed ? " (they changed during the log: the most frequent value)" : "");
 }
 
-/// The median output of a model's successes, for requests that never succeeded.
-std::int64_t typical_output(const Calibration& c, std::uint16_t model) {
-  std::vector<std::int64_t> v;
-  for (const LoggedRequest& r : c.logical)
-    if (r.model == model && r.output >= 0) v.push_back(r.output);
-  if (v.empty()) return 1;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return std::max<std::int64_t>(1, v[v.size() / 2]);
-}
+std::int64_t typical_max_tokens(const Calibration& c, std::uint16_t model) { return c.inference.largest_max_tokens[model]; }
 
-std::int64_t typical_max_tokens(const Calibration& c, std::uint16_t model) {
-  std::int64_t top = 0;
-  for (const LoggedRequest& r : c.logical)
-    if (r.model == model) top = std::max({top, r.max_tokens, r.output});
-  return top > 0 ? top : 4096;
+/// A model's 429s by inferred cause, in words: "itpm 20,440, otpm 4,643, unknown 12".
+std::string causes_text(const CauseCounts& causes) {
+  std::string out;
+  for (std::size_t i = 0; i < causes.size(); ++i) {
+    if (causes[i] == 0) continue;
+    const std::string_view name = i < models::kLimitCauseCount ? models::name(static_cast<models::LimitCause>(i)) : "unknown";
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name, count(causes[i]));
+  }
+  return out.empty() ? "none" : out;
 }
 
 /// A client-side queue shows as requests waiting between arrival and first send (the log's
@@ -185,7 +184,6 @@ std::string provider_section(const Calibration& c, const FittedOptions& o, const
     acc.r429 += m.acceleration.r429;
     acc.named += m.acceleration.named;
     acc.with_room += m.acceleration.with_room;
-    acc.without_headers += m.acceleration.without_headers;
     acc.median_rise = std::max(acc.median_rise, m.acceleration.median_rise);
     for (const Incident& i : m.overload.incidents) overload.incidents.push_back(i);
   }
@@ -211,16 +209,18 @@ std::string provider_section(const Calibration& c, const FittedOptions& o, const
   const std::uint64_t evidence = acc.named + acc.with_room;
   if (!o.acceleration_line.empty())
     y += "  " + o.acceleration_line + "\n";
-  else if (evidence > 0)
+  else if (shows_acceleration(c))
     y += fmt::format("  acceleration: {{profile: moderate}}   # assumed profile; evidence: {} of {} 429s {}"
-                     "{}; its thresholds cannot be read from a log (calibrate --fit-acceleration chooses them by replaying it)\n",
+                     "{}; its thresholds cannot be read from a log (calibrate --fit-acceleration chooses them by replaying it; "
+                     "the variant no-acceleration is the what-if without)\n",
                      count(evidence), count(acc.r429), acc.named ? "named acceleration or came with room in every budget" : "came with room in every budget",
                      acc.median_rise > 0 ? fmt::format(", after traffic rose a median {:.2g}x over the ten minutes before", acc.median_rise) : "");
-  else if (!preset.name.empty())
-    y += fmt::format("  # acceleration: the preset's profile, assumed; no evidence either way ({} 429s, none with room in every budget)\n", count(acc.r429));
+  else if (evidence > 0)
+    y += fmt::format("  acceleration: off   # only {} of {} 429s came with room in every budget (under 1%: what a few misread "
+                     "remainders produce); the variant moderate-acceleration is the what-if with it\n", count(evidence), count(acc.r429));
   else
-    y += fmt::format("  acceleration: off   # no evidence: {} 429s, none with room in every budget\n", count(acc.r429));
-
+    y += fmt::format("  acceleration: off   # no 429 needs acceleration to explain it ({} 429s, none with room in every budget); "
+                     "the variant moderate-acceleration is the what-if with it\n", count(acc.r429));
   return y;
 }
 
@@ -236,6 +236,9 @@ std::string models_section(const Calibration& c, const PresetChoice& preset) {
     const std::string group = preset.name.empty() ? std::string() : preset_group(preset.name, m.name);
     const bool known = !group.empty();
     std::string body;  // the model's keys (and comments)
+    if (m.acceleration.r429)
+      body += fmt::format("      # its {} 429s by cause (inferred where the message names none): {}\n", count(m.acceleration.r429),
+                          causes_text(m.causes));
     const bool has_limits = std::any_of(m.limits.begin(), m.limits.end(), [](const LimitFit& l) { return l.limit > 0; });
     if (!has_limits) {
       body += fmt::format("      # limits: none in the log{}\n", known ? ": the preset's" : "");
@@ -289,22 +292,33 @@ std::string workload_section(const Calibration& c, const FittedOptions& o, std::
   const StreamFit& st = c.streams[k];
   y += fmt::format("  - name: {}\n", c.stream_ids[k]);
   if (!o.phases) {
-    std::uint64_t unknown_output = 0, unknown_max = 0;
+    std::uint64_t unknown_output = 0, unknown_max = 0, bounded = 0, drawn = 0, assumed = 0;
     std::set<std::uint16_t> used;
-    for (const LoggedRequest& q : c.logical) {
+    for (std::size_t i = 0; i < c.logical.size(); ++i) {
+      const LoggedRequest& q = c.logical[i];
       if (!st.takes(q)) continue;
       used.insert(q.model);
       if (q.output < 0) ++unknown_output;
       if (q.max_tokens < 0) ++unknown_max;
+      const PromptSource source = c.inference.prompt_source[i];
+      if (source == PromptSource::kBounded) ++bounded;
+      if (source == PromptSource::kFitted) ++drawn;
+      if (source == PromptSource::kNone) ++assumed;
     }
     y += fmt::format("    model: {}{}\n", c.model_ids[st.model], used.size() > 1 ? "   # each request's own model comes from the trace" : "");
     y += fmt::format("    trace: {{file: {}}}\n", trace_file_name(o, c, k));
     y += fmt::format("    # the trace: its {} requests, each at its arrival (the log's `arrival`, else its first send), with its\n", count(st.requests));
-    y += "    # prompt, output";
-    y += " and max_tokens";
-    if (unknown_output) y += fmt::format(" ({} never succeeded: the model's median output)", count(unknown_output));
-    if (unknown_max) y += fmt::format(" ({} without max_tokens: the largest seen)", count(unknown_max));
-    y += ".\n";
+    y += "    # prompt, output and max_tokens as logged.";
+    if (bounded || drawn || assumed) {
+      y += "\n    # Prompts the log never shows (requests that never succeeded):";
+      if (bounded) y += fmt::format(" {} refused for their size, drawn from the fit above the input room they were refused at;", count(bounded));
+      if (drawn) y += fmt::format(" {} drawn from the model's fit;", count(drawn));
+      if (assumed) y += fmt::format(" {} assumed 1000 (the log has no prompt sizes);", count(assumed));
+      y.back() = '.';
+    }
+    if (unknown_output) y += fmt::format("\n    # Outputs: {} never succeeded, drawn from the model's successes' outputs.", count(unknown_output));
+    if (unknown_max) y += fmt::format("\n    # max_tokens: {} not logged, the largest seen.", count(unknown_max));
+    y += "\n";
     y += fmt::format("    # the fits for --arrivals phases: input_tokens {}, output_tokens {}\n", st.input.yaml(), st.output.yaml());
   } else {
     y += fmt::format("    model: {}{}\n", c.model_ids[st.model], st.only_model < 0 ? "   # the model most of its requests use" : "");
@@ -324,6 +338,9 @@ std::string workload_section(const Calibration& c, const FittedOptions& o, std::
     }
     const auto fit_note = [](const SizeFit& f, const char* what) {
       if (f.kind == "constant") return fmt::format("{} {}, all equal", count(f.n), what);
+      if (f.censored)
+        return fmt::format("{} {}, {} of them never seen but refused for their size (censored maximum likelihood); KS {:.3f} "
+                           "against the Kaplan-Meier estimate", count(f.n), what, count(f.censored), f.ks);
       return fmt::format("{} {}; KS {:.3f} (1% critical {:.3f}){}", count(f.n), what, f.ks, f.ks_critical,
                          f.kind == "empirical" ? ": no parametric form fits" : "");
     };
@@ -348,8 +365,11 @@ std::string variants_section(const Calibration& c, const FittedOptions& o) {
   // What-ifs to compare the fit against (ratesim compare FILE): the acceleration model is the
   // one assumption a log cannot settle, and growth is the usual question.
   y += "\nvariants:\n";
-  y += "  no-acceleration: {provider.acceleration: off}          # only the documented budgets\n";
-  y += "  strict-acceleration: {provider.acceleration.profile: strict}\n";
+  // The acceleration settings the fit did not choose, whole (a profile set on `off` would not load).
+  const bool on = !o.acceleration_line.empty() ? o.acceleration_line.find("acceleration: off") == std::string::npos : shows_acceleration(c);
+  if (on) y += "  no-acceleration: {provider.acceleration: off}                     # only the documented budgets\n";
+  else y += "  moderate-acceleration: {provider.acceleration: {profile: moderate}}  # an assumed acceleration model on top\n";
+  y += "  strict-acceleration: {provider.acceleration: {profile: strict}}\n";
   if (!o.phases) {
     y += "  traffic-x2:                                            # twice the requests, the same shape\n";
     for (const std::string& id : c.stream_ids) y += fmt::format("    workloads.{}.trace.rate_scale: 2\n", id);
@@ -379,18 +399,12 @@ std::string fitted_trace(const Calibration& c, std::size_t stream) {
   const bool cached = std::any_of(c.logical.begin(), c.logical.end(), [&](const LoggedRequest& r) { return st.takes(r) && r.cached > 0; });
   std::string out = cached ? "time_s,input_tokens,output_tokens,max_tokens,model,cached_tokens\n"
                            : "time_s,input_tokens,output_tokens,max_tokens,model\n";
-  std::vector<std::int64_t> output(c.model_names.size()), max_tokens(c.model_names.size());
-  for (std::size_t m = 0; m < c.model_names.size(); ++m) {
-    output[m] = typical_output(c, static_cast<std::uint16_t>(m));
-    max_tokens[m] = typical_max_tokens(c, static_cast<std::uint16_t>(m));
-  }
-  for (const LoggedRequest& r : c.logical) {
+  for (std::size_t i = 0; i < c.logical.size(); ++i) {
+    const LoggedRequest& r = c.logical[i];
     if (!st.takes(r)) continue;
-    const std::int64_t max = r.max_tokens > 0 ? r.max_tokens : max_tokens[r.model];
-    const std::int64_t out_tokens = std::min(max, r.output >= 0 ? std::max<std::int64_t>(1, r.output) : output[r.model]);
-    out += fmt::format("{:.6f},{},{},{},{}", r.arrival, std::max<std::int64_t>(1, r.prompt), std::max<std::int64_t>(1, out_tokens), max,
-                       c.model_ids[r.model]);
-    if (cached) out += fmt::format(",{}", r.cached);
+    const ReplaySizes z = replay_sizes(c.inference, r, i);
+    out += fmt::format("{:.6f},{},{},{},{}", r.arrival, z.prompt, z.output, z.max_tokens, c.model_ids[r.model]);
+    if (cached) out += fmt::format(",{}", z.cached);
     out += '\n';
   }
   return out;
@@ -401,6 +415,7 @@ ordered_json calibration_json(const Calibration& c) {
   const auto interval = [&](const Interval& i) { return ordered_json::array({r(i.low), r(i.high)}); };
   const auto size = [&](const SizeFit& s) {
     ordered_json j{{"form", s.kind}, {"yaml", s.yaml()}, {"n", s.n}};
+    if (s.censored) j["censored"] = s.censored;
     if (s.kind != "constant") j["ks"] = ordered_json{{"distance", r(s.ks)}, {"critical_1pct", r(s.ks_critical)}};
     return j;
   };
@@ -448,8 +463,11 @@ ordered_json calibration_json(const Calibration& c) {
     for (const auto& x : a.examples)
       examples.push_back(ordered_json{{"time_s", r(x.time)}, {"requests_last_minute", r(x.last_minute)},
                                       {"requests_per_minute_before", r(x.baseline)}});
-    mj["acceleration_evidence"] = ordered_json{{"r429", a.r429},          {"named", a.named},
-                                               {"with_room", a.with_room}, {"without_headers", a.without_headers},
+    ordered_json causes = ordered_json::object();
+    for (std::size_t i = 0; i < models::kLimitCauseCount; ++i) causes[std::string(models::kCauses[i].name)] = m.causes[i];
+    causes["unknown"] = m.causes[models::kLimitCauseCount];
+    mj["causes"] = causes;
+    mj["acceleration_evidence"] = ordered_json{{"r429", a.r429}, {"named", a.named}, {"with_room", a.with_room},
                                                {"median_rise", r(a.median_rise)}, {"examples", examples}};
     models.push_back(mj);
   }
@@ -507,9 +525,11 @@ std::string calibration_table(const Calibration& c) {
                        l.prefill_tps ? fmt::format("; prefill {} tok/s", sig(*l.prefill_tps)) : std::string());
     t += fmt::format("  {:<14}{} 529s in {} attempts ({} outside incidents){}\n", "overload", count(m.overload.r529), count(m.overload.attempts),
                      sig(m.overload.rate), m.overload.incidents.empty() ? "" : fmt::format(", {} incidents", m.overload.incidents.size()));
-    t += fmt::format("  {:<14}{} 429s: {} name acceleration, {} came with room in every budget, {} without headers\n", "acceleration",
-                     count(m.acceleration.r429), count(m.acceleration.named), count(m.acceleration.with_room),
-                     count(m.acceleration.without_headers));
+    t += fmt::format("  {:<14}{}{}\n", "429s", m.acceleration.r429 ? count(m.acceleration.r429) + " by cause: " : "",
+                     causes_text(m.causes));
+    if (m.acceleration.r429)
+      t += fmt::format("  {:<14}{} name acceleration, {} came with room in every budget\n", "acceleration", count(m.acceleration.named),
+                       count(m.acceleration.with_room));
   }
   for (const StreamFit& st : c.streams) {
     const RetryFit& r = st.retry;

@@ -10,7 +10,7 @@
 
 namespace ratesim::calibrate {
 
-inline constexpr const char* kCalibrateSchema = "ratesim.calibrate/1";
+inline constexpr const char* kCalibrateSchema = "ratesim.calibrate/2";
 
 struct FittedOptions {
   std::string name = "fitted";

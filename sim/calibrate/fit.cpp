@@ -69,6 +69,132 @@ LognormalFit fit_lognormal(const std::vector<double>& x) {
   return f;
 }
 
+
+namespace {
+
+/// ln Q(z) and the inverse Mills ratio φ(z)/Q(z), Q = 1 − Φ, without underflow far in the tail.
+std::pair<double, double> log_survival_and_hazard(double z) {
+  constexpr double kLogRoot2Pi = 0.91893853320467274;
+  if (z > 30) return {-0.5 * z * z - std::log(z) - kLogRoot2Pi, z + 1 / z};
+  const double q = 0.5 * std::erfc(z / std::sqrt(2.0));
+  return {std::log(q), std::exp(-0.5 * z * z - kLogRoot2Pi) / q};
+}
+
+/// The censored normal's log-likelihood in (mu, s = ln sigma) and its gradient.
+struct CensoredNormal {
+  const std::vector<double>& y;      // ln of exact values
+  const std::vector<double>& cut;    // ln of censoring points
+  double value(double mu, double s) const {
+    const double sigma = std::exp(s);
+    double ll = 0;
+    for (const double v : y) ll += -s - 0.5 * (v - mu) * (v - mu) / (sigma * sigma);
+    for (const double c : cut) ll += log_survival_and_hazard((c - mu) / sigma).first;
+    return ll;
+  }
+  Eigen::Vector2d gradient(double mu, double s) const {
+    const double sigma = std::exp(s);
+    Eigen::Vector2d g = Eigen::Vector2d::Zero();
+    for (const double v : y) {
+      const double z = (v - mu) / sigma;
+      g += Eigen::Vector2d(z / sigma, z * z - 1);
+    }
+    for (const double c : cut) {
+      const double z = (c - mu) / sigma;
+      const double hazard = log_survival_and_hazard(z).second;
+      g += Eigen::Vector2d(hazard / sigma, hazard * z);
+    }
+    return g;
+  }
+  /// The Hessian by central differences of the analytic gradient.
+  Eigen::Matrix2d hessian(double mu, double s) const {
+    constexpr double h = 1e-5;
+    Eigen::Matrix2d H;
+    H.col(0) = (gradient(mu + h, s) - gradient(mu - h, s)) / (2 * h);
+    H.col(1) = (gradient(mu, s + h) - gradient(mu, s - h)) / (2 * h);
+    return 0.5 * (H + H.transpose());
+  }
+};
+
+}  // namespace
+
+LognormalFit fit_lognormal_censored(const std::vector<double>& exact, const std::vector<double>& above) {
+  std::vector<double> y, cut;
+  for (const double v : exact)
+    if (v > 0) y.push_back(std::log(v));
+  for (const double v : above)
+    if (v > 0) cut.push_back(std::log(v));
+  if (cut.empty() || y.size() < 2) return fit_lognormal(exact);
+  // Start from the moments of every value (censoring points as if exact: too small, but near).
+  double sum = 0, sum2 = 0;
+  for (const auto* v : {&y, &cut})
+    for (const double x : *v) {
+      sum += x;
+      sum2 += x * x;
+    }
+  const double count = static_cast<double>(y.size() + cut.size());
+  double mu = sum / count;
+  double s = 0.5 * std::log(std::max(1e-6, sum2 / count - mu * mu));
+  const CensoredNormal model{y, cut};
+  double ll = model.value(mu, s);
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    const Eigen::Vector2d g = model.gradient(mu, s);
+    const Eigen::Matrix2d H = model.hessian(mu, s);
+    // Newton's step where the Hessian is negative definite, else gradient ascent.
+    const Eigen::LLT<Eigen::Matrix2d> negative(-H);
+    const Eigen::Vector2d step = negative.info() == Eigen::Success ? Eigen::Vector2d(negative.solve(g)) : Eigen::Vector2d(g / count);
+    double t = 1;
+    bool improved = false;
+    for (int halving = 0; halving < 40; ++halving, t *= 0.5) {
+      const double next = model.value(mu + t * step[0], s + t * step[1]);
+      if (next >= ll) {
+        mu += t * step[0];
+        s += t * step[1];
+        improved = next - ll > 1e-12 * std::abs(ll);
+        ll = next;
+        break;
+      }
+    }
+    if (!improved) break;
+  }
+  LognormalFit f;
+  f.n = y.size() + cut.size();
+  f.censored = cut.size();
+  f.median = std::exp(mu);
+  f.sigma = std::exp(s);
+  const Eigen::Matrix2d information = -model.hessian(mu, s);
+  const double var_mu = information.determinant() > 0 ? information.inverse()(0, 0) : f.sigma * f.sigma / static_cast<double>(y.size());
+  const double half = kZ95 * std::sqrt(std::max(0.0, var_mu));
+  f.median_ci = {std::exp(mu - half), std::exp(mu + half)};
+  return f;
+}
+
+std::vector<std::pair<double, double>> kaplan_meier(std::vector<double> exact, std::vector<double> above) {
+  std::sort(exact.begin(), exact.end());
+  std::sort(above.begin(), above.end());
+  std::vector<std::pair<double, double>> out;
+  double at_risk = static_cast<double>(exact.size() + above.size());
+  double survival = 1;
+  std::size_t e = 0, c = 0;
+  while (e < exact.size()) {
+    // Censored at a value below the next event leave the risk set first (a tie counts as at risk:
+    // a value censored at v is known to exceed v).
+    while (c < above.size() && above[c] < exact[e]) {
+      at_risk -= 1;
+      ++c;
+    }
+    const double v = exact[e];
+    std::size_t events = 0;
+    while (e < exact.size() && exact[e] == v) {
+      ++events;
+      ++e;
+    }
+    survival *= 1 - static_cast<double>(events) / at_risk;
+    at_risk -= static_cast<double>(events);
+    out.emplace_back(v, 1 - survival);
+  }
+  return out;
+}
+
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 double normal_quantile(double p) {
@@ -198,6 +324,29 @@ SizeFit fit_sizes(std::vector<double> x) {
   SizeFit best = fit_sizes_sorted(x);
   best.observed = std::move(observed);
   return best;
+}
+
+SizeFit fit_sizes_censored(std::vector<double> exact, const std::vector<double>& above) {
+  if (above.empty()) return fit_sizes(std::move(exact));
+  const LognormalFit l = fit_lognormal_censored(exact, above);
+  if (l.censored == 0) return fit_sizes(std::move(exact));
+  SizeFit f{.kind = "lognormal", .params = {l.median, l.sigma}, .n = l.n, .censored = l.censored};
+  const auto km = kaplan_meier(exact, above);
+  // Whole token counts: the form's mass up to v + 0.5 against the estimate at v, and up to
+  // v − 0.5 against the estimate just below v.
+  double before = 0;
+  for (const auto& [v, F] : km) {
+    f.ks = std::max({f.ks, std::abs(f.cdf(v + 0.5) - F), std::abs(f.cdf(v - 0.5) - before)});
+    before = F;
+  }
+  f.ks_critical = kKsCritical1pct / std::sqrt(static_cast<double>(l.n));
+  for (int k = 1; k <= 99; ++k) {
+    const double p = (k - 0.5) / 99;
+    const auto it = std::lower_bound(km.begin(), km.end(), p, [](const auto& step, double q) { return step.second < q; });
+    if (it == km.end()) break;
+    f.observed.push_back(it->first);
+  }
+  return f;
 }
 
 namespace {

@@ -6,28 +6,6 @@
 #include "sim/metrics/summary_collector.hpp"
 
 namespace ratesim::calibrate {
-namespace {
-
-using models::LimitCause;
-
-/// What the attempt needs from each budget (rpm, itpm, otpm, tpm), by what the log shows: the
-/// whole prompt for input (cache reads may not count, so this errs toward "no room").
-std::array<double, models::kBudgetCount> needs(const LoggedAttempt& a) {
-  const double prompt = a.prompt() >= 0 ? static_cast<double>(a.prompt()) : 1.0;
-  const double max_tokens = a.max_tokens >= 0 ? static_cast<double>(a.max_tokens) : 0.0;
-  std::array<double, models::kBudgetCount> need{};
-  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
-    switch (models::kBudgets[b].cost) {
-      case models::BudgetCost::kRequest: need[b] = 1.0; break;
-      case models::BudgetCost::kInput: need[b] = prompt; break;
-      case models::BudgetCost::kOutput: need[b] = 1.0; break;  // one token of room (actual accounting)
-      case models::BudgetCost::kTokens: need[b] = prompt + max_tokens; break;
-    }
-  }
-  return need;
-}
-
-}  // namespace
 
 void MinuteSeries::resize(std::size_t n) {
   attempts.resize(n);
@@ -74,47 +52,22 @@ std::vector<LoggedRequest> logical_requests(const AttemptsLog& log) {
   return out;
 }
 
-models::LimitCause cause_of_429(const LoggedAttempt& a) {
-  if (a.named_cause != LimitCause::kNone) return a.named_cause;
-  const auto need = needs(a);
-  bool any = false;
-  LimitCause worst = LimitCause::kNone;
-  double longest = -1;
-  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
-    const LoggedBudget& h = a.budgets[b];
-    if (h.limit <= 0 || std::isnan(h.remaining)) continue;
-    any = true;
-    if (h.remaining >= need[b]) continue;
-    // The budget that needs the longest to refill what is missing.
-    const double wait = (need[b] - h.remaining) / (static_cast<double>(h.limit) / 60.0);
-    if (wait > longest) {
-      longest = wait;
-      worst = static_cast<LimitCause>(b);
-    }
-  }
-  if (!any) return LimitCause::kNone;
-  return worst == LimitCause::kNone ? LimitCause::kAcceleration : worst;
+std::vector<models::LimitCause> named_causes(const AttemptsLog& log) {
+  std::vector<models::LimitCause> out(log.attempts.size(), models::LimitCause::kNone);
+  for (std::size_t i = 0; i < log.attempts.size(); ++i)
+    if (log.attempts[i].status == 429) out[i] = log.attempts[i].named_cause;
+  return out;
 }
 
-bool headers_show_room(const LoggedAttempt& a) {
-  const auto need = needs(a);
-  bool any = false;
-  for (std::size_t b = 0; b < models::kBudgetCount; ++b) {
-    const LoggedBudget& h = a.budgets[b];
-    if (h.limit <= 0 || std::isnan(h.remaining)) continue;
-    any = true;
-    if (h.remaining < need[b]) return false;
-  }
-  return any;
-}
-
-LogTotals log_totals(const AttemptsLog& log, const std::vector<LoggedRequest>& requests) {
+LogTotals log_totals(const AttemptsLog& log, const std::vector<LoggedRequest>& requests,
+                     const std::vector<models::LimitCause>& causes) {
   LogTotals t;
   metrics::WorkloadSummary& s = t.total;
   s.name = "total";
   s.arrived = requests.size();
   t.minutes.resize(static_cast<std::size_t>(log.span() / 60) + 1);
-  for (const LoggedAttempt& a : log.attempts) {
+  for (std::size_t i = 0; i < log.attempts.size(); ++i) {
+    const LoggedAttempt& a = log.attempts[i];
     const auto minute = static_cast<std::size_t>(a.time / 60);
     ++s.attempts;
     ++t.minutes.attempts[minute];
@@ -127,8 +80,8 @@ LogTotals log_totals(const AttemptsLog& log, const std::vector<LoggedRequest>& r
       s.output_tokens += static_cast<std::uint64_t>(a.output_tokens);
     } else if (a.status == 429) {
       ++t.minutes.r429[minute];
-      const LimitCause c = cause_of_429(a);
-      if (c == LimitCause::kNone) ++t.r429_unknown;
+      const models::LimitCause c = causes[i];
+      if (c == models::LimitCause::kNone) ++t.r429_unknown;
       else ++s.r429[models::index(c)];
     } else if (a.status == 529) {
       ++s.r529;

@@ -41,17 +41,13 @@ struct LogTotals {
   MinuteSeries minutes;
 };
 
-/// Totals of `log` in summary.json's terms. A 429's cause is the one its error message names;
-/// failing that, a budget its own headers show too short for the attempt; failing that, with
-/// every budget showing room, acceleration; without headers, unknown. Request latency runs from
-/// the first attempt's send to the end of the successful one.
-LogTotals log_totals(const AttemptsLog& log, const std::vector<LoggedRequest>& requests);
+/// Totals of `log` in summary.json's terms, a 429's cause taken from `causes` (one per attempt, as
+/// inference.hpp's infer() gives them; models::LimitCause::kNone: unknown). Request latency runs
+/// from the first attempt's send to the end of the successful one.
+LogTotals log_totals(const AttemptsLog& log, const std::vector<LoggedRequest>& requests,
+                     const std::vector<models::LimitCause>& causes);
 
-/// The cause of a 429 as log_totals assigns it (kNone: unknown).
-models::LimitCause cause_of_429(const LoggedAttempt& a);
-
-/// True when every budget in the attempt's headers had room for it: the acceleration test.
-/// False without headers.
-bool headers_show_room(const LoggedAttempt& a);
+/// Per attempt, the cause its 429 names (a simulated log's, which always names it).
+std::vector<models::LimitCause> named_causes(const AttemptsLog& log);
 
 }  // namespace ratesim::calibrate

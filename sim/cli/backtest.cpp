@@ -19,15 +19,10 @@ using calibrate::LoggedAttempt;
 using calibrate::LoggedRequest;
 using nlohmann::ordered_json;
 
-std::int64_t median(std::vector<std::int64_t> v, std::int64_t fallback) {
-  if (v.empty()) return fallback;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
 /// The log's requests as trace workloads of `s`, one per workload whose client they go through:
 /// the workload the log names for the request, else the first that uses its model, else the first.
-void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log, const std::vector<LoggedRequest>& requests) {
+void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log, const std::vector<LoggedRequest>& requests,
+                       const calibrate::Inference& inference) {
   const auto& provider_models = s.world.provider.models;
   std::vector<int> provider_model(log.models.size(), -1);
   std::vector<std::size_t> template_of(log.models.size(), 0);
@@ -63,20 +58,10 @@ void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log,
         template_of_workload[lw] = static_cast<int>(w);
         break;
       }
-  // Sizes a request did not record: the model's median (its successes' output; known prompts).
-  std::vector<std::vector<std::int64_t>> outputs(log.models.size()), prompts(log.models.size());
-  for (const LoggedRequest& r : requests) {
-    if (r.output >= 0) outputs[r.model].push_back(r.output);
-    if (r.prompt >= 0) prompts[r.model].push_back(r.prompt);
-  }
-  std::vector<std::int64_t> typical_output(log.models.size()), typical_prompt(log.models.size());
-  for (std::size_t m = 0; m < log.models.size(); ++m) {
-    typical_output[m] = median(outputs[m], 1);
-    typical_prompt[m] = median(prompts[m], 1000);
-  }
   std::vector<models::WorkloadConfig> replay;
   std::vector<int> replay_of(s.world.workloads.size(), -1);
-  for (const LoggedRequest& r : requests) {
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const LoggedRequest& r = requests[i];
     const std::size_t t = template_of_workload[r.workload] >= 0 ? static_cast<std::size_t>(template_of_workload[r.workload])
                                                                 : template_of[r.model];
     if (replay_of[t] < 0) {
@@ -92,10 +77,13 @@ void replace_workloads(scenario::Scenario& s, const calibrate::AttemptsLog& log,
     constexpr std::int64_t kMaxTokens = 10'000'000;
     models::traffic::TraceRecord rec;
     rec.at = kernel::from_seconds(r.arrival);
-    rec.input_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.prompt >= 0 ? r.prompt : typical_prompt[r.model], 1, kMaxTokens));
-    rec.output_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.output >= 0 ? r.output : typical_output[r.model], 1, kMaxTokens));
+    // The sizes the fitted trace gives the request too (a prompt never logged: drawn as
+    // inference.hpp says).
+    const calibrate::ReplaySizes z = calibrate::replay_sizes(inference, r, i);
+    rec.input_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(z.prompt, 1, kMaxTokens));
+    rec.output_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(z.output, 1, kMaxTokens));
     rec.max_tokens = r.max_tokens > 0 ? static_cast<std::uint32_t>(std::min(r.max_tokens, kMaxTokens)) : 0;
-    rec.cached_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(r.cached, 0, kMaxTokens));
+    rec.cached_tokens = static_cast<std::uint32_t>(std::clamp<std::int64_t>(z.cached, 0, kMaxTokens));
     rec.model = r.model;
     if (rec.cached_tokens > 0 && !w.cache) w.cache = models::CacheConfig{};
     w.trace.records.push_back(rec);
@@ -159,12 +147,13 @@ BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s,
   BacktestResult result;
   result.tolerance = tolerance;
   const std::vector<LoggedRequest> requests = calibrate::logical_requests(log);
-  const calibrate::LogTotals observed = calibrate::log_totals(log, requests);
+  const calibrate::Inference inference = calibrate::infer(log, requests);
+  const calibrate::LogTotals observed = calibrate::log_totals(log, requests, inference.cause);
   result.observed = observed.total;
   result.observed_unknown_429 = observed.r429_unknown;
   result.observed_minutes = observed.minutes;
 
-  replace_workloads(s, log, requests);
+  replace_workloads(s, log, requests, inference);
   calibrate::AttemptsLog simulated;
   simulated.models = log.models;
   std::unordered_map<std::string, std::uint16_t> model_index;
@@ -185,7 +174,8 @@ BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s,
                    [](const LoggedAttempt& x, const LoggedAttempt& y) { return x.time < y.time; });
   result.simulated = run.summary.total;
   if (!simulated.attempts.empty())
-    result.simulated_minutes = calibrate::log_totals(simulated, calibrate::logical_requests(simulated)).minutes;
+    result.simulated_minutes =
+        calibrate::log_totals(simulated, calibrate::logical_requests(simulated), calibrate::named_causes(simulated)).minutes;
   const std::size_t minutes = std::max(result.observed_minutes.attempts.size(), result.simulated_minutes.attempts.size());
   result.observed_minutes.resize(minutes);
   result.simulated_minutes.resize(minutes);

@@ -29,10 +29,14 @@ constexpr const char* kCalibrateUsage = R"(Usage: ratesim calibrate LOG... [opti
 Reads attempts logs (JSON Lines, or CSV with dotted names when a file ends in .csv: one record
 per attempt with time, request_id, model, status, latency_s, usage, headers, error) and fits,
 per model: the limits (from the *-limit headers), the token-bucket size (from remaining/reset
-pairs), latency (time to first token and output speed), token sizes, 529s, and the evidence of
-acceleration limits; and, for the client, its retries (attempts per request, whether retry-after
-is waited for, the backoff) matched to an official client's defaults when one fits. Prints the
-fit; --out writes it as a scenario file. docs/calibrate.md explains every estimate.
+pairs), latency (time to first token and output speed), token sizes, 529s, and the cause of each
+429 (named by its message, else inferred from its headers against the request's needs, with
+rounded remainders and unlogged prompts allowed for); and, for the client, its retries (attempts
+per request, whether retry-after is waited for, the backoff) matched to an official client's
+defaults when one fits. Prompt sizes count requests refused for their size as censored, so
+survivors do not bias them small. When the log shows acceleration-style 429s, replays choose the
+acceleration setting (13 runs). Prints the fit; --out writes it as a scenario file.
+docs/calibrate.md explains every estimate.
 
 Options)";
 
@@ -41,12 +45,15 @@ struct AccelerationTrial {
   std::string profile;
   double initial_load = 0;
   double ok = 0, r429 = 0, acceleration = 0;  ///< simulated
-  double score = 0;  ///< the sum of the relative errors of ok, 429s and acceleration 429s
+  double minutes = 0;  ///< Σ|simulated − observed| 429s per minute, over the observed total
+  double score = 0;    ///< the sum of the relative errors of ok, 429s, the per-minute 429s and acceleration 429s
 };
 
 /// Replays the log through the fitted provider and client with each acceleration profile and
-/// initial load, and ranks them by how closely they reproduce the log's successes, 429s and
-/// acceleration 429s (best first).
+/// initial load, and ranks them (best first) by how closely they reproduce what the log shows
+/// without ambiguity: requests ok, the 429s in all and per minute, and the 429s that need
+/// acceleration to explain them (inferred). Causes the log leaves to inference otherwise (itpm
+/// against otpm) are not scored.
 std::vector<AccelerationTrial> fit_acceleration(const calibrate::AttemptsLog& log, const calibrate::Calibration& c,
                                                 const calibrate::LogTotals& observed, int jobs) {
   // The phases form needs no trace file; backtest replaces its arrivals with the log's anyway.
@@ -56,6 +63,7 @@ std::vector<AccelerationTrial> fit_acceleration(const calibrate::AttemptsLog& lo
     for (const double load : {0.0, 0.25, 0.5, 0.75}) trials.push_back({.profile = profile, .initial_load = load});
   const double obs_ok = static_cast<double>(observed.total.requests(models::RequestOutcome::kOk));
   const double obs_429 = static_cast<double>(observed.total.r429_total() + observed.r429_unknown);
+  const double minute_total = std::max(1.0, obs_429);
   const double obs_acc = static_cast<double>(observed.total.r429_of(models::LimitCause::kAcceleration));
   const auto rel = [](double sim, double obs) { return std::abs(sim - obs) / std::max(obs, 1.0); };
   report::RunProgress progress("acceleration fit", trials.size());
@@ -67,7 +75,13 @@ std::vector<AccelerationTrial> fit_acceleration(const calibrate::AttemptsLog& lo
     t.ok = static_cast<double>(r.simulated.requests(models::RequestOutcome::kOk));
     t.r429 = static_cast<double>(r.simulated.r429_total());
     t.acceleration = static_cast<double>(r.simulated.r429_of(models::LimitCause::kAcceleration));
-    t.score = rel(t.ok, obs_ok) + rel(t.r429, obs_429) + rel(t.acceleration, obs_acc);
+    const std::size_t minutes = std::max(observed.minutes.r429.size(), r.simulated_minutes.r429.size());
+    for (std::size_t m = 0; m < minutes; ++m) {
+      const auto at = [m](const std::vector<std::uint64_t>& v) { return m < v.size() ? static_cast<double>(v[m]) : 0.0; };
+      t.minutes += std::abs(at(r.simulated_minutes.r429) - at(observed.minutes.r429));
+    }
+    t.minutes /= minute_total;
+    t.score = rel(t.ok, obs_ok) + rel(t.r429, obs_429) + t.minutes + rel(t.acceleration, obs_acc);
   }, &progress);
   std::stable_sort(trials.begin(), trials.end(), [](const auto& a, const auto& b) { return a.score < b.score; });
   return trials;
@@ -106,9 +120,10 @@ int calibrate_command(const std::vector<std::string>& args) {
        "with fitted token-size distributions)")
       ("phase", po::value(&phase_text)->default_value("5m"), "the length of each phase with --arrivals phases")
       ("name", po::value(&name)->default_value("fitted"), "the fitted scenario's name")
-      ("fit-acceleration", "choose the acceleration profile and initial load by replaying the log through the fitted "
-                           "provider and client with each (13 runs) and keeping the one closest to the log's successes, "
-                           "429s and acceleration 429s")
+      ("fit-acceleration", "replay to choose the acceleration setting even when the log's acceleration-style 429s "
+                           "are fewer than 1% of its 429s (by default the replays run only when they are at least 1%); "
+                           "off, without replays, when no 429 needs acceleration to explain it")
+      ("no-fit-acceleration", "do not replay: with acceleration-style 429s in the log, assume the moderate profile")
       ("jobs", po::value(&jobs_text), "threads for --fit-acceleration (default: all cores)");
   std::vector<std::string> logs;
   po::variables_map vm;
@@ -130,8 +145,15 @@ int calibrate_command(const std::vector<std::string>& args) {
 
   const int jobs = parse_jobs(jobs_text);
   std::vector<AccelerationTrial> trials;
-  const calibrate::LogTotals observed = calibrate::log_totals(log, c.logical);
-  if (vm.count("fit-acceleration")) trials = fit_acceleration(log, c, observed, jobs);
+  const calibrate::LogTotals observed = calibrate::log_totals(log, c.logical, c.inference.cause);
+  // No 429 that needs acceleration to explain it: nothing to fit, and off is the answer.
+  const bool evident = observed.total.r429_of(models::LimitCause::kAcceleration) > 0;
+  if (vm.count("fit-acceleration") && vm.count("no-fit-acceleration"))
+    throw UsageError("--fit-acceleration and --no-fit-acceleration contradict each other: give one");
+  // The acceleration setting is the one assumption a log cannot settle directly: when the log
+  // shows acceleration-style 429s, replays choose the setting that reproduces them.
+  const bool replay = !vm.count("no-fit-acceleration") && (calibrate::shows_acceleration(c) || (vm.count("fit-acceleration") && evident));
+  if (replay) trials = fit_acceleration(log, c, observed, jobs);
 
   report::OutputSet outputs;
   if (!out.empty()) {
@@ -139,6 +161,10 @@ int calibrate_command(const std::vector<std::string>& args) {
     calibrate::FittedOptions options{.name = name, .phases = arrivals == "phases",
                                      .phase_seconds = static_cast<double>(phase->count()) / 1e6};
     if (!trials.empty()) options.acceleration_line = acceleration_line(trials, observed);
+    else if (vm.count("fit-acceleration"))
+      options.acceleration_line = fmt::format("acceleration: off   # --fit-acceleration: no 429 needs acceleration to explain it "
+                                              "(of {}, none with room in every budget), so nothing was replayed",
+                                              report::with_separators(observed.total.r429_total() + observed.r429_unknown));
     if (!path.parent_path().empty()) outputs.directory(path.parent_path());
     options.trace_stem = path.stem().string();
     if (!options.phases)
@@ -154,14 +180,20 @@ int calibrate_command(const std::vector<std::string>& args) {
                          report::with_separators(observed.total.requests(models::RequestOutcome::kOk)),
                          report::with_separators(observed.total.r429_total() + observed.r429_unknown),
                          report::with_separators(observed.total.r429_of(models::LimitCause::kAcceleration)));
-    table += fmt::format("  {:<10}{:>14}{:>10}{:>10}{:>14}{:>8}\n", "profile", "initial_load", "ok", "429s", "acceleration", "score");
+    table += fmt::format("  {:<10}{:>14}{:>10}{:>10}{:>14}{:>16}{:>8}\n", "profile", "initial_load", "ok", "429s", "acceleration",
+                         "per-minute err", "score");
     for (const AccelerationTrial& t : trials) {
-      table += fmt::format("  {:<10}{:>14}{:>10}{:>10}{:>14}{:>8.3f}\n", t.profile, t.profile == "off" ? "-" : fmt::format("{:g}", t.initial_load),
-                           report::readable(t.ok), report::readable(t.r429), report::readable(t.acceleration), t.score);
+      table += fmt::format("  {:<10}{:>14}{:>10}{:>10}{:>14}{:>16.3f}{:>8.3f}\n", t.profile,
+                           t.profile == "off" ? "-" : fmt::format("{:g}", t.initial_load), report::readable(t.ok),
+                           report::readable(t.r429), report::readable(t.acceleration), t.minutes, t.score);
       list.push_back({{"profile", t.profile}, {"initial_load", t.initial_load}, {"ok", t.ok}, {"r429", t.r429},
-                      {"acceleration", t.acceleration}, {"score", report::round_significant(t.score, 6)}});
+                      {"acceleration", t.acceleration}, {"per_minute_error", report::round_significant(t.minutes, 6)},
+                      {"score", report::round_significant(t.score, 6)}});
     }
     json["acceleration_fit"] = list;
+  } else if (vm.count("fit-acceleration")) {
+    table += "\nacceleration fit: off, without replays: no 429 needs acceleration to explain it\n";
+    json["acceleration_fit"] = nlohmann::ordered_json{{"chosen", "off"}, {"why", "no 429 needs acceleration to explain it"}};
   }
   if (!report_dir.empty()) {
     const std::filesystem::path dir(report_dir);

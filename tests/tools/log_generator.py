@@ -235,6 +235,7 @@ def simulate(args, log):
     prompts, outputs, succeeded = [], [], []
     counts = {"attempts": 0, "ok": 0, "r429": 0, "causes": dict.fromkeys(CAUSES, 0), "given_up": 0}
     per_minute = {}
+    attempt_causes = {}  # "r7#2": the cause of request r7's second attempt's 429
     events, seq = [], 0
     source = arrivals(args, rng["arrival"])
 
@@ -275,6 +276,7 @@ def simulate(args, log):
             error = message(cause, args.limits, rng["message"], args.name_budget_fraction)
             line = log_line(args, r, attempt, sent, now, ordinal, headers, retry_after=retry_after, error=error)
             counts["causes"][cause] += 1
+            attempt_causes[f"r{r}#{attempt}"] = cause
             if attempt <= args.max_retries:  # the 429 says x-should-retry: true, and a retry is left
                 push(now + sdk_retry_delay(attempt - 1, retry_after, rng["jitter"].random()), SEND, r, attempt + 1)
             else:
@@ -299,7 +301,7 @@ def simulate(args, log):
         else:
             respond(now, r, attempt, detail)
     assert counts["ok"] + counts["given_up"] == len(prompts), "every request ends, once"
-    return truth(args, counts, prompts, succeeded, per_minute)
+    return truth(args, counts, prompts, succeeded, per_minute, attempt_causes)
 
 
 def log_line(args, r, attempt, sent, end, ordinal, headers, usage=None, retry_after=None, error=None):
@@ -324,7 +326,7 @@ def log_line(args, r, attempt, sent, end, ordinal, headers, usage=None, retry_af
     return line
 
 
-def truth(args, counts, prompts, succeeded, per_minute):
+def truth(args, counts, prompts, succeeded, per_minute, attempt_causes):
     n, ordered = len(prompts), sorted(prompts)
     logs = [math.log(p) for p in prompts]
     mean = sum(logs) / n if n else 0.0
@@ -346,6 +348,7 @@ def truth(args, counts, prompts, succeeded, per_minute):
                    "sample_sigma": math.sqrt(sum((x - mean) ** 2 for x in logs) / n) if n else None},
         "prompts": {f"r{r}": p for r, p in enumerate(prompts)},
         "per_minute": [{"minute": m, **per_minute[m]} for m in sorted(per_minute)],
+        "attempt_causes": attempt_causes,
     }
 
 

@@ -212,7 +212,7 @@ TEST_CASE("the SDK presets obey x-should-retry before their status rules", "[cli
   CHECK(s.total.attempts == 30);
 }
 
-TEST_CASE("AWS modes leave a bare 529 alone; the legacy mode tries five times", "[client]") {
+TEST_CASE("AWS modes leave a bare 529 alone, the legacy mode tries five times", "[client]") {
   const std::string always_overloaded = "  overload: {rate: 1}\n";
   // botocore retries 500/502/503/504 and throttles, not 529: one attempt each.
   CHECK(refused_with("{}", "aws-standard", "{rpm: 1000}", always_overloaded).attempts == 10);

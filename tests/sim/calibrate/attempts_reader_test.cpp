@@ -9,6 +9,7 @@
 
 #include "sim/calibrate/attempts_reader.hpp"
 #include "sim/calibrate/calibrate.hpp"
+#include "sim/calibrate/inference.hpp"
 #include "sim/calibrate/log_summary.hpp"
 #include "sim/report/rfc3339.hpp"
 #include "sim/scenario/input_error.hpp"
@@ -175,22 +176,35 @@ TEST_CASE("a model or workload name becomes a scenario name", "[calibrate]") {
   CHECK(calibrate::scenario_name("") == "m");
 }
 
-TEST_CASE("a 429's cause: the message's, else the headers', else acceleration when every budget had room",
+TEST_CASE("a 429's cause: the message's, else the headers' against the request's needs, with rounding",
           "[calibrate]") {
   calibrate::LoggedAttempt a;
   a.status = 429;
-  a.prompt_tokens = 2000;
   a.max_tokens = 100;
-  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kNone);  // no headers, no message
+  const calibrate::HeaderSlack exact{};
+  CHECK(calibrate::infer_cause(a, 2000, exact) == calibrate::kUnknownCause);  // no headers, no message
   a.budgets[0] = {.limit = 50, .remaining = 3, .reset = 1};
-  a.budgets[1] = {.limit = 10000, .remaining = 1500, .reset = 3};   // 500 short: 3 s at 166.7/s
-  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kItpm);
-  CHECK_FALSE(calibrate::headers_show_room(a));
+  a.budgets[1] = {.limit = 10000, .remaining = 1500, .reset = 3};  // 500 short of a 2,000-token prompt
+  CHECK(calibrate::infer_cause(a, 2000, exact) == models::LimitCause::kItpm);
   a.budgets[1].remaining = 2500;
-  CHECK(calibrate::headers_show_room(a));
-  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kAcceleration);
+  CHECK(calibrate::infer_cause(a, 2000, exact) == models::LimitCause::kAcceleration);
+  // Remainders rounded to thousands: 2,000 may be 1,500 to 2,499, so a 2,000-token prompt may
+  // not fit (exhausted); 2,500 leaves room by more than rounding explains.
+  calibrate::HeaderSlack rounded{};
+  rounded[1] = 500;
+  a.budgets[1].remaining = 2000;
+  CHECK(calibrate::infer_cause(a, 2000, rounded) == models::LimitCause::kItpm);
+  CHECK(calibrate::infer_cause(a, 1500, rounded) == models::LimitCause::kAcceleration);
+  // A prompt the log never shows cannot decide the input budget ...
+  CHECK(calibrate::infer_cause(a, -1, rounded) == calibrate::kUnknownCause);
+  // ... but a budget that needs no prompt can: no request left.
+  a.budgets[0].remaining = 0;
+  CHECK(calibrate::infer_cause(a, -1, rounded) == models::LimitCause::kRpm);
+  // Two budgets short: the one that needs the longer to refill. rpm: 1 request at 50/60 per s =
+  // 1.2 s; itpm: 3,000 − 2,000 = 1,000 tokens at 10,000/60 per s = 6 s.
+  CHECK(calibrate::infer_cause(a, 3000, exact) == models::LimitCause::kItpm);
   a.named_cause = models::LimitCause::kSpend;
-  CHECK(calibrate::cause_of_429(a) == models::LimitCause::kSpend);
+  CHECK(calibrate::infer_cause(a, 2000, rounded) == models::LimitCause::kSpend);
   CHECK(calibrate::cause_from_message("Output tokens per minute exceeded") == models::LimitCause::kOtpm);
   CHECK(calibrate::cause_from_message("You have reached your specified API usage limits") == models::LimitCause::kNone);
 }

@@ -137,7 +137,7 @@ TEST_CASE("with ttft_s in the log (streaming), the time to first token is read, 
   CHECK(l.ttft.median == Approx(0.8).epsilon(0.04));
 }
 
-TEST_CASE("a backtest against the generating scenario passes; against half its ITPM it fails", "[calibrate]") {
+TEST_CASE("a backtest against the generating scenario passes, against half its ITPM it fails", "[calibrate]") {
   const auto dir = temp_dir("backtest");
   const calibrate::AttemptsLog log = simulated_log(truth("400000"), dir / "log.jsonl");
   const cli::BacktestResult same = cli::backtest(log, testing::scenario_from(truth("400000")), 0.2);

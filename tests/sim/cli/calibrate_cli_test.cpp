@@ -13,7 +13,7 @@ using ratesim::testing::run_ratesim;
 using ratesim::testing::slurp;
 using ratesim::testing::source_path;
 
-TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scenario and fails against half its ITPM",
+TEST_CASE("run writes a log, calibrate fits it, backtest passes against the scenario and fails against half its ITPM",
           "[cli][calibrate]") {
   const auto dir = std::filesystem::temp_directory_path() / ("ratesim-calibrate-cli-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -26,7 +26,7 @@ TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scen
                                (dir / "report").string());
   INFO(fit.err);
   REQUIRE(fit.code == 0);
-  CHECK_THAT(fit.out, Catch::Contains("rpm 1,000, itpm 450,000, otpm 90,000  (= anthropic/tier-2)"));
+  CHECK_THAT(fit.out, Catch::Contains("rpm 1,000, itpm 2,000,000, otpm 400,000  (= anthropic/start)"));
   // The log names its workloads: one trace and one client each.
   CHECK(std::filesystem::exists(dir / "fit" / "fitted.chat.trace.csv"));
   CHECK(std::filesystem::exists(dir / "fit" / "fitted.backfill.trace.csv"));
@@ -34,7 +34,7 @@ TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scen
   CHECK_THAT(fitted, Catch::Contains("- retry: {preset: anthropic-python}"));
   CHECK_THAT(fitted, Catch::Contains("- semaphore: {limit: 32}"));
   const auto report = nlohmann::json::parse(slurp((dir / "report" / "report.json").string()));
-  CHECK(report["schema"] == "ratesim.calibrate/1");
+  CHECK(report["schema"] == "ratesim.calibrate/2");
   CHECK(slurp((dir / "report" / "qq.csv").string()).rfind("model,p,fitted_ttft_s,observed_ttft_s\n", 0) == 0);
   CHECK(slurp((dir / "report" / "sizes.csv").string()).rfind("workload,field,p,observed,fitted\n", 0) == 0);
   // The fitted scenario runs.
@@ -71,7 +71,7 @@ TEST_CASE("run writes a log; calibrate fits it; backtest passes against the scen
   REQUIRE(run_ratesim("calibrate " + custom + " --out " + (dir / "fit3" / "fitted.yaml").string()).code == 0);
   const std::string custom_fit = slurp((dir / "fit3" / "fitted.yaml").string());
   CHECK_THAT(custom_fit, Catch::Contains("the nearest tier") &&
-                         Catch::Contains("haiku-4-5: {limits: {rpm: 1234, itpm: 450000, otpm: 90000}}"));
+                         Catch::Contains("haiku-4-5: {limits: {rpm: 1234, itpm: 2000000, otpm: 400000}}"));
   CHECK(run_ratesim("validate " + (dir / "fit3" / "fitted.yaml").string()).code == 0);
   const std::string bedrock = (dir / "bedrock.jsonl").string();
   REQUIRE(std::system(("sed -e 's/\"model\":\"claude-haiku-4-5\"/\"model\":\"anthropic.claude-haiku-4-5-v1:0\"/' " + log + " >" + bedrock).c_str()) == 0);
