@@ -1,6 +1,7 @@
 // The statistics of calibrate against known answers.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -81,4 +82,62 @@ TEST_CASE("Wilson's interval and the normal quantile", "[calibrate]") {
   CHECK(normal_quantile(0.975) == Approx(1.959964).margin(1e-6));
   CHECK(normal_quantile(0.5) == Approx(0).margin(1e-9));
   CHECK(normal_cdf(normal_quantile(0.01)) == Approx(0.01).margin(1e-9));
+}
+
+TEST_CASE("Kaplan-Meier: the distribution function with right-censored values, worked by hand", "[calibrate]") {
+  // Exact 1, 3, 3, 5; censored above 2 and above 4. At 1: 1 of 6 at risk, S = 5/6. The value
+  // above 2 leaves. At 3: 2 of 4, S = 5/6 · 2/4 = 5/12. The value above 4 leaves. At 5: 1 of 1, S = 0.
+  const auto km = kaplan_meier({5, 3, 1, 3}, {4, 2});
+  REQUIRE(km.size() == 3);
+  CHECK(km[0].first == 1);
+  CHECK(km[0].second == Approx(1.0 / 6));
+  CHECK(km[1].first == 3);
+  CHECK(km[1].second == Approx(7.0 / 12));
+  CHECK(km[2].second == Approx(1.0));
+  // The largest value censored: the estimate stops short of 1. A tie counts the censored value
+  // as at risk at the event (it is known to exceed it).
+  const auto open = kaplan_meier({1, 2}, {2});
+  REQUIRE(open.size() == 2);
+  CHECK(open[1].second == Approx(1 - (2.0 / 3) * (1.0 / 2)));
+}
+
+TEST_CASE("a censored lognormal fit recovers the distribution that successes alone understate", "[calibrate]") {
+  // 4,000 values at the quantiles of lognormal(median 2,000, sigma 0.5); those above a limit
+  // that varies from value to value (independent of it: the room at a request's first attempt)
+  // are seen only as "above the limit", as a refusal for size shows them.
+  constexpr double kMedian = 2000, kSigma = 0.5;
+  constexpr int n = 4000;
+  std::mt19937_64 rng(7);
+  std::vector<double> values;
+  for (int k = 0; k < n; ++k) values.push_back(kMedian * std::exp(kSigma * normal_quantile((k + 0.5) / n)));
+  std::shuffle(values.begin(), values.end(), rng);
+  std::uniform_real_distribution<double> room(0, 5000);
+  std::vector<double> exact, above;
+  for (const double v : values) {
+    const double limit = room(rng);
+    if (v <= limit) exact.push_back(v);
+    else above.push_back(limit);
+  }
+  REQUIRE(above.size() > n / 3);
+  const LognormalFit naive = fit_lognormal(exact);
+  CHECK(naive.median < 0.85 * kMedian);  // the survivors are the small ones
+  const LognormalFit f = fit_lognormal_censored(exact, above);
+  CHECK(f.n == n);
+  CHECK(f.censored == above.size());
+  CHECK(f.median == Approx(kMedian).epsilon(0.04));
+  CHECK(f.sigma == Approx(kSigma).epsilon(0.06));
+  CHECK(f.median_ci.low < f.median);
+  CHECK(f.median_ci.high > f.median);
+  // Without censored values it is the plain fit.
+  const LognormalFit plain = fit_lognormal_censored(exact, {});
+  CHECK(plain.median == Approx(naive.median));
+  CHECK(plain.sigma == Approx(naive.sigma));
+  // As a size fit: lognormal, its censored count, and quantiles from the Kaplan-Meier estimate
+  // near the true ones where the estimate reaches.
+  const SizeFit s = fit_sizes_censored(exact, above);
+  CHECK(s.kind == "lognormal");
+  CHECK(s.censored == above.size());
+  CHECK(s.ks < 0.03);
+  REQUIRE(s.observed.size() > 49);
+  CHECK(s.observed[49] == Approx(kMedian).epsilon(0.05));
 }
