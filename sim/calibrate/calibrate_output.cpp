@@ -339,7 +339,7 @@ std::string workload_section(const Calibration& c, const FittedOptions& o, std::
     const auto fit_note = [](const SizeFit& f, const char* what) {
       if (f.kind == "constant") return fmt::format("{} {}, all equal", count(f.n), what);
       if (f.censored)
-        return fmt::format("{} {}, {} of them never seen but refused for their size (censored maximum likelihood); KS {:.3f} "
+        return fmt::format("{} {}, {} of them known only to exceed the room their first attempt was refused at (censored maximum likelihood); KS {:.3f} "
                            "against the Kaplan-Meier estimate", count(f.n), what, count(f.censored), f.ks);
       return fmt::format("{} {}; KS {:.3f} (1% critical {:.3f}){}", count(f.n), what, f.ks, f.ks_critical,
                          f.kind == "empirical" ? ": no parametric form fits" : "");

@@ -245,9 +245,9 @@ def calibrate_body(folder, charts):
         burst = m["burst_s"]["median"] if m["burst_s"] else None
         rows.append([m["model"], fmt(m["attempts"]), fmt(m["requests"]), limits, fmt(burst), fmt(lat["ttft_median_s"]),
                      fmt(lat["ttft_sigma"]), fmt(lat["output_tps"]), fmt(m["overload"]["rate"]),
-                     fmt(m["acceleration_evidence"]["named"] + m["acceleration_evidence"]["with_room"])])
+                     ", ".join(f"{cause} {n:,}" for cause, n in m["causes"].items() if n) or "none"])
     body = ["<h2>Per model</h2>" + table(["model", "attempts", "requests", "limits", "bucket, s", "ttft median, s", "ttft sigma",
-                                         "output tok/s", "529 rate", "acceleration 429s"], rows, numeric=[1, 2, 4, 5, 6, 7, 8, 9])]
+                                         "output tok/s", "529 rate", "429s by cause (inferred)"], rows, numeric=[1, 2, 4, 5, 6, 7, 8])]
     wrows = [[w["name"], w["model"], fmt(w["requests"]), w["sizes"]["input_tokens"]["form"], w["sizes"]["output_tokens"]["form"],
               w["client"]["preset"] or ("explicit retry" if w["client"]["retried"] else "no retries"), fmt(w["client"]["max_attempts"])]
              for w in r["workloads"]]
