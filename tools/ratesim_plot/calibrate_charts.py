@@ -60,6 +60,8 @@ def plot_calibrate(plt, folder):
                 fit = forms.get(stream, {}).get(field, {})
                 ks = fit.get("ks")
                 note = f"KS {ks['distance']:.3f} (1% critical {ks['critical_1pct']:.3f})" if ks else "all equal"
+                if fit.get("censored"):  # observed: the Kaplan-Meier estimate, censored values allowed for
+                    note = f"KS {ks['distance']:.3f} against Kaplan-Meier, {fit['censored']:,} censored"
                 _qq(axes[i][j], [number(r["fitted"]) for r in rows], [number(r["observed"]) for r in rows],
                     f"{stream} · {field}: {fit.get('form', '?')}\n{note}, n {fit.get('n', 0):,}", "tokens")
         fig.suptitle("Token sizes: observed against the fitted distributions", fontsize=11)
