@@ -169,8 +169,15 @@ bool sets_preset(const std::string& assignment) {
   return assignment.rfind("provider.preset=", 0) == 0;
 }
 
-/// Parses the text, lays the scenario's provider over its preset and applies the overrides.
-YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::string>& sets) {
+/// Applies every `--set` but the one that chooses the preset (prepare applied that one).
+void apply_other_sets(YAML::Node& root, const std::vector<std::string>& sets, Source& src) {
+  for (const std::string& set : sets)
+    if (!sets_preset(set)) apply_set(root, set, src);
+}
+
+/// Parses the text and lays the scenario's provider over its preset (a `--set provider.preset`
+/// chooses it); with `other_sets`, applies the other overrides too.
+YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::string>& sets, bool other_sets = true) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -204,8 +211,7 @@ YAML::Node prepare(const std::string& text, Source& src, const std::vector<std::
       root["provider"] = merged;
     }
   }
-  for (const std::string& set : sets)
-    if (!sets_preset(set)) apply_set(root, set, src);
+  if (other_sets) apply_other_sets(root, sets, src);
   return root;
 }
 
@@ -231,12 +237,13 @@ std::string read_text(const std::string& path) {
 
 namespace {
 
-/// Lays variant `name`'s overrides on a fresh parse of `text` and reads the result.
+/// Lays variant `name`'s overrides on a fresh parse of `text`, then the `--set`s, and reads the
+/// result: the order a user reads them in (file, variant, command line).
 Scenario read_variant(const std::string& text, const std::string& label,
                       const std::vector<std::string>& sets, const YAML::Node& overrides,
                       const std::string& name) {
   Source src(label);
-  YAML::Node root = prepare(text, src, sets);
+  YAML::Node root = prepare(text, src, sets, false);
   for (const auto& kv : overrides) {
     const std::string path = read_string(src, kv.first, "variant path");
     std::vector<AddedKey> added;
@@ -244,6 +251,7 @@ Scenario read_variant(const std::string& text, const std::string& label,
       src.fail(kv.first, fmt::format("in variant '{}': {}", name, problem));
     for (const AddedKey& k : added) src.remember_key(k.map, k.key, Source::KeyOrigin{.key = kv.first});
   }
+  apply_other_sets(root, sets, src);
   Scenario s = read_checked(src, root);
   s.variant = name;
   return s;
@@ -267,8 +275,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& label,
 Scenario load_variant_text(const std::string& text, const std::string& label, const std::string& variant,
                            const std::vector<std::string>& sets) {
   Source src(label);
-  const YAML::Node root = prepare(text, src, sets);
-  const Scenario base = read_checked(src, root);
+  // The variant's overrides come before the other --sets, so the base is looked at without them.
+  const YAML::Node root = prepare(text, src, sets, false);
+  if (const YAML::Node overrides = variant_overrides(root, variant); overrides.IsMap())
+    return read_variant(text, label, sets, overrides, variant);
+  const Scenario base = read_checked(src, root);  // reports a malformed `variants:` as such
   if (std::find(base.variants.begin(), base.variants.end(), variant) == base.variants.end())
     throw InputError(label, 0, 0,
                      fmt::format("no variant '{}'{}: the scenario has {}", variant,

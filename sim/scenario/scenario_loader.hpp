@@ -22,11 +22,11 @@ std::string resolved_scenario_yaml(const std::string& path,
 /// The scenario at `path` with the overrides of its variant `variant` applied (the
 /// scenario's `variants:`). Throws InputError for an unknown variant.
 ///
-/// The order, for the base and every variant: the file is parsed; a `--set provider.preset=…`
-/// chooses the preset; the preset's provider is laid under the file's; the other `--set`
-/// overrides are applied in the order given (they may add keys, which a variant may then use);
-/// then the variant's overrides in file order (each may replace a value, a whole workload or a
-/// whole list); then the result is validated. Loading the base does not validate the variants:
+/// The order, for the base and every variant, is the order a user reads them in: the file is
+/// parsed; a `--set provider.preset=…` chooses the preset; the preset's provider is laid under
+/// the file's; the variant's overrides are applied in file order (each may replace a value, a
+/// whole workload or a whole list); then the other `--set` overrides in the order given (they
+/// may reach into what the variant brought); then the result is validated. Loading the base does not validate the variants:
 /// a variant's mistake is reported when that variant is loaded (run, compared or validated).
 Scenario load_scenario_variant(const std::string& path, const std::string& variant,
                                const std::vector<std::string>& sets = {});

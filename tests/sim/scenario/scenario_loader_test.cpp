@@ -340,15 +340,27 @@ TEST_CASE("a variant may replace a whole workload or a whole list", "[scenario]"
   CHECK_FALSE(scenario_from(yaml).world.workloads[1].batch.has_value());
 }
 
-TEST_CASE("a --set applies to the base before a variant, and may add what the variant changes", "[scenario]") {
-  // The base's chat has no attempt_timeout; --set adds one, the variant changes it.
+TEST_CASE("overrides apply in reading order: the file, then the variant, then --set", "[scenario]") {
+  // The variant sets chat's attempt_timeout to 5s; a --set of the same key comes after it and wins.
   const std::string yaml = kBase + "variants:\n  quick:\n    workloads.chat.attempt_timeout: 5s\n";
   const auto v = scenario::load_variant_text(yaml, "test.yaml", "quick", {"workloads.chat.attempt_timeout=20s"});
-  CHECK(v.world.workloads[0].attempt_timeout == 5s);
+  CHECK(v.world.workloads[0].attempt_timeout == 20s);
   CHECK(scenario_from(yaml).world.workloads[0].attempt_timeout == std::nullopt);
   // A --set the variant does not touch reaches it.
   const auto w = scenario::load_variant_text(yaml, "test.yaml", "quick", {"workloads.chat.deadline=42s"});
+  CHECK(w.world.workloads[0].attempt_timeout == 5s);
   CHECK(w.world.workloads[0].deadline == 42s);
+  // A --set may reach into what only the variant brings: the batch block of a workload the
+  // variant replaces (applied before the variant, it found no 'batch' key in the base's).
+  const std::string batch = kBase + R"(variants:
+  batch:
+    workloads.backfill: {name: backfill, model: small, api: batch, batch: {size: 500}, backlog: {count: 100}, input_tokens: 1000, output_tokens: 100, max_tokens: 200}
+)";
+  const auto b = scenario::load_variant_text(batch, "test.yaml", "batch", {"workloads.backfill.batch.size=40"});
+  REQUIRE(b.world.workloads[1].batch.has_value());
+  CHECK(b.world.workloads[1].batch->size == 40);
+  // The base with that --set still has no batch block to reach into.
+  CHECK_THROWS_AS(scenario::load_scenario_text(batch, "test.yaml", {"workloads.backfill.batch.size=40"}), scenario::InputError);
 }
 
 TEST_CASE("a variant runs with its overrides", "[scenario]") {
