@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string_view>
 #include <unordered_map>
 
 #include "sim/calibrate/calibrate.hpp"
@@ -137,6 +138,18 @@ BacktestRow row(std::string metric, std::string label, double observed, double s
   return r;
 }
 
+/// A per-minute count, named as backtest.csv's columns and the per_minute JSON's keys
+/// (observed_NAME, simulated_NAME) and as the --per-minute table heads it.
+struct MinuteColumn {
+  const char* name;
+  const char* head;
+  std::vector<std::uint64_t> calibrate::MinuteSeries::*series;
+};
+constexpr MinuteColumn kMinuteColumns[] = {{"attempts", "attempts", &calibrate::MinuteSeries::attempts},
+                                           {"ok", "ok", &calibrate::MinuteSeries::ok},
+                                           {"429", "429s", &calibrate::MinuteSeries::r429},
+                                           {"529", "529s", &calibrate::MinuteSeries::r529}};
+
 }  // namespace
 
 calibrate::AttemptsLog read_logs(const std::vector<std::string>& paths, bool skip_bad) {
@@ -235,6 +248,16 @@ ordered_json backtest_json(const BacktestResult& r) {
     error[row.metric] = row.relative ? ordered_json(report::round_significant(*row.relative, 6)) : ordered_json(nullptr);
     if (row.beyond) beyond.push_back(row.metric);
   }
+  // Records with backtest.csv's columns: pandas.DataFrame(j["per_minute"]) is read_csv's frame.
+  ordered_json per_minute = ordered_json::array();
+  for (std::size_t i = 0; i < r.observed_minutes.attempts.size(); ++i) {
+    ordered_json minute{{"minute", i}};
+    for (const MinuteColumn& c : kMinuteColumns) {
+      minute[fmt::format("observed_{}", c.name)] = (r.observed_minutes.*c.series)[i];
+      minute[fmt::format("simulated_{}", c.name)] = (r.simulated_minutes.*c.series)[i];
+    }
+    per_minute.push_back(std::move(minute));
+  }
   return ordered_json{{"schema", kBacktestSchema},
                       {"tolerance", r.tolerance},
                       {"gated", gated},
@@ -242,7 +265,8 @@ ordered_json backtest_json(const BacktestResult& r) {
                       {"beyond_tolerance", beyond},
                       {"observed", observed},
                       {"simulated", report::workload_to_json(r.simulated)},
-                      {"error", error}};
+                      {"error", error},
+                      {"per_minute", per_minute}};
 }
 
 std::string backtest_table(const BacktestResult& r) {
@@ -259,12 +283,50 @@ std::string backtest_table(const BacktestResult& r) {
   return t;
 }
 
-std::string backtest_csv(const BacktestResult& r) {
-  std::string out = "minute,observed_attempts,simulated_attempts,observed_ok,simulated_ok,observed_429,simulated_429,observed_529,simulated_529\n";
+std::string backtest_minutes_table(const BacktestResult& r) {
   const calibrate::MinuteSeries& o = r.observed_minutes;
   const calibrate::MinuteSeries& s = r.simulated_minutes;
-  for (std::size_t i = 0; i < o.attempts.size(); ++i)
-    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", i, o.attempts[i], s.attempts[i], o.ok[i], s.ok[i], o.r429[i], s.r429[i], o.r529[i], s.r529[i]);
+  // Each cell reads "observed / simulated", each number right-aligned to the widest on its side.
+  struct Width {
+    std::size_t observed = 0, simulated = 0;
+  };
+  std::vector<Width> widths;
+  for (const MinuteColumn& c : kMinuteColumns) {
+    Width w;
+    for (std::size_t i = 0; i < o.attempts.size(); ++i) {
+      w.observed = std::max(w.observed, report::with_separators((o.*c.series)[i]).size());
+      w.simulated = std::max(w.simulated, report::with_separators((s.*c.series)[i]).size());
+    }
+    const std::size_t head = std::string_view(c.head).size();
+    if (w.observed + 3 + w.simulated < head) w.observed = head - 3 - w.simulated;
+    widths.push_back(w);
+  }
+  std::string t = "per minute of send time, observed / simulated\n\n" + fmt::format("{:>6}", "minute");
+  for (std::size_t k = 0; k < widths.size(); ++k)
+    t += fmt::format("   {:>{}}", kMinuteColumns[k].head, widths[k].observed + 3 + widths[k].simulated);
+  t += "\n";
+  for (std::size_t i = 0; i < o.attempts.size(); ++i) {
+    t += fmt::format("{:>6}", i);
+    for (std::size_t k = 0; k < widths.size(); ++k) {
+      const MinuteColumn& c = kMinuteColumns[k];
+      t += fmt::format("   {:>{}} / {:>{}}", report::with_separators((o.*c.series)[i]), widths[k].observed,
+                       report::with_separators((s.*c.series)[i]), widths[k].simulated);
+    }
+    t += "\n";
+  }
+  return t;
+}
+
+std::string backtest_csv(const BacktestResult& r) {
+  std::string out = "minute";
+  for (const MinuteColumn& c : kMinuteColumns) out += fmt::format(",observed_{0},simulated_{0}", c.name);
+  out += "\n";
+  for (std::size_t i = 0; i < r.observed_minutes.attempts.size(); ++i) {
+    out += fmt::format("{}", i);
+    for (const MinuteColumn& c : kMinuteColumns)
+      out += fmt::format(",{},{}", (r.observed_minutes.*c.series)[i], (r.simulated_minutes.*c.series)[i]);
+    out += "\n";
+  }
   return out;
 }
 

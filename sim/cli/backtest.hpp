@@ -46,10 +46,13 @@ calibrate::AttemptsLog read_logs(const std::vector<std::string>& paths, bool ski
 /// Throws scenario::InputError when the log names a model the scenario's provider lacks.
 BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s, double tolerance);
 
-/// backtest.json (what --json prints): schema ratesim.backtest/2.
+/// backtest.json (what --json prints): schema ratesim.backtest/2, with `per_minute` as records
+/// named as backtest.csv's columns.
 nlohmann::ordered_json backtest_json(const BacktestResult& r);
 /// The comparison table and its verdict.
 std::string backtest_table(const BacktestResult& r);
+/// --per-minute: each minute of send time, observed / simulated attempts, ok, 429s and 529s.
+std::string backtest_minutes_table(const BacktestResult& r);
 /// backtest.csv: per minute of send time, observed and simulated side by side.
 std::string backtest_csv(const BacktestResult& r);
 

@@ -25,7 +25,7 @@ Replays the logical requests of an attempts LOG (each at its first attempt's sen
 its prompt, output, max_tokens and model) through SCENARIO's provider and the client of the
 workload that uses the request's model (else its first workload's), and compares the log with
 the simulation: requests ok and given up, attempts, 429s by cause, 529s, latency percentiles,
-and per minute (--out). Exit 1 when the simulated requests ok, given up
+and per minute (--per-minute, --json, --out). Exit 1 when the simulated requests ok, given up
 or 429s differ from the log's by more than the tolerance, relative to the log's count; against
 a log's 0 (the difference prints n/a), when the simulated count exceeds the tolerance times the
 log's requests.
@@ -45,7 +45,8 @@ int backtest_command(const std::vector<std::string>& args) {
        "(to the log's requests where the log's count is 0)")
       ("out", po::value(&out_dir), "write backtest.json and backtest.csv (per minute, observed and simulated side by side) "
                                    "into this folder (tools/plot.py DIR charts it)")
-      ("json", "print the comparison as JSON (schema ratesim.backtest/2)")
+      ("json", "print the comparison as JSON (schema ratesim.backtest/2), per minute included")
+      ("per-minute", "print each minute's attempts, ok, 429s and 529s, observed / simulated, before the comparison")
       ("skip-bad", "count and skip malformed log lines instead of stopping at the first")
       ("variant", po::value(&variant), "use the scenario's variant NAME")
       ("set", po::value(&sets)->composing(), "override one value of the scenario: PATH=VALUE (repeatable)")
@@ -80,6 +81,7 @@ int backtest_command(const std::vector<std::string>& args) {
     std::cout << fmt::format("backtest · {} ({} requests) against {}{} · tolerance {:g}%\n\n", name(files[0]),
                              report::with_separators(r.observed.arrived), name(files[1]), variant.empty() ? "" : " (" + variant + ")",
                              100 * tolerance);
+    if (vm.count("per-minute")) std::cout << backtest_minutes_table(r) << "\n";
     std::cout << backtest_table(r);
   }
   return r.pass ? kExitOk : kExitCheckFailed;
