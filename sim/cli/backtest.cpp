@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string_view>
 #include <unordered_map>
 
 #include "sim/calibrate/calibrate.hpp"
@@ -124,13 +125,30 @@ LoggedAttempt logged(const metrics::AttemptRecord& a, std::uint16_t model) {
   return l;
 }
 
-BacktestRow row(std::string metric, std::string label, double observed, double simulated, bool gated, double tolerance) {
+/// One row of the comparison. Against an observed 0 a relative difference is undefined, so a
+/// gated count is judged against the log's `requests` instead: beyond when the simulated count
+/// exceeds tolerance × requests.
+BacktestRow row(std::string metric, std::string label, double observed, double simulated, bool gated, double tolerance,
+                double requests) {
   BacktestRow r{.metric = std::move(metric), .label = std::move(label), .observed = observed, .simulated = simulated};
-  r.relative = (simulated - observed) / std::max(observed, 1.0);
+  if (observed != 0) r.relative = (simulated - observed) / observed;
+  else if (simulated == 0) r.relative = 0.0;
   r.gated = gated;
-  r.beyond = gated && std::abs(r.relative) > tolerance;
+  r.beyond = gated && (r.relative ? std::abs(*r.relative) > tolerance : simulated > tolerance * requests);
   return r;
 }
+
+/// A per-minute count, named as backtest.csv's columns and the per_minute JSON's keys
+/// (observed_NAME, simulated_NAME) and as the --per-minute table heads it.
+struct MinuteColumn {
+  const char* name;
+  const char* head;
+  std::vector<std::uint64_t> calibrate::MinuteSeries::*series;
+};
+constexpr MinuteColumn kMinuteColumns[] = {{"attempts", "attempts", &calibrate::MinuteSeries::attempts},
+                                           {"ok", "ok", &calibrate::MinuteSeries::ok},
+                                           {"429", "429s", &calibrate::MinuteSeries::r429},
+                                           {"529", "529s", &calibrate::MinuteSeries::r529}};
 
 }  // namespace
 
@@ -186,24 +204,31 @@ BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s,
   const metrics::WorkloadSummary& m = result.simulated;
   const auto d = [](std::uint64_t v) { return static_cast<double>(v); };
   auto& rows = result.rows;
-  rows.push_back(row("requests.ok", "requests ok", d(o.requests(RequestOutcome::kOk)), d(m.requests(RequestOutcome::kOk)), true, tolerance));
-  rows.push_back(row("requests.failed", "requests not ok", d(o.arrived - o.requests(RequestOutcome::kOk)),
-                     d(m.arrived - m.requests(RequestOutcome::kOk)), false, tolerance));
-  rows.push_back(row("attempts.total", "attempts", d(o.attempts), d(m.attempts), false, tolerance));
-  rows.push_back(row("attempts.r429.total", "429s", d(o.r429_total() + result.observed_unknown_429), d(m.r429_total()), true, tolerance));
+  const auto add = [&](std::string metric, std::string label, double observed, double simulated, bool gated = false) {
+    rows.push_back(row(std::move(metric), std::move(label), observed, simulated, gated, tolerance, d(o.arrived)));
+  };
+  add("requests.ok", "requests ok", d(o.requests(RequestOutcome::kOk)), d(m.requests(RequestOutcome::kOk)), true);
+  // The log's requests that did not end ok all gave up (log_totals); the simulation's may also
+  // have timed out, been dropped, expired or be unfinished, which a log cannot tell from giving
+  // up: then, and only then, "not ok" differs from "given up" and is shown beside it.
+  add("requests.gave_up", "requests given up", d(o.requests(RequestOutcome::kGaveUp)), d(m.requests(RequestOutcome::kGaveUp)), true);
+  const std::uint64_t simulated_not_ok = m.arrived - m.requests(RequestOutcome::kOk);
+  if (simulated_not_ok != m.requests(RequestOutcome::kGaveUp))
+    add("requests.failed", "requests not ok", d(o.arrived - o.requests(RequestOutcome::kOk)), d(simulated_not_ok));
+  add("attempts.total", "attempts", d(o.attempts), d(m.attempts));
+  add("attempts.r429.total", "429s", d(o.r429_total() + result.observed_unknown_429), d(m.r429_total()), true);
   // A log does not tell whose cap refused an attempt, so the simulated side counts both scopes.
   for (std::size_t i = 0; i < models::kLimitCauseCount; ++i) {
     const auto c = static_cast<LimitCause>(i);
     if (o.r429_of(c) || m.r429_any_scope(c))
-      rows.push_back(row(fmt::format("attempts.r429.{}", models::name(c)), fmt::format("  {}", models::name(c)), d(o.r429_of(c)),
-                         d(m.r429_any_scope(c)), false, tolerance));
+      add(fmt::format("attempts.r429.{}", models::name(c)), fmt::format("  {}", models::name(c)), d(o.r429_of(c)),
+          d(m.r429_any_scope(c)));
   }
-  if (result.observed_unknown_429)
-    rows.push_back(row("attempts.r429.unknown", "  cause unknown", d(result.observed_unknown_429), 0, false, tolerance));
-  rows.push_back(row("attempts.r529", "529s", d(o.r529), d(m.r529), false, tolerance));
-  rows.push_back(row("attempts.timeout", "attempt timeouts", d(o.attempt_timeouts), d(m.attempt_timeouts), false, tolerance));
-  rows.push_back(row("latency_s.p50", "latency p50 (s)", o.latency.p50, m.latency.p50, false, tolerance));
-  rows.push_back(row("latency_s.p99", "latency p99 (s)", o.latency.p99, m.latency.p99, false, tolerance));
+  if (result.observed_unknown_429) add("attempts.r429.unknown", "  cause unknown", d(result.observed_unknown_429), 0);
+  add("attempts.r529", "529s", d(o.r529), d(m.r529));
+  add("attempts.timeout", "attempt timeouts", d(o.attempt_timeouts), d(m.attempt_timeouts));
+  add("latency_s.p50", "latency p50 (s)", o.latency.p50, m.latency.p50);
+  add("latency_s.p99", "latency p99 (s)", o.latency.p99, m.latency.p99);
   for (const BacktestRow& r : rows)
     if (r.beyond) result.pass = false;
   return result;
@@ -215,40 +240,93 @@ ordered_json backtest_json(const BacktestResult& r) {
     observed["attempts"]["r429"]["total"] = r.observed.r429_total() + r.observed_unknown_429;
     observed["attempts"]["r429"]["unknown"] = r.observed_unknown_429;
   }
+  ordered_json gated = ordered_json::array();
   ordered_json error = ordered_json::object();
   ordered_json beyond = ordered_json::array();
   for (const BacktestRow& row : r.rows) {
-    error[row.metric] = report::round_significant(row.relative, 6);
+    if (row.gated) gated.push_back(row.metric);
+    error[row.metric] = row.relative ? ordered_json(report::round_significant(*row.relative, 6)) : ordered_json(nullptr);
     if (row.beyond) beyond.push_back(row.metric);
+  }
+  // Records with backtest.csv's columns: pandas.DataFrame(j["per_minute"]) is read_csv's frame.
+  ordered_json per_minute = ordered_json::array();
+  for (std::size_t i = 0; i < r.observed_minutes.attempts.size(); ++i) {
+    ordered_json minute{{"minute", i}};
+    for (const MinuteColumn& c : kMinuteColumns) {
+      minute[fmt::format("observed_{}", c.name)] = (r.observed_minutes.*c.series)[i];
+      minute[fmt::format("simulated_{}", c.name)] = (r.simulated_minutes.*c.series)[i];
+    }
+    per_minute.push_back(std::move(minute));
   }
   return ordered_json{{"schema", kBacktestSchema},
                       {"tolerance", r.tolerance},
-                      {"gated", {"requests.ok", "attempts.r429.total"}},
+                      {"gated", gated},
                       {"pass", r.pass},
                       {"beyond_tolerance", beyond},
                       {"observed", observed},
                       {"simulated", report::workload_to_json(r.simulated)},
-                      {"error", error}};
+                      {"error", error},
+                      {"per_minute", per_minute}};
 }
 
 std::string backtest_table(const BacktestResult& r) {
   std::string t = fmt::format("{:<20}{:>12}{:>12}{:>12}\n", "", "observed", "simulated", "difference");
   for (const BacktestRow& row : r.rows) {
-    const std::string diff = row.observed == 0 && row.simulated == 0 ? "" : fmt::format("{:+.1f}%", 100 * row.relative);
-    t += fmt::format("{:<20}{:>12}{:>12}{:>12}{}\n", row.label, report::readable(row.observed), report::readable(row.simulated), diff,
-                     row.beyond ? "  beyond tolerance" : "");
+    const std::string diff = !row.relative ? "n/a" : row.observed == 0 ? "" : fmt::format("{:+.1f}%", 100 * *row.relative);
+    std::string line = fmt::format("{:<20}{:>12}{:>12}{:>12}{}", row.label, report::readable(row.observed),
+                                   report::readable(row.simulated), diff, row.beyond ? "  beyond tolerance" : "");
+    line.erase(line.find_last_not_of(' ') + 1);  // no blank difference column at the end of the line
+    t += line + "\n";
   }
-  t += fmt::format("\n{}: requests ok and 429s {} within {:g}% of the log\n", r.pass ? "pass" : "FAIL", r.pass ? "are" : "are not both",
-                   100 * r.tolerance);
+  t += fmt::format("\n{}: requests ok, given up and 429s {} within {:g}% of the log\n", r.pass ? "pass" : "FAIL",
+                   r.pass ? "are" : "are not all", 100 * r.tolerance);
+  return t;
+}
+
+std::string backtest_minutes_table(const BacktestResult& r) {
+  const calibrate::MinuteSeries& o = r.observed_minutes;
+  const calibrate::MinuteSeries& s = r.simulated_minutes;
+  // Each cell reads "observed / simulated", each number right-aligned to the widest on its side.
+  struct Width {
+    std::size_t observed = 0, simulated = 0;
+  };
+  std::vector<Width> widths;
+  for (const MinuteColumn& c : kMinuteColumns) {
+    Width w;
+    for (std::size_t i = 0; i < o.attempts.size(); ++i) {
+      w.observed = std::max(w.observed, report::with_separators((o.*c.series)[i]).size());
+      w.simulated = std::max(w.simulated, report::with_separators((s.*c.series)[i]).size());
+    }
+    const std::size_t head = std::string_view(c.head).size();
+    if (w.observed + 3 + w.simulated < head) w.observed = head - 3 - w.simulated;
+    widths.push_back(w);
+  }
+  std::string t = "per minute of send time, observed / simulated\n\n" + fmt::format("{:>6}", "minute");
+  for (std::size_t k = 0; k < widths.size(); ++k)
+    t += fmt::format("   {:>{}}", kMinuteColumns[k].head, widths[k].observed + 3 + widths[k].simulated);
+  t += "\n";
+  for (std::size_t i = 0; i < o.attempts.size(); ++i) {
+    t += fmt::format("{:>6}", i);
+    for (std::size_t k = 0; k < widths.size(); ++k) {
+      const MinuteColumn& c = kMinuteColumns[k];
+      t += fmt::format("   {:>{}} / {:>{}}", report::with_separators((o.*c.series)[i]), widths[k].observed,
+                       report::with_separators((s.*c.series)[i]), widths[k].simulated);
+    }
+    t += "\n";
+  }
   return t;
 }
 
 std::string backtest_csv(const BacktestResult& r) {
-  std::string out = "minute,observed_attempts,simulated_attempts,observed_ok,simulated_ok,observed_429,simulated_429,observed_529,simulated_529\n";
-  const calibrate::MinuteSeries& o = r.observed_minutes;
-  const calibrate::MinuteSeries& s = r.simulated_minutes;
-  for (std::size_t i = 0; i < o.attempts.size(); ++i)
-    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", i, o.attempts[i], s.attempts[i], o.ok[i], s.ok[i], o.r429[i], s.r429[i], o.r529[i], s.r529[i]);
+  std::string out = "minute";
+  for (const MinuteColumn& c : kMinuteColumns) out += fmt::format(",observed_{0},simulated_{0}", c.name);
+  out += "\n";
+  for (std::size_t i = 0; i < r.observed_minutes.attempts.size(); ++i) {
+    out += fmt::format("{}", i);
+    for (const MinuteColumn& c : kMinuteColumns)
+      out += fmt::format(",{},{}", (r.observed_minutes.*c.series)[i], (r.simulated_minutes.*c.series)[i]);
+    out += "\n";
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,15 +14,18 @@
 
 namespace ratesim::cli {
 
-inline constexpr const char* kBacktestSchema = "ratesim.backtest/1";
+inline constexpr const char* kBacktestSchema = "ratesim.backtest/2";
 
 struct BacktestRow {
   std::string metric;   ///< a path as in summary.json's total, e.g. attempts.r429.total
   std::string label;    ///< for the table
   double observed = 0, simulated = 0;
-  double relative = 0;  ///< (simulated − observed) / max(observed, 1)
+  /// (simulated − observed) / observed; 0 when both are 0; none against an observed 0 (n/a).
+  std::optional<double> relative;
   bool gated = false;   ///< counts toward the exit code
-  bool beyond = false;  ///< |relative| > tolerance (gated rows only)
+  /// Gated rows only: |relative| > tolerance; against an observed 0, simulated > tolerance × the
+  /// log's requests.
+  bool beyond = false;
 };
 
 struct BacktestResult {
@@ -42,8 +46,13 @@ calibrate::AttemptsLog read_logs(const std::vector<std::string>& paths, bool ski
 /// Throws scenario::InputError when the log names a model the scenario's provider lacks.
 BacktestResult backtest(const calibrate::AttemptsLog& log, scenario::Scenario s, double tolerance);
 
+/// backtest.json (what --json prints): schema ratesim.backtest/2, with `per_minute` as records
+/// named as backtest.csv's columns.
 nlohmann::ordered_json backtest_json(const BacktestResult& r);
+/// The comparison table and its verdict.
 std::string backtest_table(const BacktestResult& r);
+/// --per-minute: each minute of send time, observed / simulated attempts, ok, 429s and 529s.
+std::string backtest_minutes_table(const BacktestResult& r);
 /// backtest.csv: per minute of send time, observed and simulated side by side.
 std::string backtest_csv(const BacktestResult& r);
 

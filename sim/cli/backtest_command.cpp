@@ -24,9 +24,11 @@ constexpr const char* kBacktestUsage = R"(Usage: ratesim backtest LOG SCENARIO [
 Replays the logical requests of an attempts LOG (each at its first attempt's send time, with
 its prompt, output, max_tokens and model) through SCENARIO's provider and the client of the
 workload that uses the request's model (else its first workload's), and compares the log with
-the simulation: requests ok and not, attempts, 429s by cause, 529s, latency percentiles, and
-per minute. Exit 1 when the simulated requests ok or 429s differ from the log's by more than
-the tolerance.
+the simulation: requests ok and given up, attempts, 429s by cause, 529s, latency percentiles,
+and per minute (--per-minute, --json, --out). Exit 1 when the simulated requests ok, given up
+or 429s differ from the log's by more than the tolerance, relative to the log's count; against
+a log's 0 (the difference prints n/a), when the simulated count exceeds the tolerance times the
+log's requests.
 
 Options)";
 
@@ -39,10 +41,12 @@ int backtest_command(const std::vector<std::string>& args) {
   visible.add_options()
       ("help,h", "show this help")
       ("tolerance", po::value(&tolerance_text)->default_value("20%"),
-       "how far the simulated requests ok and 429s may be from the log's, relative to the log's")
+       "how far the simulated requests ok, given up and 429s may be from the log's, relative to the log's "
+       "(to the log's requests where the log's count is 0)")
       ("out", po::value(&out_dir), "write backtest.json and backtest.csv (per minute, observed and simulated side by side) "
                                    "into this folder (tools/plot.py DIR charts it)")
-      ("json", "print the comparison as JSON (schema ratesim.backtest/1)")
+      ("json", "print the comparison as JSON (schema ratesim.backtest/2), per minute included")
+      ("per-minute", "print each minute's attempts, ok, 429s and 529s, observed / simulated, before the comparison")
       ("skip-bad", "count and skip malformed log lines instead of stopping at the first")
       ("variant", po::value(&variant), "use the scenario's variant NAME")
       ("set", po::value(&sets)->composing(), "override one value of the scenario: PATH=VALUE (repeatable)")
@@ -50,7 +54,8 @@ int backtest_command(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   po::variables_map vm;
   if (!parse_command_line_files("backtest", args, visible, vm, files, 2, 2, "an attempts LOG and a SCENARIO",
-                                "\nExit codes: 0 within tolerance, 1 beyond it, 2 bad input or usage, 3 internal error.\n"))
+                                "\nExit codes: 0 requests ok, given up and 429s within tolerance, 1 any of them beyond it,\n"
+                                "2 bad input or usage, 3 internal error.\n"))
     return kExitOk;
   const double tolerance = parse_percent(tolerance_text, "--tolerance");
   if (vm.count("variant") && variant.empty())
@@ -76,6 +81,7 @@ int backtest_command(const std::vector<std::string>& args) {
     std::cout << fmt::format("backtest · {} ({} requests) against {}{} · tolerance {:g}%\n\n", name(files[0]),
                              report::with_separators(r.observed.arrived), name(files[1]), variant.empty() ? "" : " (" + variant + ")",
                              100 * tolerance);
+    if (vm.count("per-minute")) std::cout << backtest_minutes_table(r) << "\n";
     std::cout << backtest_table(r);
   }
   return r.pass ? kExitOk : kExitCheckFailed;

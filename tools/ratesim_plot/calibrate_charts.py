@@ -94,8 +94,10 @@ def plot_backtest(plt, folder):
         ax.legend(fontsize=8, loc="upper right")
     axes.flat[-1].set_xlabel(f"time of the attempt ({name})")
     tol = bt["tolerance"] * 100
-    ok_err = errors.get("requests.ok", 0) * 100
-    r429_err = errors.get("attempts.r429.total", 0) * 100
+    names = {"requests.ok": "requests ok", "requests.gave_up": "given up", "attempts.r429.total": "429s"}
+    # An error is null against a log's 0 (n/a).
+    gated = ", ".join(f"{names.get(m, m)} " + ("n/a" if errors.get(m) is None else f"{errors[m] * 100:+.1f}%")
+                      for m in bt["gated"])
     verdict = "pass" if bt["pass"] else "FAIL"
-    fig.suptitle(f"Backtest: {verdict} at {tol:g}% (requests ok {ok_err:+.1f}%, 429s {r429_err:+.1f}%)", fontsize=11)
+    fig.suptitle(f"Backtest: {verdict} at {tol:g}% ({gated})", fontsize=11)
     return [(save(plt, fig, os.path.join(folder, "backtest.png")), "Per minute, the log against the simulation")]

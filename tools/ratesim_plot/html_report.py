@@ -262,8 +262,9 @@ def backtest_body(folder, charts):
     with open(os.path.join(folder, "backtest.json")) as f:
         bt = json.load(f)
     verdict = "pass" if bt["pass"] else "FAIL"
-    body = [f"<h2>Verdict</h2><p><strong>{verdict}</strong>: requests ok and 429s must be within "
-            f"{bt['tolerance'] * 100:g}% of the log's.</p>"]
+    body = [f"<h2>Verdict</h2><p><strong>{verdict}</strong>: {esc(', '.join(bt['gated']))} must be within "
+            f"{bt['tolerance'] * 100:g}% of the log's (where the log's is 0, the simulated count within that share of "
+            f"the log's requests).</p>"]
     rows = []
     for metric, err in bt["error"].items():
         obs, sim = get(bt["observed"], metric), get(bt["simulated"], metric)
@@ -271,7 +272,8 @@ def backtest_body(folder, charts):
             obs = bt["observed"]["requests"]["arrived"] - bt["observed"]["requests"]["ok"]
             sim = bt["simulated"]["requests"]["arrived"] - bt["simulated"]["requests"]["ok"]
         beyond = metric in bt["beyond_tolerance"]
-        rows.append([metric, fmt(obs), fmt(sim), f"{err * 100:+.1f}%" + (" beyond tolerance" if beyond else "")])
+        diff = "n/a" if err is None else f"{err * 100:+.1f}%"  # null against a log's 0
+        rows.append([metric, fmt(obs), fmt(sim), diff + (" beyond tolerance" if beyond else "")])
     body.append("<h2>Log against simulation</h2>" + table(["metric", "observed", "simulated", "difference"], rows))
     body.append("<h2>Charts</h2>" + figures(charts))
     return page("ratesim backtest", verdict, "\n".join(body))

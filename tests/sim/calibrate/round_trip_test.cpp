@@ -145,7 +145,7 @@ TEST_CASE("a backtest against the generating scenario passes, against half its I
   CHECK(same.pass);
   CHECK(same.observed.arrived == same.simulated.arrived);
   // The same seed replays the same arrivals and sizes: ok within 5%, 429s within 20%.
-  CHECK(std::abs(same.rows[0].relative) < 0.05);
+  CHECK(std::abs(*same.rows[0].relative) < 0.05);
   const cli::BacktestResult halved = cli::backtest(log, testing::scenario_from(truth("200000")), 0.2);
   INFO(cli::backtest_table(halved));
   CHECK_FALSE(halved.pass);

@@ -44,7 +44,7 @@ TEST_CASE("run writes a log, calibrate fits it, backtest passes against the scen
   INFO(same.out);
   CHECK(same.code == 0);
   const auto j = nlohmann::json::parse(same.out);
-  CHECK(j["schema"] == "ratesim.backtest/1");
+  CHECK(j["schema"] == "ratesim.backtest/2");
   CHECK(j["pass"] == true);
   CHECK(j["observed"]["requests"]["arrived"] == j["simulated"]["requests"]["arrived"]);
   CHECK(slurp((dir / "bt" / "backtest.csv").string()).rfind("minute,observed_attempts,simulated_attempts,", 0) == 0);
