@@ -51,6 +51,17 @@ for report in run cmp sweep search fit backtest; do
   fi
 done
 
+# --html on a run folder without its summary.json is bad input: one line naming the folder and
+# what was expected, exit status 2, no traceback and no report.
+mkdir "$dir/nosummary"
+cp "$dir/run/timeseries.csv" "$dir/run/limits.csv" "$dir/nosummary/"
+status=0
+"$src/tools/plot.py" "$dir/nosummary" --html >"$dir/nosummary.out" 2>"$dir/nosummary.err" || status=$?
+expected="plot.py: --html: $dir/nosummary has no summary.json, which the report's tables come from (expected a folder written by ratesim run --out $dir/nosummary; without --html the charts need only its CSV files)"
+[ "$status" -eq 2 ] && pass || fail "--html without summary.json exits $status, not 2"
+[ "$(cat "$dir/nosummary.err")" = "$expected" ] && pass || fail "--html without summary.json says: $(cat "$dir/nosummary.err")"
+[ ! -e "$dir/nosummary/report.html" ] && pass || fail "--html without summary.json wrote a report"
+
 # A real browser renders the run's report: a screenshot, and the DOM carries the summary's numbers.
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
