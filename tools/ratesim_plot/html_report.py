@@ -21,6 +21,7 @@ th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
 th { background: #f4f4f4; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.assumed td { background: #fff8e1; }
+tr.gridpath td { background: #f4f8fc; }
 .warning { color: #8a4b00; }
 figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.9em; }
@@ -198,17 +199,37 @@ def compare_body(path, charts):
     return page("ratesim compare", os.path.basename(path), body)
 
 
+SWEEP_POINTS_PER_TABLE = 6  # grid points side by side in one table: wider would not fit the page
+
+
 def sweep_body(path, charts):
-    rows = read_csv(path)
-    header = list(rows[0].keys())
-    paths = header[1:header.index("replication")]
-    metrics = header[header.index("seed") + 1:]
-    means = [r for r in rows if r["replication"] == "mean"]
-    trows = [[r["point"]] + [r[p] for p in paths] + [fmt(number(r[m])) for m in metrics] for r in means]
-    body = ("<h2>Grid points (means over the replications)</h2>" +
-            table(["point"] + paths + metrics, trows, numeric=range(1 + len(paths), 1 + len(paths) + len(metrics))) +
-            "<h2>Charts</h2>" + figures(charts))
-    return page("ratesim sweep", os.path.basename(path), body)
+    """The grid points as columns (at most SWEEP_POINTS_PER_TABLE a table, so no table runs off the
+    page however many metrics or points), metrics as rows; points that complete less work marked
+    "(!)" and explained, as compare's table does."""
+    from .sweep_charts import Sweep
+    sweep = Sweep(path)
+    paths, metrics, means = sweep.paths, sweep.metrics, sweep.means
+    shown = [m for m in metrics
+             if m in ("total.requests.ok", "total.requests.unfinished") or any(number(r[m]) not in (0,) for r in means)]
+    body = ["<h2>Grid points (means over the replications)</h2>"]
+    for start in range(0, len(means), SWEEP_POINTS_PER_TABLE):
+        chunk = means[start:start + SWEEP_POINTS_PER_TABLE]
+        head = [""] + [f"point {r['point']}" + (" (!)" if r["point"] in sweep.less_work else "") for r in chunk]
+        rows = [[p] + [r[p] for r in chunk] for p in paths]
+        rows += [[m.replace("total.", "")] + [fmt(number(r[m])) for r in chunk] for m in shown]
+        body.append(table(head, rows, row_class=lambda i: "gridpath" if i < len(paths) else ""))
+    if sweep.less_work:
+        body.append("<p>(!) marks the points that complete less work than the best point (fewer requests completed, "
+                    "by more than 0.5%, or more left unfinished): their cost and latency are not comparable, as in "
+                    "<code>ratesim compare</code>. The charts ring them in red.</p><ul>")
+        for r in means:
+            if r["point"] in sweep.less_work:
+                where = ", ".join(f"{sweep.short(p)}={r[p]}" for p in paths)
+                body.append(f'<li class="lesswork">point {esc(r["point"])} ({esc(where)}) '
+                            f"{esc(sweep.less_work[r['point']])}</li>")
+        body.append("</ul>")
+    body.append("<h2>Charts</h2>" + figures(charts))
+    return page("ratesim sweep", os.path.basename(path), "\n".join(body))
 
 
 def search_body(path, charts):
