@@ -19,7 +19,7 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
 th { background: #f4f4f4; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.assumed td { background: #fff8e1; }
 tr.gridpath td { background: #f4f8fc; }
 .warning { color: #8a4b00; }
@@ -246,10 +246,26 @@ def search_body(path, charts):
     for n in s.get("non_monotone", []):
         body.append(f'<p class="warning">warning: feasibility is not monotone: {esc(n)}</p>')
     metrics = list(s["evaluations"][0]["metrics"].keys()) if s["evaluations"] else []
-    erows = [[fmt(e["value"]), "yes" if e["feasible"] else "no"] + [fmt(e["metrics"][m]) for m in metrics]
-             for e in s["evaluations"]]
-    body.append("<h2>Evaluations, in order</h2>" +
-                table(["value", "meets"] + [m.replace("total.", "") for m in metrics], erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
+    bounds = {}
+    for r in s["requirements"]:
+        bounds.setdefault(r["metric"], []).append(f"{r['op']} {r['value']:g}")
+
+    def cell(e, m):
+        """The mean, and with replications its 95% interval, which must lie wholly within the bound."""
+        interval = e.get("intervals", {}).get(m)
+        if not interval:
+            return fmt(e["metrics"][m])
+        return f"{fmt(e['metrics'][m])} [{fmt(interval[0])}, {fmt(interval[1])}]"
+
+    head = ["value", "meets"] + [m.replace("total.", "") + (f" (required {' and '.join(bounds[m])})" if m in bounds else "")
+                                 for m in metrics]
+    erows = [[fmt(e["value"]), "yes" if e["feasible"] else "no"] + [cell(e, m) for m in metrics] for e in s["evaluations"]]
+    note = ""
+    if s.get("replications", 1) > 1:
+        note = (f"<p>Each metric: the mean over {s['replications']} replications and its 95% interval in brackets. "
+                "A requirement holds only when the whole interval lies within its bound.</p>")
+    body.append("<h2>Evaluations, in order</h2>" + note +
+                table(head, erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
     body.append("<h2>Charts</h2>" + figures(charts))
     return page(f"ratesim search: {s['path']}", os.path.basename(path), "\n".join(body))
 
