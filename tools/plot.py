@@ -15,7 +15,8 @@
 
 PNGs are written beside the input. --html also writes report.html there: one self-contained
 page with the tables, the diagnosis, the assumptions and every chart embedded (no network needed
-to view it). Needs matplotlib (Debian: python3-matplotlib, installed by ./setup.sh).
+to view it). A folder or file it cannot read (no summary.json for --html on a run folder, none of the
+files above) is an error on stderr naming it and what was expected, exit status 2. Needs matplotlib (Debian: python3-matplotlib, installed by ./setup.sh).
 """
 import os
 import sys
@@ -35,6 +36,16 @@ def _matplotlib():
     return plt
 
 
+def fail(message):
+    """Bad input: one line on stderr, exit status 2 (as for a wrong command line)."""
+    print(f"plot.py: {message}", file=sys.stderr)
+    return 2
+
+
+# What --html reads besides the charts, per kind of folder: (file, what writes it).
+REPORT_NEEDS = {"run": ("summary.json", "ratesim run --out"), "calibrate": ("report.txt", "ratesim calibrate --report")}
+
+
 def main(argv):
     args = [a for a in argv[1:] if a != "--html"]
     html = "--html" in argv[1:]
@@ -46,6 +57,10 @@ def main(argv):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from ratesim_plot import calibrate_charts, compare_charts, html_report, run_charts, search_charts, sweep_charts
 
+    if os.path.isdir(target) and html:
+        problem = missing_for_report(target)
+        if problem:
+            return fail(problem)
     if os.path.isdir(target):
         if os.path.exists(os.path.join(target, "timeseries.csv")):
             kind, charts = "run", run_charts.plot_run(plt, target)
@@ -60,8 +75,8 @@ def main(argv):
             target = os.path.join(target, "compare.csv")
             kind, charts = "compare", compare_charts.plot_compare(plt, target)
         else:
-            sys.exit(f"plot.py: {target} has no timeseries.csv, search.json, backtest.json, report.json or compare.csv "
-                     f"(write them with ratesim run, search, backtest or compare --out {target}, or calibrate --report {target})")
+            return fail(f"{target} has no timeseries.csv, search.json, backtest.json, report.json or compare.csv "
+                        f"(write them with ratesim run, search, backtest or compare --out {target}, or calibrate --report {target})")
     elif target.endswith(".csv") and os.path.exists(target):
         with open(target) as f:
             first = f.readline()
@@ -74,12 +89,28 @@ def main(argv):
     elif target.endswith("search.json") and os.path.exists(target):
         kind, charts = "search", search_charts.plot_search(plt, target)
     else:
-        sys.exit(f"plot.py: {target}: expected a run or search folder, a compare.csv, a sweep CSV or a sensitivity.csv")
+        return fail(f"{target}: expected a run or search folder, a compare.csv, a sweep CSV or a sensitivity.csv")
     if html:
         if kind is None:
-            sys.exit("plot.py: --html needs a run folder (its sensitivity.csv is included there)")
+            return fail("--html needs a run folder (its sensitivity.csv is included there)")
         html_report.write_report(kind, target, charts)
     return 0
+
+
+def missing_for_report(folder):
+    """Why --html cannot write a report for this folder, or None. Checked before any chart is drawn,
+    so that a folder missing its summary fails at once and says what it lacks."""
+    if os.path.exists(os.path.join(folder, "timeseries.csv")):
+        kind = "run"
+    elif os.path.exists(os.path.join(folder, "qq.csv")) and os.path.exists(os.path.join(folder, "report.json")):
+        kind = "calibrate"
+    else:
+        return None
+    needed, writer = REPORT_NEEDS[kind]
+    if os.path.exists(os.path.join(folder, needed)):
+        return None
+    return (f"--html: {folder} has no {needed}, which the report's tables come from "
+            f"(expected a folder written by {writer} {folder}; without --html the charts need only its CSV files)")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
 th { background: #f4f4f4; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.assumed td { background: #fff8e1; }
+tr.gridpath td { background: #f4f8fc; }
 .warning { color: #8a4b00; }
 figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.9em; }
@@ -198,17 +199,37 @@ def compare_body(path, charts):
     return page("ratesim compare", os.path.basename(path), body)
 
 
+SWEEP_POINTS_PER_TABLE = 6  # grid points side by side in one table: wider would not fit the page
+
+
 def sweep_body(path, charts):
-    rows = read_csv(path)
-    header = list(rows[0].keys())
-    paths = header[1:header.index("replication")]
-    metrics = header[header.index("seed") + 1:]
-    means = [r for r in rows if r["replication"] == "mean"]
-    trows = [[r["point"]] + [r[p] for p in paths] + [fmt(number(r[m])) for m in metrics] for r in means]
-    body = ("<h2>Grid points (means over the replications)</h2>" +
-            table(["point"] + paths + metrics, trows, numeric=range(1 + len(paths), 1 + len(paths) + len(metrics))) +
-            "<h2>Charts</h2>" + figures(charts))
-    return page("ratesim sweep", os.path.basename(path), body)
+    """The grid points as columns (at most SWEEP_POINTS_PER_TABLE a table, so no table runs off the
+    page however many metrics or points), metrics as rows; points that complete less work marked
+    "(!)" and explained, as compare's table does."""
+    from .sweep_charts import Sweep
+    sweep = Sweep(path)
+    paths, metrics, means = sweep.paths, sweep.metrics, sweep.means
+    shown = [m for m in metrics
+             if m in ("total.requests.ok", "total.requests.unfinished") or any(number(r[m]) not in (0,) for r in means)]
+    body = ["<h2>Grid points (means over the replications)</h2>"]
+    for start in range(0, len(means), SWEEP_POINTS_PER_TABLE):
+        chunk = means[start:start + SWEEP_POINTS_PER_TABLE]
+        head = [""] + [f"point {r['point']}" + (" (!)" if r["point"] in sweep.less_work else "") for r in chunk]
+        rows = [[p] + [r[p] for r in chunk] for p in paths]
+        rows += [[m.replace("total.", "")] + [fmt(number(r[m])) for r in chunk] for m in shown]
+        body.append(table(head, rows, row_class=lambda i: "gridpath" if i < len(paths) else ""))
+    if sweep.less_work:
+        body.append("<p>(!) marks the points that complete less work than the best point (fewer requests completed, "
+                    "by more than 0.5%, or more left unfinished): their cost and latency are not comparable, as in "
+                    "<code>ratesim compare</code>. The charts ring them in red.</p><ul>")
+        for r in means:
+            if r["point"] in sweep.less_work:
+                where = ", ".join(f"{sweep.short(p)}={r[p]}" for p in paths)
+                body.append(f'<li class="lesswork">point {esc(r["point"])} ({esc(where)}) '
+                            f"{esc(sweep.less_work[r['point']])}</li>")
+        body.append("</ul>")
+    body.append("<h2>Charts</h2>" + figures(charts))
+    return page("ratesim sweep", os.path.basename(path), "\n".join(body))
 
 
 def search_body(path, charts):
@@ -225,10 +246,26 @@ def search_body(path, charts):
     for n in s.get("non_monotone", []):
         body.append(f'<p class="warning">warning: feasibility is not monotone: {esc(n)}</p>')
     metrics = list(s["evaluations"][0]["metrics"].keys()) if s["evaluations"] else []
-    erows = [[fmt(e["value"]), "yes" if e["feasible"] else "no"] + [fmt(e["metrics"][m]) for m in metrics]
-             for e in s["evaluations"]]
-    body.append("<h2>Evaluations, in order</h2>" +
-                table(["value", "meets"] + [m.replace("total.", "") for m in metrics], erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
+    bounds = {}
+    for r in s["requirements"]:
+        bounds.setdefault(r["metric"], []).append(f"{r['op']} {r['value']:g}")
+
+    def cell(e, m):
+        """The mean, and with replications its 95% interval, which must lie wholly within the bound."""
+        interval = e.get("intervals", {}).get(m)
+        if not interval:
+            return fmt(e["metrics"][m])
+        return f"{fmt(e['metrics'][m])} [{fmt(interval[0])}, {fmt(interval[1])}]"
+
+    head = ["value", "meets"] + [m.replace("total.", "") + (f" (required {' and '.join(bounds[m])})" if m in bounds else "")
+                                 for m in metrics]
+    erows = [[fmt(e["value"]), "yes" if e["feasible"] else "no"] + [cell(e, m) for m in metrics] for e in s["evaluations"]]
+    note = ""
+    if s.get("replications", 1) > 1:
+        note = (f"<p>Each metric: the mean over {s['replications']} replications and its 95% interval in brackets. "
+                "A requirement holds only when the whole interval lies within its bound.</p>")
+    body.append("<h2>Evaluations, in order</h2>" + note +
+                table(head, erows, numeric=[0] + list(range(2, 2 + len(metrics)))))
     body.append("<h2>Charts</h2>" + figures(charts))
     return page(f"ratesim search: {s['path']}", os.path.basename(path), "\n".join(body))
 

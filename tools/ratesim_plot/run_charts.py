@@ -1,5 +1,7 @@
 """Charts of one run folder (ratesim run --out DIR): traffic, budget use, latency, cost,
 concurrency, and the sensitivity tornado when sensitivity.csv is there."""
+import csv
+import gzip
 import math
 import os
 
@@ -114,6 +116,25 @@ def traffic(plt, ts, folder):
     return save(plt, fig, os.path.join(folder, "traffic.png"))
 
 
+def per_minute(times, fracs, step):
+    """Budget use per minute from limits.csv's shorter intervals: [(minute start s, mean, lowest,
+    highest)], the mean over the minute's intervals (net usage in the minute / the limit) and the
+    range of the intervals in it, the band. Intervals of a minute or more stay as they are (their
+    band is the value itself)."""
+    if step >= 60:
+        return [(t, f, f, f) for t, f in zip(times, fracs)]
+    minutes = {}
+    for t, f in zip(times, fracs):
+        minutes.setdefault(60.0 * math.floor(t / 60.0), []).append(f)
+    return [(m, sum(v) / len(v), min(v), max(v)) for m, v in sorted(minutes.items())]
+
+
+def legend_outside(ax, handles=None, labels=None):
+    """The legend right of the panel, where it cannot cover a line."""
+    extra = {"handles": handles, "labels": labels} if handles else {}
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0.0, **extra)
+
+
 def budgets(plt, ts, folder):
     path = os.path.join(folder, "limits.csv")
     if not os.path.exists(path):
@@ -124,40 +145,111 @@ def budgets(plt, ts, folder):
     groups = list(dict.fromkeys((r["group"], scope_of(r)) for r in limits))
     if not groups:
         return None
-    fig, axes = plt.subplots(len(groups), 1, figsize=(10, 3.3 * len(groups)), squeeze=False)
+    banded = ts.step < 60
+    short = f"{ts.step:g} s" if ts.step < 60 else ""
+    fig, axes = plt.subplots(len(groups), 1, figsize=(12, 3.3 * len(groups)), squeeze=False)
     for ax, (group, scope) in zip(axes[:, 0], groups):
-        clipped = False
+        clipped, handles, labels = False, [], []
         mine = [r for r in limits if r["group"] == group and scope_of(r) == scope]
         for budget in dict.fromkeys(r["budget"] for r in mine):
-            picked = [r for r in mine if r["budget"] == budget and number(r["t_s"]) <= ts.end]
+            picked = [r for r in mine if r["budget"] == budget and number(r["t_s"]) < ts.end]
             used = [100 * number(r["used_frac"]) for r in picked]
             clipped = clipped or any(u < 0 for u in used)
-            ax.plot([number(r["t_s"]) / ts.unit for r in picked], [max(0.0, u) for u in used],
-                    label=f"{budget} (limit {int(number(picked[0]['limit'])):,}/min)", linewidth=1.4,
-                    drawstyle="steps-post")
+            minutes = per_minute([number(r["t_s"]) for r in picked], [max(0.0, u) for u in used], ts.step)
+            # A step line needs the last minute's end to draw that minute.
+            width = 60.0 if banded else ts.step
+            x = [m / ts.unit for m, _, _, _ in minutes] + [(minutes[-1][0] + width) / ts.unit]
+            mean = [v for _, v, _, _ in minutes]
+            line, = ax.plot(x, mean + mean[-1:], linewidth=1.5, drawstyle="steps-post")
+            handle = line
+            if banded:
+                band = ax.fill_between(x, [lo for _, _, lo, _ in minutes] + [minutes[-1][2]],
+                                       [hi for _, _, _, hi in minutes] + [minutes[-1][3]], step="post",
+                                       color=line.get_color(), alpha=0.18, linewidth=0)
+                handle = (band, line)
+            handles.append(handle)
+            labels.append(f"{budget} (limit {int(number(picked[0]['limit'])):,}/min)")
         ax.axhline(100, color="black", linewidth=0.8, linestyle="--")
         whose = "" if scope == "organization" else f", {scope.replace(':', ' ', 1)}'s caps"
-        title = f"Budget use, limit group {group}{whose}: net usage per interval as % of the limit's rate"
+        what = "net usage per minute as % of the limit" + (f";\nlight band: the lowest to highest {short} interval within each minute" if banded else "")
+        title = f"Budget use, limit group {group}{whose}: {what}"
         if clipped:
-            title += "\n(intervals that gave back more reserved output than they took are shown at 0)"
-        ts.axes(ax, "% of the limit", title)
+            title += "\n(intervals that gave back more reserved output than they took are counted as 0)"
+        ts.axes(ax, "% of the limit", title, legend=False)
+        legend_outside(ax, handles, labels)
     return save(plt, fig, os.path.join(folder, "budgets.png"))
 
 
-def latency(plt, ts, folder):
+def nearest_rank(sorted_values, p):
+    """The p-th percentile by the nearest-rank rule, as summary.json's."""
+    return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
+
+
+def requests_file(folder):
+    """requests.csv (run --requests), or its .gz; None when the run did not write one."""
+    for name in ("requests.csv", "requests.csv.gz"):
+        if os.path.exists(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    return None
+
+
+def service_times(path, step):
+    """{workload: {interval start s: (p50, p99)}} of the service time (first attempt sent to
+    success, done_s - first_send_s) of the requests that succeeded in each interval. Only
+    requests.csv has it: timeseries.csv's latency runs from arrival, which for a backlog is mostly
+    the wait for a turn."""
+    opener = gzip.open if path.endswith(".gz") else open
+    per = {}
+    with opener(path, "rt", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["outcome"] != "ok" or r["first_send_s"] == "":
+                continue
+            done = float(r["done_s"])
+            start = step * math.floor(done / step)
+            per.setdefault(r["workload"], {}).setdefault(start, []).append(done - float(r["first_send_s"]))
+    return {w: {t: (nearest_rank(sorted(v), 0.50), nearest_rank(sorted(v), 0.99)) for t, v in sorted(by.items())}
+            for w, by in per.items()}
+
+
+def latency_figure(plt, ts, folder):
+    """Arrival to success per workload; beside it, when the folder has requests.csv, the service time."""
+    requests = requests_file(folder)
+    service = service_times(requests, ts.step) if requests else {}
     largest = 0.0
     for w in ts.workloads:
         _, p99 = ts.series(w, "latency_p99_s")
         largest = max([largest] + [v for v in p99 if not math.isnan(v)])
     unit, name = duration_unit(largest)
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, axes = plt.subplots(1, 2 if service else 1, figsize=(13 if service else 10, 4.5), squeeze=False)
+    ax = axes[0, 0]
+    colours = {}
     for w in ts.workloads:
         t, p50 = ts.series(w, "latency_p50_s")
         _, p99 = ts.series(w, "latency_p99_s")
         line, = ax.plot(t, [v / unit for v in p50], label=f"{w} p50", linewidth=1.4, marker=".", markersize=3)
         ax.plot(t, [v / unit for v in p99], "--", color=line.get_color(), label=f"{w} p99", linewidth=1.2)
-    ts.axes(ax, f"arrival to success ({name})", "Latency of the requests that succeeded in each interval")
-    return save(plt, fig, os.path.join(folder, "latency.png"))
+        colours[w] = line.get_color()
+    if service:
+        ts.axes(ax, f"arrival to success ({name})", "Arrival to success (queueing included)")
+        right = axes[0, 1]
+        s_unit, s_name = duration_unit(max(p99 for by in service.values() for _, p99 in by.values()))
+        for w in ts.workloads:
+            by = {t: v for t, v in service.get(w, {}).items() if t <= ts.end}
+            t = [x / ts.unit for x in by]
+            right.plot(t, [p50 / s_unit for p50, _ in by.values()], color=colours[w], label=f"{w} p50", linewidth=1.4,
+                       marker=".", markersize=3)
+            right.plot(t, [p99 / s_unit for _, p99 in by.values()], "--", color=colours[w], label=f"{w} p99",
+                       linewidth=1.2)
+        ts.axes(right, f"first attempt to success ({s_name})", "Service time: first attempt sent to success")
+        fig.suptitle("Latency of the requests that succeeded in each interval", fontsize=11)
+    else:
+        ts.axes(ax, f"arrival to success ({name})", "Latency of the requests that succeeded in each interval\n"
+                "(service time, first attempt to success, needs requests.csv: ratesim run --requests)")
+    return fig
+
+
+def latency(plt, ts, folder):
+    return save(plt, latency_figure(plt, ts, folder), os.path.join(folder, "latency.png"))
 
 
 def cost(plt, ts, folder):

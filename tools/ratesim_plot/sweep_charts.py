@@ -7,6 +7,31 @@ import os
 from .common import duration_unit, number, numeric_value, read_csv, save
 
 
+OK, UNFINISHED = "total.requests.ok", "total.requests.unfinished"
+LESS_WORK = "#C44E52"
+
+
+def less_work(means):
+    """{point: why} for the grid points that get less done than the others, by compare's rule
+    (ratesim's incomparable_columns): fewer requests completed than the best point, by more than
+    0.5%, or more left unfinished than the fewest, by more than 0.5% of the best point's completed.
+    Their cost and latency are not comparable: a point that is cheap because it abandons work is
+    not better."""
+    if not means or OK not in means[0]:
+        return {}
+    ok = {r["point"]: number(r[OK]) for r in means}
+    unfinished = {r["point"]: number(r[UNFINISHED]) if UNFINISHED in r else 0.0 for r in means}
+    most_ok, least_unfinished = max(ok.values()), min(unfinished.values())
+    out = {}
+    for point in ok:
+        if ok[point] < most_ok * (1 - 0.005):
+            out[point] = (f"completes {most_ok - ok[point]:,.0f} fewer requests "
+                          f"({100 * (most_ok - ok[point]) / most_ok:.0f}%)")
+        elif unfinished[point] > least_unfinished + 0.005 * most_ok:
+            out[point] = f"leaves {unfinished[point] - least_unfinished:,.0f} more requests unfinished"
+    return out
+
+
 class Sweep:
     def __init__(self, path):
         rows = read_csv(path)
@@ -26,6 +51,7 @@ class Sweep:
         seconds = any(r[self.x].strip()[-1:] in "smhd" and numeric_value(r[self.x]) is not None for r in self.means)
         self.x_seconds = seconds and not self.categorical
         self.x_values = list(dict.fromkeys(r[self.x] for r in self.means))
+        self.less_work = less_work(self.means)
 
     def short(self, path):
         return ".".join(path.split(".")[-2:])
@@ -77,10 +103,30 @@ class Sweep:
             y = [number(r[metric]) / unit for r in rows]
             lo = [y[i] - number(self.lows[r["point"]][metric]) / unit for i, r in enumerate(rows)]
             hi = [number(self.highs[r["point"]][metric]) / unit - y[i] for i, r in enumerate(rows)]
-            ax.errorbar(x, y, yerr=[lo, hi], fmt="o-", capsize=3, markersize=4, linewidth=1.3, label=label)
+            bar = ax.errorbar(x, y, yerr=[lo, hi], fmt="o-", capsize=3, markersize=4, linewidth=1.3, label=label)
+            # Points that get less done: a hollow ring around the point, as compare's "(!)".
+            flagged = [i for i, r in enumerate(rows) if r["point"] in self.less_work]
+            if flagged:
+                ax.scatter([x[i] for i in flagged], [y[i] for i in flagged], s=90, facecolors="none",
+                           edgecolors=LESS_WORK, linewidths=1.4, zorder=3)
         ax.set_title((title or metric.replace("total.", "")) + (f", {name}" if name else ""), fontsize=9)
         self.set_x(ax)
         ax.grid(alpha=0.3)
+
+
+LESS_WORK_NOTE = "\nred rings: points that complete less work (their time and cost are not comparable)"
+
+
+def legend(s, ax):
+    """The lines' legend, and the ring's meaning when a point is ringed."""
+    handles, labels = ax.get_legend_handles_labels()
+    if s.less_work:
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=9, markerfacecolor="none",
+                              markeredgecolor=LESS_WORK))
+        labels.append("completes less work")
+    if handles and (s.others or s.less_work):
+        ax.legend(handles, labels, fontsize=7)
 
 
 def plot_sweep(plt, path):
@@ -94,9 +140,9 @@ def plot_sweep(plt, path):
         s.plot_metric(ax, metric)
     for ax in list(axes.flat)[len(shown):]:
         ax.axis("off")
-    if s.others:
-        axes.flat[0].legend(fontsize=7)
-    fig.suptitle("Sweep: mean over replications at each grid point (whiskers: 95% interval)", fontsize=11)
+    legend(s, axes.flat[0])
+    fig.suptitle("Sweep: mean over replications at each grid point (whiskers: 95% interval)" +
+                 (LESS_WORK_NOTE if s.less_work else ""), fontsize=11)
     base = os.path.splitext(path)[0]
     charts = [(save(plt, fig, base + ".png"), "Every metric across the grid")]
 
@@ -108,8 +154,8 @@ def plot_sweep(plt, path):
     for ax, (metric, title) in zip(axes.flat, panels):
         s.plot_metric(ax, metric, title)
         ax.set_ylim(bottom=0)  # from zero, so that a 2% change looks like one
-    if s.others:
-        axes.flat[0].legend(fontsize=7)
-    fig.suptitle(f"What {s.short(s.x)} buys: completed requests, time and cost per completed request", fontsize=11)
+    legend(s, axes.flat[0])
+    fig.suptitle(f"What {s.short(s.x)} buys: completed requests, time and cost per completed request" +
+                 (LESS_WORK_NOTE if s.less_work else ""), fontsize=11)
     charts.append((save(plt, fig, base + "-answer.png"), "Completed requests, time and cost per completed request"))
     return charts
