@@ -35,8 +35,12 @@ const std::vector<ComparedMetric>& compared_metrics() {
         {"/total/requests/timed_out", "timed out", true},
         {"/total/requests/dropped", "dropped", true},
         {"/total/requests/unfinished", "unfinished", true},
+        {"/total/requests/ok_share", "ok, share of arrived", false},
+        {"/total/requests/gave_up_share", "gave up, share of arrived", true},
+        {"/total/requests/timed_out_share", "timed out, share of arrived", true},
         {"/total/attempts/total", "attempts", true},
-        {"/total/attempts/r429/total", "429 total", true}};
+        {"/total/attempts/r429/total", "429 total", true},
+        {"/total/attempts/r429_share", "429s, share of attempts", true}};
     // One row per 429 cause and scope, in the tables' order (summary.json's r429 object).
     for (std::size_t i = 0; i < models::kRefusalCount; ++i) {
       const std::string cause(models::name(models::refusal_cause(i)));

@@ -52,16 +52,26 @@ ordered_json group_json(const metrics::GroupSummary& g) {
 ordered_json workload_json(const metrics::WorkloadSummary& w) {
   ordered_json j;
   if (!w.workspace.empty()) j["workspace"] = w.workspace;
+  // Shares of the requests that arrived (of attempts for r429_share): a bound that holds across
+  // seeds and scales ("at most 1% give up"), where counts vary with the arrivals. null when
+  // nothing arrived (nothing was sent).
+  const auto share = [](std::uint64_t part, std::uint64_t whole) {
+    return whole ? ordered_json(r(static_cast<double>(part) / static_cast<double>(whole))) : ordered_json(nullptr);
+  };
   j["requests"] = ordered_json{{"arrived", w.arrived},
                                {"ok", w.requests(RequestOutcome::kOk)},
                                {"gave_up", w.requests(RequestOutcome::kGaveUp)},
                                {"timed_out", w.requests(RequestOutcome::kTimedOut)},
                                {"dropped", w.requests(RequestOutcome::kDropped)},
                                {"expired", w.requests(RequestOutcome::kExpired)},
-                               {"unfinished", w.requests(RequestOutcome::kUnfinished)}};
+                               {"unfinished", w.requests(RequestOutcome::kUnfinished)},
+                               {"ok_share", share(w.requests(RequestOutcome::kOk), w.arrived)},
+                               {"gave_up_share", share(w.requests(RequestOutcome::kGaveUp), w.arrived)},
+                               {"timed_out_share", share(w.requests(RequestOutcome::kTimedOut), w.arrived)}};
   j["attempts"] = ordered_json{{"total", w.attempts},
                                {"ok", w.attempts_ok},
                                {"r429", r429_json(w)},
+                               {"r429_share", share(w.r429_total(), w.attempts)},
                                {"r529", w.r529},
                                {"timeout", w.attempt_timeouts}};
   j["amplification"] = r(w.amplification);

@@ -377,6 +377,24 @@ TEST_CASE("a broken variant stops only what uses it", "[cli]") {
   CHECK(run_binary("compare " + p.string()).code == 2);
 }
 
+TEST_CASE("shares are metrics: bounds on the share of requests given up and of attempts refused", "[cli]") {
+  // The saturated case above: 300 arrived, 181 refused once and given up (no retry layer), 119
+  // admitted: gave_up_share = 181/300 = 0.60333, r429_share = 181/300 attempts = 0.60333,
+  // ok_share = 118/300 = 0.39333.
+  const fs::path holds = write_scenario("share-ok", "expect:\n  - {metric: total.requests.gave_up_share, max: 0.61}\n"
+                                                    "  - {metric: total.attempts.r429_share, min: 0.603, max: 0.604}\n"
+                                                    "  - {metric: workloads.w.requests.ok_share, min: 0.393, max: 0.394}\n");
+  const Result ok = run_binary("check " + holds.string());
+  INFO(ok.out << ok.err);
+  CHECK(ok.code == 0);
+  const fs::path fails = write_scenario("share-bad", "expect:\n  - {metric: total.requests.gave_up_share, max: 0.6}\n");
+  CHECK(run_binary("check " + fails.string()).code == 1);
+  // Under replications the bound holds the mean share.
+  CHECK(run_binary("check " + holds.string() + " --replications 3").code == 0);
+  fs::remove(holds);
+  fs::remove(fails);
+}
+
 TEST_CASE("ratesim check with replications reports means and intervals", "[cli]") {
   const fs::path p = write_scenario("reps", "expect:\n  - {metric: total.requests.arrived, min: 1}\n");
   const Result r = run_binary("check " + p.string() + " --replications 3");
