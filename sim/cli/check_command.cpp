@@ -157,7 +157,9 @@ Options)");
   };
 
   std::vector<metrics::Bound> bounds;
-  for (const auto& e : s.expectations) bounds.push_back(metrics::Bound{.metric = e.metric, .min = e.min, .max = e.max});
+  for (const auto& e : s.expectations)
+    bounds.push_back(metrics::Bound{.metric = e.metric, .min = e.min, .max = e.max, .seconds = e.seconds,
+                                    .min_text = e.min_text, .max_text = e.max_text});
   std::vector<metrics::CheckOutcome> outcomes = metrics::check_bounds(bounds, value_of);
   if (baseline) {
     // With one workload its figures are the total's: checked once, as total.
@@ -174,7 +176,7 @@ Options)");
     for (metrics::CheckOutcome& o : metrics::check_baseline(scopes, value_of, baseline_of, tolerance)) outcomes.push_back(std::move(o));
   }
 
-  const report::CheckRun run{.scenario = s.name, .seed = seed, .replications = replications};
+  const report::CheckRun run{.scenario = s.name, .file = file, .seed = seed, .replications = replications};
   std::cout << report::check_table(run, outcomes);
   report::OutputSet reports;
   if (!junit_path.empty()) report::write_junit(reports.file(junit_path).stream(), run, outcomes);

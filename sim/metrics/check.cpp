@@ -15,7 +15,8 @@ const std::vector<WatchedMetric>& watched_metrics() {
 std::vector<CheckOutcome> check_bounds(const std::vector<Bound>& bounds, const Lookup& value) {
   std::vector<CheckOutcome> out;
   for (const Bound& b : bounds) {
-    CheckOutcome o{.name = "expect " + b.metric, .metric = b.metric, .min = b.min, .max = b.max};
+    CheckOutcome o{.name = "expect " + b.metric, .metric = b.metric, .min = b.min, .max = b.max, .seconds = b.seconds,
+                   .min_text = b.min_text, .max_text = b.max_text};
     const auto v = value(b.metric);
     if (!v) {
       o.failure = CheckOutcome::Failure::kNoValue;

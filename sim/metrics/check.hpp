@@ -26,6 +26,8 @@ struct CheckOutcome {
   Estimate value;
   std::optional<double> min, max;  ///< what was allowed: the expectation's, or the baseline's limit
   std::optional<double> baseline;  ///< baseline checks: the baseline's value
+  bool seconds = false;            ///< the metric is in seconds
+  std::string min_text, max_text;  ///< the expectation's bounds as its file wrote them
   double tolerance = 0;            ///< baseline checks
   Failure failure = Failure::kNone;
   bool passed() const { return failure == Failure::kNone; }
@@ -35,6 +37,8 @@ struct CheckOutcome {
 struct Bound {
   std::string metric;
   std::optional<double> min, max;
+  bool seconds = false;            ///< the metric is in seconds: values are shown with "s"
+  std::string min_text, max_text;  ///< the bounds as written ("30s", "2m"); empty: shown as numbers
 };
 
 /// A metric check compares with a baseline, and which direction is better.

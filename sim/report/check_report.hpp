@@ -14,6 +14,8 @@ namespace ratesim::report {
 /// The run's description for headings: scenario name, first seed and replications.
 struct CheckRun {
   std::string scenario;
+  std::string file;  ///< the scenario file as given: JUnit suites and classes are named by it too,
+                     ///< so two files with the same `name:` do not merge in a CI's report
   std::uint64_t seed = 0;
   int replications = 1;
 };

@@ -22,6 +22,8 @@ struct Expectation {
   std::string metric;         ///< dot-separated path into summary.json, e.g. total.attempts.r429.total
   std::optional<double> min;  ///< seconds for *_s metrics
   std::optional<double> max;
+  bool seconds = false;       ///< the metric is in seconds (its bounds are durations)
+  std::string min_text, max_text;  ///< the bounds as the file wrote them, for messages ("30s")
   std::optional<DurationBound> duration_bound;  ///< a duration given for a metric not in seconds
   std::string file;           ///< where the entry is, for messages about its metric
   int line = 0;

@@ -78,6 +78,9 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
       };
       x.min = bound("min");
       x.max = bound("max");
+      x.seconds = seconds;
+      if (const YAML::Node v = e.get("min"); x.min && v.IsScalar()) x.min_text = v.Scalar();
+      if (const YAML::Node v = e.get("max"); x.max && v.IsScalar()) x.max_text = v.Scalar();
       e.finish();
       if (!x.min && !x.max) src.fail(item, "an expectation needs 'min', 'max' or both");
       const YAML::Mark mark = metric.Mark();

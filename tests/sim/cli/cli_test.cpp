@@ -303,8 +303,19 @@ TEST_CASE("ratesim check exits 0 when expectations hold and 1 when one does not"
   const Result pass = run_binary("check " + ok.string() + " --junit " + junit.string() + " --markdown " + md.string());
   CHECK(pass.code == 0);
   CHECK(pass.out.find("2 passed, 0 failed") != std::string::npos);
-  CHECK(slurp(junit).find("<testsuite name=\"ratesim check c\" tests=\"2\" failures=\"0\">") != std::string::npos);
+  // The suite and its cases carry the file as well as the scenario's name: two files named
+  // alike stay apart in a CI's report.
+  CHECK(slurp(junit).find("<testsuite name=\"ratesim check c (" + ok.string() + ")\" tests=\"2\" failures=\"0\">") !=
+        std::string::npos);
+  CHECK(slurp(junit).find("<testcase classname=\"" + ok.string() + "\" name=\"expect total.requests.ok\"/>") != std::string::npos);
   CHECK(slurp(md).find("| ✅ | `expect total.requests.ok` | 118 | >= 118 |") != std::string::npos);
+  // A bound keeps the unit the file wrote, and a value in seconds says so.
+  CHECK(pass.out.find("pass  expect total.latency_s.p99   1s  <= 1s\n") != std::string::npos);
+  const fs::path slow = write_scenario("slow", "expect:\n  - {metric: total.latency_s.p99, max: 500ms}\n");
+  const Result late = run_binary("check " + slow.string());
+  CHECK(late.code == 1);
+  CHECK(late.out.find("<= 500ms  — 1s is above the maximum 500ms") != std::string::npos);
+  fs::remove(slow);
 
   const fs::path bad = write_scenario("bad", "expect:\n  - {metric: total.attempts.r429.rpm, max: 100}\n");
   const Result fail = run_binary("check " + bad.string() + " --junit " + junit.string());
