@@ -1,4 +1,11 @@
 // The Message Batches API: collection, submission while the provider's queue has room, results.
+//
+// The monthly spend limit holds for batches too (Anthropic, "Batch processing": "batches may go
+// slightly over your Workspace's configured spend limit"): a batch created once the limit is
+// reached is refused whole, and a request of a running batch that is processed once it is
+// reached is refused; the request whose charge crosses the limit is still served and charged in
+// full, which is the slight overshoot. Each refused request ends gave_up after one attempt, a
+// 429 `spend`, at no cost.
 #include <algorithm>
 #include <cassert>
 
@@ -61,6 +68,21 @@ bool World::BatchApi::submit(std::uint16_t w) {
   Workload& wl = *world_.workloads_[w];
   provider::Provider& provider = world_.provider_;
   const Time now = world_.sim_.now();
+  if (provider.spend_exhausted()) {
+    // The create call itself gets the 429, whatever room the queue has: nothing is queued and
+    // nothing is charged.
+    const auto n = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(wl.config->batch->size, wl.batch_pending.size()));
+    const std::vector<client::Slot> refused(wl.batch_pending.begin(), wl.batch_pending.begin() + n);
+    wl.batch_pending.erase(wl.batch_pending.begin(), wl.batch_pending.begin() + n);
+    for (const client::Slot s : refused) {
+      Request& r = world_.slab_[s];
+      ++r.attempts;
+      r.first_send = now;
+      world_.notify(&WorldObserver::on_attempt_sent, now, r);
+      refuse(now, s);
+    }
+    return true;
+  }
   const std::uint64_t room = provider.batch_queue_limit() - std::min(queue_, provider.batch_queue_limit());
   const std::uint64_t n = std::min<std::uint64_t>({wl.config->batch->size, wl.batch_pending.size(), room});
   if (n == 0) return false;  // the processing queue is full: wait
@@ -94,6 +116,11 @@ void World::BatchApi::done(std::uint32_t id) {
     Request& r = world_.slab_[s];
     assert(r.current(generation));
     const bool ok = b.processing[i] <= kBatchExpiry;
+    // Charged at the batch's end in submission order, so the spend limit is met in that order.
+    if (ok && world_.provider_.spend_exhausted()) {
+      refuse(now, s);
+      continue;
+    }
     if (ok) {
       AttemptDecision d;
       d.group = world_.provider_.group_of(r.model);
@@ -105,6 +132,19 @@ void World::BatchApi::done(std::uint32_t id) {
     world_.notify(&WorldObserver::on_attempt_returned, now, r);
     world_.finish(s, ok ? RequestOutcome::kOk : RequestOutcome::kExpired);
   }
+}
+
+void World::BatchApi::refuse(Time now, client::Slot s) {
+  Request& r = world_.slab_[s];
+  AttemptDecision d;
+  d.group = world_.provider_.group_of(r.model);
+  d.result.outcome = AttemptOutcome::k429;
+  d.result.cause = LimitCause::kSpend;
+  d.result.should_retry = world_.provider_.config().should_retry.spend;
+  r.last = d.result;
+  world_.notify(&WorldObserver::on_attempt_outcome, now, r, d);
+  world_.notify(&WorldObserver::on_attempt_returned, now, r);
+  world_.finish(s, RequestOutcome::kGaveUp);
 }
 
 }  // namespace ratesim::models

@@ -129,6 +129,9 @@ class World::BatchApi final : public kernel::EventHandler {
   void flush(std::uint16_t w);
   bool submit(std::uint16_t w);
   void done(std::uint32_t id);
+  /// The request in `s`, sent at `now`, is refused by the monthly spend limit: a 429 `spend`,
+  /// no charge, and the request ends gave_up.
+  void refuse(Time now, client::Slot s);
 
   /// A batch submitted to the Message Batches API.
   struct SubmittedBatch {

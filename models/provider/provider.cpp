@@ -53,6 +53,19 @@ bool Provider::spend_exhausted() const {
   return config_.spend_limit && config_.spend_limit->spent_usd + spent_ >= config_.spend_limit->monthly_usd;
 }
 
+kernel::Time Provider::spend_limit_reached_at() const {
+  if (!config_.spend_limit) return kernel::kNever;
+  // Reached before the run: from its first moment.
+  if (config_.spend_limit->spent_usd >= config_.spend_limit->monthly_usd) return kernel::kTimeZero;
+  return spend_reached_;
+}
+
+void Provider::add_spend(Time now, double usd) {
+  const bool before = spend_exhausted();
+  spent_ += usd;
+  if (!before && spend_exhausted()) spend_reached_ = now;
+}
+
 void Provider::set_workspace(std::uint16_t workload, std::size_t workspace) {
   if (workload >= workload_workspace_.size()) workload_workspace_.resize(workload + 1, -1);
   workload_workspace_[workload] = static_cast<int>(workspace);
@@ -194,7 +207,7 @@ Decision Provider::decide(Time now, Request& r, RateLimitHeaders* headers) {
     write_multiplier = cache_write_multiplier(cache_.ttl(s));
   }
   a.charge = charge_for(model.price, r, write_multiplier);
-  spent_ += a.charge.total();
+  add_spend(now, a.charge.total());
   d.service = latency_[r.model].service_time(r);
   d.settle_output = actual ? static_cast<std::int64_t>(r.output_tokens)
                            : static_cast<std::int64_t>(r.max_tokens) - r.output_tokens;
@@ -213,7 +226,7 @@ Charge Provider::batch_charge(Time now, Request& r) {
   c.cache_write *= kBatchDiscount;
   c.cache_read *= kBatchDiscount;
   c.output *= kBatchDiscount;
-  spent_ += c.total();
+  add_spend(now, c.total());
   return c;
 }
 

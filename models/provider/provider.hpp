@@ -66,6 +66,9 @@ class Provider {
   double spent() const { return spent_; }
   /// Whether the monthly spend limit has been reached.
   bool spend_exhausted() const;
+  /// When the monthly spend limit was reached: the time of the charge that reached it, the start
+  /// when spent_usd alone reaches it, kernel::kNever when it was not reached (or there is none).
+  kernel::Time spend_limit_reached_at() const;
 
   /// Index of the model named `name`, or -1.
   int model_index(const std::string& name) const;
@@ -89,6 +92,8 @@ class Provider {
                     RateLimitHeaders* headers);
   /// Sets r's uncached / cache-write / cache-read tokens; returns the cache space or -1.
   int split_prompt(Time now, Request& r) const;
+  /// Adds a charge of `usd` made at `now` to the run's spend.
+  void add_spend(Time now, double usd);
 
   ProviderConfig config_;
   std::vector<LimitGroup> groups_;
@@ -105,6 +110,7 @@ class Provider {
   kernel::RandomStream batch_rng_;
   std::vector<int> workload_cache_;  ///< cache space of each workload, -1 for none
   double spent_ = 0;                 ///< USD charged in this run
+  Time spend_reached_ = kernel::kNever;  ///< when spent_ made the spend limit reached
 };
 
 }  // namespace ratesim::models::provider

@@ -1,3 +1,4 @@
+#include "sim/cli/warning.hpp"
 #include "sim/cli/check_command.hpp"
 
 #include <fmt/format.h>
@@ -75,6 +76,7 @@ Options)");
 
   scenario::Scenario s = scenario::load_scenario_file(file, sets);
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : s.world.seed;
+  print_spend_warnings({{"", &s}});
   std::optional<nlohmann::ordered_json> baseline;
   if (!baseline_path.empty()) {
     std::error_code ec;

@@ -1,3 +1,4 @@
+#include "sim/cli/warning.hpp"
 #include "sim/cli/compare_command.hpp"
 
 #include <fmt/format.h>
@@ -116,6 +117,9 @@ Options)");
   for (const std::string& v : variants)
     columns.push_back(Column{.name = v, .scenario = scenario::load_scenario_variant(file, v, sets)});
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : columns[0].scenario.world.seed;
+  std::vector<std::pair<std::string, const scenario::Scenario*>> labelled;
+  for (const Column& c : columns) labelled.emplace_back(columns.size() > 1 ? c.name : "", &c.scenario);
+  print_spend_warnings(labelled);
 
   // Every file appears when everything has run, or none does (and no empty folder is left).
   report::OutputSet outputs;

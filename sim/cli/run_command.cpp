@@ -161,6 +161,7 @@ int run_command(const std::vector<std::string>& given_args) {
     if (!log.parent_path().empty()) outputs.directory(log.parent_path());
     options.attempts_log = &outputs.file(log).stream();
   }
+  print_spend_warnings({{"", &s}});
   const RunResult result = run_scenario(s, options);
   std::vector<SensitivityRow> sensitivity;
   if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, parse_jobs(jobs_text));

@@ -120,6 +120,8 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
   result.summary.seed = s.world.seed;
   result.summary.version = version();
   result.summary.duration_s = kernel::to_seconds(s.world.duration);
+  if (const kernel::Time at = provider.spend_limit_reached_at(); at != kernel::kNever)
+    result.summary.spend_limit_reached_s = kernel::to_seconds(at - kernel::kTimeZero);
   for (std::size_t w = 0; w < s.world.workloads.size(); ++w)
     result.summary.workloads[w].workspace = s.world.workloads[w].workspace;
   for (const auto& e : scenario::assumption_ledger(s))

@@ -1,3 +1,4 @@
+#include "sim/cli/warning.hpp"
 #include "sim/cli/search_command.hpp"
 
 #include <fmt/format.h>
@@ -258,7 +259,7 @@ Options)");
   };
   // Everything is checked before anything runs: the path at both ends, and the metrics.
   const scenario::Scenario first = make(spec.low);
-  make(spec.high);
+  const scenario::Scenario last = make(spec.high);
   const std::vector<std::string> paths = summary_paths_of(first);
   for (const auto& q : spec.requirements) {
     if (const std::string problem = unknown_metric_message(q.metric, paths); !problem.empty())
@@ -278,6 +279,8 @@ Options)");
   for (const auto& m : kContext)
     if (std::find(spec.shown.begin(), spec.shown.end(), m) == spec.shown.end()) spec.shown.push_back(m);
   spec.seed = vm.count("seed") ? parse_seed(seed_text) : first.world.seed;
+  print_spend_warnings({{spec.path + "=" + format_value(spec.low, spec.integer), &first},
+                        {spec.path + "=" + format_value(spec.high, spec.integer), &last}});
 
   const SearchResult result = run_search(spec, make, parse_jobs(jobs_text), true);
 

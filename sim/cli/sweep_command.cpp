@@ -1,3 +1,4 @@
+#include "sim/cli/warning.hpp"
 #include "sim/cli/sweep_command.hpp"
 
 #include <fmt/format.h>
@@ -149,6 +150,13 @@ Options)");
                                         : scenario::load_scenario_variant(file, variant, point_sets));
   }
   const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : scenarios[0].world.seed;
+  std::vector<std::pair<std::string, const scenario::Scenario*>> labelled;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    std::string label;
+    for (std::size_t i = 0; i < axes.size(); ++i) label += (i ? ", " : "") + axes[i].path + "=" + points[p][i];
+    labelled.emplace_back(label, &scenarios[p]);
+  }
+  print_spend_warnings(labelled);
 
   std::optional<report::SweepShard> shard;
   if (!shard_text.empty()) shard = parse_shard(shard_text, sweep_fingerprint(file, sets, variant, grids, replications, seed));

@@ -78,6 +78,7 @@ Diagnosis diagnose(const Summary& s) {
       d.first_at_s = g.first_acceleration_s;
     }
   }
+  d.spend_limit_reached_s = s.spend_limit_reached_s;
   const WorkloadSummary& t = s.total;
   const double refusals = static_cast<double>(t.r429_total() + t.r529);
   auto add = [&](const std::string& cause, std::uint64_t n) {

@@ -26,6 +26,8 @@ struct Diagnosis {
   std::string first_workspace;  ///< when the first limit hit was a workspace's cap
   std::string first_budget;
   double first_at_s = -1;
+  /// When the monthly spend limit was reached, seconds into the run; -1: never.
+  double spend_limit_reached_s = -1;
   std::vector<CauseFinding> causes;  ///< most frequent first
   /// Requests that can never fit; more than 1% of arrivals unfinished at the horizon; requests
   /// past their deadline.

@@ -117,6 +117,9 @@ struct Summary {
   std::uint64_t seed = 0;
   std::string version;
   double duration_s = 0;
+  /// Seconds from the start when the monthly spend limit was reached (0 when the month's spend
+  /// already reached it); -1: never, or no spend limit.
+  double spend_limit_reached_s = -1;
   WorkloadSummary total;
   std::vector<WorkloadSummary> workloads;
   std::vector<GroupSummary> groups;  ///< the groups the workloads' models draw on

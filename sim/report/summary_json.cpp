@@ -116,6 +116,8 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   }
   j["groups"] = std::move(gs);
   j["workspaces"] = std::move(spaces);
+  j["spend"] = ordered_json{{"limit_reached_s", s.spend_limit_reached_s < 0 ? ordered_json(nullptr)
+                                                                           : ordered_json(r(s.spend_limit_reached_s))}};
   if (s.without_acceleration)
     j["counterfactual"] = ordered_json{{"without_acceleration", workload_json(s.without_acceleration->total)}};
   ordered_json assumptions = ordered_json::array();

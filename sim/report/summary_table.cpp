@@ -127,6 +127,9 @@ std::string group_table(const metrics::GroupSummary& g) {
 
 std::string diagnosis_text(const metrics::Diagnosis& d) {
   std::string out = "\ndiagnosis\n";
+  if (d.spend_limit_reached_s >= 0)
+    out += fmt::format("  monthly spend limit reached at {} s: every attempt after it is refused\n",
+                       with_separators(d.spend_limit_reached_s, 1));
   if (d.first_at_s < 0 && d.causes.empty()) return out + "  no request was refused\n";
   if (d.first_at_s >= 0)
     out += fmt::format("  first limit hit: {} {}{} at {} s\n", d.first_group, d.first_budget,
@@ -248,6 +251,8 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
   t.number("per ok request", [](const WorkloadSummary& w) { return w.cost_per_ok(); }, 4);
   std::string out = t.render();
+  if (s.spend_limit_reached_s >= 0)
+    out += fmt::format("spend limit reached at {} s\n", with_separators(s.spend_limit_reached_s, 1));
   for (const auto& g : s.groups) out += group_table(g);
   if (s.without_acceleration) out += counterfactual_table(*s.without_acceleration, colour);
   const std::string diagnosis = diagnosis_text(metrics::diagnose(s));

@@ -550,3 +550,48 @@ TEST_CASE("validate --resolved writes the price bands and the batch RPM back, an
     CHECK(resolved.world.provider.models[i].unconfirmed == original.world.provider.models[i].unconfirmed);
   }
 }
+
+TEST_CASE("run, compare, sweep, check and search warn before running when the work will pass the spend limit",
+          "[cli]") {
+  // 100 requests of 100,000 input tokens at $1 per million (output free) offer $10 of work; with
+  // $5 of a $10 limit spent, $5 is left: about 50% fits. The variant has spent $8: about 20%.
+  const fs::path file = fs::temp_directory_path() / ("ratesim-spend-" + std::to_string(::getpid()) + ".yaml");
+  {
+    std::ofstream f(file);
+    f << "name: spend\nduration: 10m\nprovider:\n  spend_limit: {monthly_usd: 10, spent_usd: 5}\n"
+         "  models:\n    m:\n      limits: {rpm: 100000, itpm: 100000000}\n      price: {input: 1, output: 0}\n"
+         "      latency: {ttft: 1s, output_tps: 1000}\n"
+         "workloads:\n  - {name: w, model: m, backlog: {count: 100}, input_tokens: 100000, output_tokens: 1,"
+         " max_tokens: 1}\n"
+         "expect:\n  - {metric: total.requests.arrived, min: 1}\n"
+         "variants:\n  late: {provider.spend_limit.spent_usd: 8}\n";
+  }
+  const std::string half =
+      "the offered work costs about $10.00 at list prices; with $5.00 already spent this month and a $10.00 "
+      "monthly limit, about 50% of it fits before the spend limit stops it";
+  const Result run = run_binary("run " + file.string());
+  CHECK(run.code == 0);
+  CHECK(run.err.find("warning: " + half) != std::string::npos);
+  const Result compare = run_binary("compare " + file.string());
+  CHECK(compare.code == 0);
+  CHECK(compare.err.find("warning: base: " + half) != std::string::npos);
+  CHECK(compare.err.find("warning: late: the offered work costs about $10.00 at list prices; with $8.00 already "
+                         "spent this month and a $10.00 monthly limit, about 20% of it fits") != std::string::npos);
+  // $0 spent: the $10 of work fits the $10 limit exactly, so only the second point is told.
+  const fs::path sweep_csv = fs::temp_directory_path() / ("ratesim-spend-sweep-" + std::to_string(::getpid()) + ".csv");
+  const Result sweep =
+      run_binary("sweep " + file.string() + " --grid provider.spend_limit.spent_usd=0,5 --out " + sweep_csv.string());
+  CHECK(sweep.code == 0);
+  CHECK(sweep.err.find("warning: provider.spend_limit.spent_usd=5: " + half) != std::string::npos);
+  CHECK(sweep.err.find("spent_usd=0:") == std::string::npos);
+  const Result check = run_binary("check " + file.string());
+  CHECK(check.code == 0);
+  CHECK(check.err.find("warning: " + half) != std::string::npos);
+  const Result search = run_binary("search " + file.string() +
+                                   " --vary provider.spend_limit.spent_usd=5..9 --minimize"
+                                   " --require 'total.requests.ok >= 1'");
+  CHECK(search.err.find("warning: provider.spend_limit.spent_usd=5: " + half) != std::string::npos);
+  CHECK(search.err.find("warning: provider.spend_limit.spent_usd=9: ") != std::string::npos);
+  fs::remove(file);
+  fs::remove(sweep_csv);
+}
