@@ -5,7 +5,8 @@
 
 namespace ratesim::models::provider {
 
-TrailingBaseline::TrailingBaseline(const Acceleration& config, const Limits& limits)
+TrailingBaseline::TrailingBaseline(const Acceleration& config, const Limits& limits,
+                                   const std::array<double, kBudgetCount>& initial)
     : config_(config),
       width_(std::max(Duration{1}, config.short_window / kBuckets)),
       buckets_(kBuckets) {
@@ -13,7 +14,7 @@ TrailingBaseline::TrailingBaseline(const Acceleration& config, const Limits& lim
   const double windows_per_minute = 60.0 / kernel::to_seconds(config_.short_window);
   for (std::size_t i = 0; i < kBudgetCount; ++i) {
     capacity_[i] = l[i] ? static_cast<double>(*l[i]) / windows_per_minute : 0.0;
-    baseline_[i] = l[i] ? config_.initial_load : 0.0;
+    baseline_[i] = l[i] ? initial[i] : 0.0;
     // Usage u arriving at once adds u / (limit per minute × τ / 60) to an exponential average
     // of the rate with time constant τ, so a steady limit's worth per minute settles at 1.
     per_tau_[i] = static_cast<double>(l[i].value_or(0)) * kernel::to_seconds(config_.baseline_window) / 60.0;
@@ -150,8 +151,10 @@ std::optional<Acceleration> acceleration_profile(std::string_view name) {
 }
 
 std::unique_ptr<AccelerationModel> make_acceleration(const Acceleration& config,
-                                                     const Limits& limits) {
+                                                     const Limits& limits, std::size_t group) {
   if (!config.enabled) return nullptr;
+  if (config.initial_load_steady && group < config.steady_load.size())
+    return std::make_unique<TrailingBaseline>(config, limits, config.steady_load[group]);
   return std::make_unique<TrailingBaseline>(config, limits);
 }
 

@@ -43,7 +43,12 @@ class AccelerationModel {
 /// - for the same history, a lower floor or max_ratio refuses at least as much.
 class TrailingBaseline final : public AccelerationModel {
  public:
-  TrailingBaseline(const Acceleration& config, const Limits& limits);
+  /// `initial`: the baseline at the start for each budget, as a fraction of its limit.
+  TrailingBaseline(const Acceleration& config, const Limits& limits,
+                   const std::array<double, kBudgetCount>& initial);
+  /// Every budget's baseline starts at config.initial_load.
+  TrailingBaseline(const Acceleration& config, const Limits& limits)
+      : TrailingBaseline(config, limits, uniform(config.initial_load)) {}
 
   bool allows(Time now, const Costs& c, Duration& retry_after) override;
   void record(Time now, const Costs& c) override;
@@ -55,6 +60,11 @@ class TrailingBaseline final : public AccelerationModel {
 
  private:
   static constexpr std::int64_t kBuckets = 60;
+  static std::array<double, kBudgetCount> uniform(double v) {
+    std::array<double, kBudgetCount> a;
+    a.fill(v);
+    return a;
+  }
   void advance(Time now);
   void add(std::size_t budget, double amount);
 
@@ -75,7 +85,9 @@ std::optional<Acceleration> acceleration_profile(std::string_view name);
 /// The profile names, most permissive first.
 const std::vector<std::string>& acceleration_profile_names();
 
+/// The model for the organization's group `group` (its index in ProviderConfig::groups), whose
+/// limits are `limits`; null when acceleration limits are off.
 std::unique_ptr<AccelerationModel> make_acceleration(const Acceleration& config,
-                                                     const Limits& limits);
+                                                     const Limits& limits, std::size_t group);
 
 }  // namespace ratesim::models::provider

@@ -16,7 +16,7 @@ Provider::Provider(const ProviderConfig& config, std::uint64_t seed)
     groups_.emplace_back(g);
     parent_.push_back(static_cast<std::uint32_t>(parent_.size()));
     group_workspace_.push_back(-1);
-    acceleration_.push_back(make_acceleration(config_.acceleration, g.limits));
+    acceleration_.push_back(make_acceleration(config_.acceleration, g.limits, acceleration_.size()));
   }
   // Each workspace's caps on a group are a group of their own, with the organization's
   // limiter and burst, holding only the budgets the workspace caps.

@@ -119,6 +119,15 @@ struct Acceleration {
   Duration short_window = std::chrono::minutes(1); ///< the window over which the short-term load is summed
   Duration baseline_window = std::chrono::minutes(10);  ///< time constant of the baseline's exponential average
   double initial_load = 0;      ///< the baseline at the start, as a fraction of the limits
+  /// `initial_load: steady`: the baseline starts at the scenario's own mean load over its first
+  /// kSteadyWindow, by group and budget, for questions about a running service, not a launch.
+  bool initial_load_steady = false;
+  /// That load, as a fraction of each limit, by the organization's groups (ProviderConfig::groups
+  /// order) and budget (kBudgets order); measured before the run by a run of the first
+  /// kSteadyWindow without acceleration limits. Empty: not measured; initial_load applies.
+  std::vector<std::array<double, kBudgetCount>> steady_load;
+  /// The window `initial_load: steady` averages over.
+  static constexpr Duration kSteadyWindow = std::chrono::minutes(10);
 };
 
 /// The organization's monthly spend limit (usage limit): once spent_usd plus what the run

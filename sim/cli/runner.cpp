@@ -1,5 +1,6 @@
 #include "sim/cli/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -19,7 +20,44 @@ namespace ratesim::cli {
 
 const char* version() { return RATESIM_VERSION; }
 
+namespace {
+
+/// `acceleration.initial_load: steady`: each organization group's mean use of each budget over
+/// the scenario's first ten minutes (or all of it, when shorter), as a fraction of the limit, from
+/// a run without acceleration limits — the load a running service would have settled at.
+std::vector<std::array<double, models::kBudgetCount>> steady_load(const scenario::Scenario& s,
+                                                                  const RunOptions& options) {
+  using models::provider::Acceleration;
+  scenario::Scenario first = s;
+  first.world.provider.acceleration.enabled = false;
+  first.world.duration = std::min(s.world.duration, kernel::Duration{Acceleration::kSteadyWindow});
+  first.warmup = {};
+  const metrics::Summary summary =
+      run_scenario(first, RunOptions{.interval = std::min(options.interval, first.world.duration), .counterfactual = false})
+          .summary;
+  const auto& groups = s.world.provider.groups;
+  std::vector<std::array<double, models::kBudgetCount>> load(groups.size(), std::array<double, models::kBudgetCount>{});
+  // mean_util is over the time the work ran; the baseline wants the mean over the whole window.
+  const double ran = (summary.measured_to_s - summary.measured_from_s) / kernel::to_seconds(first.world.duration);
+  for (const metrics::GroupSummary& g : summary.groups) {
+    if (!g.workspace.empty()) continue;
+    const auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.name == g.name; });
+    if (it == groups.end()) continue;
+    for (const metrics::BudgetSummary& b : g.budgets)
+      for (std::size_t k = 0; k < models::kBudgetCount; ++k)
+        if (b.name == metrics::budget_name(k)) load[static_cast<std::size_t>(it - groups.begin())][k] = b.mean_util * ran;
+  }
+  return load;
+}
+
+}  // namespace
+
 RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
+  if (const auto& a = s.world.provider.acceleration; a.enabled && a.initial_load_steady && a.steady_load.empty()) {
+    scenario::Scenario measured = s;
+    measured.world.provider.acceleration.steady_load = steady_load(s, options);
+    return run_scenario(measured, options);
+  }
   const auto wall_start = std::chrono::steady_clock::now();
   std::vector<std::string> names;
   for (const auto& w : s.world.workloads) names.push_back(w.name);
@@ -59,7 +97,7 @@ RunResult run_scenario(const scenario::Scenario& s, const RunOptions& options) {
         info.limits[b] = l->limit();
     groups.push_back(std::move(info));
   }
-  metrics::SummaryCollector summary(names, groups, options.interval, s.world.duration);
+  metrics::SummaryCollector summary(names, groups, options.interval, s.world.duration, s.warmup);
   world.add_observer(&summary);
 
   std::optional<report::TimeSeriesCsv> csv;

@@ -41,14 +41,18 @@ class Evaluator {
     for (const double v : todo) scenarios.push_back(make_(v));  // bad values fail here, before running
     const auto reps = static_cast<std::size_t>(spec_.replications);
     std::vector<std::vector<double>> samples(todo.size() * reps);
+    std::vector<std::pair<double, std::string>> start(todo.size() * reps);
     if (progress_) progress_->add(samples.size());
     parallel_for(
         samples.size(), jobs_,
         [&](std::size_t i) {
           scenario::Scenario s = scenarios[i / reps];
           s.world.seed = spec_.seed + i % reps;
-          const auto json =
-              report::summary_to_json(run_scenario(s, RunOptions{.counterfactual = counterfactual_}).summary);
+          const metrics::Summary summary = run_scenario(s, RunOptions{.counterfactual = counterfactual_}).summary;
+          for (const auto& g : summary.groups)
+            for (const auto& b : g.budgets)
+              if (b.start_share > start[i].first) start[i] = {b.start_share, g.name + " " + b.name};
+          const auto json = report::summary_to_json(summary);
           for (const auto& m : spec_.shown) samples[i].push_back(report::summary_metric(json, m).value_or(kNaN));
         },
         progress_ ? &*progress_ : nullptr);
@@ -59,6 +63,15 @@ class Evaluator {
         for (std::size_t r = 0; r < reps; ++r) v.push_back(samples[k * reps + r][m]);
         const bool missing = std::any_of(v.begin(), v.end(), [](double x) { return std::isnan(x); });
         e.metrics.push_back(missing ? metrics::Estimate{kNaN, kNaN, kNaN} : metrics::estimate(v));
+      }
+      double most = 0;
+      for (std::size_t r = 0; r < reps; ++r) {
+        const auto& [share, budget] = start[k * reps + r];
+        e.start_share += share / static_cast<double>(reps);
+        if (share > most) {
+          most = share;
+          e.start_budget = budget;
+        }
       }
       for (std::size_t r = 0; r < spec_.requirements.size(); ++r)
         e.feasible = e.feasible && holds(spec_.requirements[r], e.metrics[r]);

@@ -78,6 +78,10 @@ nlohmann::ordered_json number_or_null(double v) {
   return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(report::round_significant(v));
 }
 
+/// A share of the work the full starting bucket served that the table notes: half a percent,
+/// about what a one-minute bucket adds to a three-hour run at the limit.
+constexpr double kStartShareOfNote = 0.005;
+
 nlohmann::ordered_json to_json(const SearchSpec& spec, const SearchResult& r) {
   using nlohmann::ordered_json;
   // Whole numbers as integers when the search is over whole numbers.
@@ -104,7 +108,8 @@ nlohmann::ordered_json to_json(const SearchSpec& spec, const SearchResult& r) {
       m[spec.shown[k]] = number_or_null(e.metrics[k].mean);
       ci[spec.shown[k]] = ordered_json::array({number_or_null(e.metrics[k].low), number_or_null(e.metrics[k].high)});
     }
-    ordered_json item{{"value", value(e.value)}, {"feasible", e.feasible}, {"metrics", std::move(m)}};
+    ordered_json item{{"value", value(e.value)}, {"feasible", e.feasible}, {"metrics", std::move(m)},
+                      {"start_share", report::round_significant(e.start_share)}};
     if (spec.replications > 1) item["intervals"] = std::move(ci);
     evals.push_back(std::move(item));
   }
@@ -170,6 +175,13 @@ std::string table(const std::string& name, const SearchSpec& spec, const SearchR
     if (!r.beyond)
       out += fmt::format("\nthe whole range meets the requirements: the answer may lie beyond {}\n",
                          format_value(a.value, spec.integer));
+    // Every bucket starts full. Where that stored allowance served a measurable share of the
+    // work, the answer holds for this horizon, not for good: over a longer one it is lower.
+    if (a.start_share >= kStartShareOfNote)
+      out += fmt::format("\nnote: at the answer, {}'s bucket, full at the start, served {:.1f}% of that budget's use "
+                         "beyond its refill; a rate that holds for good is about that much lower. For a steady "
+                         "answer, set `warmup:` (e.g. {}) or a longer duration\n",
+                         a.start_budget, 100 * a.start_share, "10m");
   }
   for (const auto& n : r.non_monotone)
     out += "\nwarning: feasibility is not monotone in " + spec.path + ": " + n +

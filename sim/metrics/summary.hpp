@@ -75,7 +75,13 @@ struct WorkloadSummary {
 struct BudgetSummary {
   std::string name;            ///< a budget's name (models::kCauses)
   std::int64_t limit = 0;      ///< per minute
-  double mean_util = 0;        ///< net usage over the run / (limit × run length in minutes)
+  /// Net usage while the work ran / (limit × that time in minutes): from the first measured
+  /// arrival (after any warm-up) to the last completion, or to the horizon when work was left
+  /// unfinished (Summary::measured_from_s, measured_to_s).
+  double mean_util = 0;
+  /// The share of that usage beyond what refill at the limit could supply in the time: served
+  /// by what the bucket held when measuring began (full, at a run's start). 0 when mean_util <= 1.
+  double start_share = 0;
   double peak_util = 0;        ///< the same over the busiest interval
   double first_429_s = -1;     ///< when a 429 was first blamed on it; -1: never
   std::uint64_t r429 = 0;      ///< 429s blamed on it
@@ -117,6 +123,10 @@ struct Summary {
   std::uint64_t seed = 0;
   std::string version;
   double duration_s = 0;
+  double warmup_s = 0;                 ///< `warmup:`: requests that arrived before it are left out
+  std::uint64_t requests_left_out = 0;  ///< requests that arrived during the warm-up
+  /// The time the work ran, over which budget mean use is averaged (BudgetSummary::mean_util).
+  double measured_from_s = 0, measured_to_s = 0;
   /// Seconds from the start when the monthly spend limit was reached (0 when the month's spend
   /// already reached it); -1: never, or no spend limit.
   double spend_limit_reached_s = -1;

@@ -17,8 +17,8 @@ DurationStats stats(const Histogram& h) {
 
 SummaryCollector::SummaryCollector(std::vector<std::string> workload_names,
                                    std::vector<GroupInfo> groups, models::Duration interval,
-                                   models::Duration horizon)
-    : interval_(interval), horizon_(horizon) {
+                                   models::Duration horizon, models::Duration warmup)
+    : interval_(interval), horizon_(horizon), measured_from_(kernel::kTimeZero + warmup) {
   for (GroupInfo& g : groups) groups_.push_back(GroupAccumulator{.info = std::move(g)});
   for (std::string& n : workload_names) {
     per_workload_.emplace_back();
@@ -28,6 +28,10 @@ SummaryCollector::SummaryCollector(std::vector<std::string> workload_names,
 }
 
 void SummaryCollector::on_arrival(models::Time now, const models::Request& r) {
+  if (!measured(r)) {
+    ++left_out_;
+    return;
+  }
   both(r, [&](Accumulator& a) {
     ++a.s.arrived;
     a.first_arrival = std::min(a.first_arrival, now);
@@ -35,6 +39,7 @@ void SummaryCollector::on_arrival(models::Time now, const models::Request& r) {
 }
 
 void SummaryCollector::on_attempt_sent(models::Time now, const models::Request& r) {
+  if (!measured(r)) return;
   both(r, [&](Accumulator& a) {
     ++a.s.attempts;
     if (r.attempts == 1) a.queue_wait.add(kernel::to_seconds(now - r.arrival));
@@ -48,6 +53,8 @@ SummaryCollector::GroupAccumulator* SummaryCollector::group(std::uint32_t index)
 }
 
 void SummaryCollector::use(BudgetUse& u, models::Time now, std::int64_t amount) {
+  // Budget use is a matter of time, not of whose request it was: measured from the warm-up's end.
+  if (now < measured_from_) return;
   const std::int64_t index = interval_of(now);
   if (index != u.interval_index) {
     u.interval_index = index;
@@ -77,7 +84,7 @@ void SummaryCollector::on_attempt_outcome(models::Time now, const models::Reques
     // A workspace's refusal is its caps' (a group of their own); acceleration and never-fitting
     // requests stay with the organization's group.
     GroupAccumulator* g = result.scope == models::Scope::kWorkspace && workspace ? workspace : org;
-    if (result.outcome == models::AttemptOutcome::k429) {
+    if (result.outcome == models::AttemptOutcome::k429 && measured(r)) {
       const auto minute = static_cast<std::size_t>((now - kernel::kTimeZero) / std::chrono::minutes(1));
       auto count_minute = [minute](std::vector<std::uint32_t>& v) {
         if (v.size() <= minute) v.resize(minute + 1, 0);
@@ -96,6 +103,7 @@ void SummaryCollector::on_attempt_outcome(models::Time now, const models::Reques
       if (result.never_fits && r.attempts == 1) ++org->never_fits;
     }
   }
+  if (!measured(r)) return;
   const models::Charge* charge = d.billed ? &d.charge : nullptr;
   both(r, [&](Accumulator& a) {
     switch (result.outcome) {
@@ -130,6 +138,7 @@ void SummaryCollector::on_attempt_outcome(models::Time now, const models::Reques
 
 void SummaryCollector::on_request_done(models::Time now, const models::Request& r,
                                        models::RequestOutcome outcome) {
+  if (!measured(r)) return;
   both(r, [&](Accumulator& a) {
     ++a.s.outcomes[static_cast<std::size_t>(outcome)];
     if (outcome == models::RequestOutcome::kUnfinished) return;
@@ -167,7 +176,20 @@ Summary SummaryCollector::summary() const {
   } else {
     for (const Accumulator& a : per_workload_) out.workloads.push_back(finish(a));
   }
-  const double minutes = kernel::to_seconds(horizon_) / 60.0;
+  // Budget use is averaged over the time the work ran — from the first measured arrival to the
+  // last completion, or to the horizon when work was left unfinished — so that a job's mean use
+  // does not depend on how much idle horizon follows it.
+  out.warmup_s = kernel::to_seconds(measured_from_ - kernel::kTimeZero);
+  out.requests_left_out = left_out_;
+  const models::Time horizon = kernel::kTimeZero + horizon_;
+  models::Time from = measured_from_, to = measured_from_;
+  if (total_.first_arrival != kernel::kNever) {
+    from = std::max(from, total_.first_arrival);
+    to = total_.s.requests(models::RequestOutcome::kUnfinished) > 0 ? horizon : std::max(from, total_.last_done);
+  }
+  out.measured_from_s = kernel::to_seconds(from - kernel::kTimeZero);
+  out.measured_to_s = kernel::to_seconds(to - kernel::kTimeZero);
+  const double minutes = kernel::to_seconds(to - from) / 60.0;
   const double interval_minutes = kernel::to_seconds(interval_) / 60.0;
   for (const GroupAccumulator& g : groups_) {
     GroupSummary gs{.name = g.info.name,
@@ -185,10 +207,14 @@ Summary SummaryCollector::summary() const {
       if (limit == 0) continue;
       const BudgetUse& u = g.budgets[b];
       const auto lim = static_cast<double>(limit);
+      const double mean = minutes > 0 ? static_cast<double>(u.total) / (lim * minutes) : 0;
       gs.budgets.push_back(BudgetSummary{
           .name = budget_name(b),
           .limit = limit,
-          .mean_util = minutes > 0 ? static_cast<double>(u.total) / (lim * minutes) : 0,
+          .mean_util = mean,
+          // Refill over the window supplies at most the limit per minute; use beyond it came
+          // from what the bucket held when the window opened (full, at the start of a run).
+          .start_share = mean > 1 ? 1 - 1 / mean : 0,
           .peak_util = static_cast<double>(u.peak_interval) / (lim * interval_minutes),
           .first_429_s = u.first_429 == kernel::kNever ? -1 : kernel::to_seconds(u.first_429),
           .r429 = u.r429});

@@ -16,9 +16,11 @@ DurationStats stats(const Histogram& h);
 class SummaryCollector final : public models::WorldObserver {
  public:
   /// `interval`: the window over which peak throughput and peak use are measured; `horizon`: the
-  /// run's length; `groups`: the limit groups to report.
+  /// run's length; `groups`: the limit groups to report; `warmup`: requests that arrive before it
+  /// are left out (counted only as left out), and budget use is measured from it.
   SummaryCollector(std::vector<std::string> workload_names, std::vector<GroupInfo> groups,
-                   models::Duration interval, models::Duration horizon);
+                   models::Duration interval, models::Duration horizon,
+                   models::Duration warmup = {});
 
   void on_arrival(models::Time now, const models::Request& r) override;
   void on_attempt_sent(models::Time now, const models::Request& r) override;
@@ -43,6 +45,9 @@ class SummaryCollector final : public models::WorldObserver {
     std::uint64_t interval_ok = 0;
     std::uint64_t peak_interval_ok = 0;
   };
+
+  /// Whether `r` counts: it arrived at or after the warm-up.
+  bool measured(const models::Request& r) const { return r.arrival >= measured_from_; }
 
   template <typename F>
   void both(const models::Request& r, F&& f) {
@@ -87,6 +92,8 @@ class SummaryCollector final : public models::WorldObserver {
   std::int64_t interval_index_ = 0;
   models::Time interval_start_ = kernel::kTimeZero, interval_end_ = kernel::kTimeZero;  ///< of interval_index_
   models::Duration horizon_;
+  models::Time measured_from_;  ///< the end of the warm-up
+  std::uint64_t left_out_ = 0;  ///< requests that arrived during the warm-up
   std::vector<GroupAccumulator> groups_;
   std::vector<Accumulator> per_workload_;
   Accumulator total_;

@@ -38,6 +38,7 @@ ordered_json group_json(const metrics::GroupSummary& g) {
     budgets[b.name] = ordered_json{{"limit", b.limit},
                                    {"mean_util", r(b.mean_util)},
                                    {"peak_util", r(b.peak_util)},
+                                   {"start_share", r(b.start_share)},
                                    {"first_429_s", b.first_429_s < 0 ? ordered_json(nullptr)
                                                                      : ordered_json(r(b.first_429_s))},
                                    {"r429", b.r429}};
@@ -104,6 +105,8 @@ nlohmann::ordered_json summary_to_json(const metrics::Summary& s) {
   j["seed"] = s.seed;
   j["version"] = s.version;
   j["duration_s"] = r(s.duration_s);
+  j["warmup"] = ordered_json{{"seconds", r(s.warmup_s)}, {"requests_left_out", s.requests_left_out}};
+  j["measured_s"] = ordered_json{{"from", r(s.measured_from_s)}, {"to", r(s.measured_to_s)}};
   j["total"] = workload_json(s.total);
   ordered_json ws = ordered_json::object();
   for (const auto& w : s.workloads) ws[w.name] = workload_json(w);

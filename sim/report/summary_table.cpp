@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <algorithm>
 #include <functional>
 #include <vector>
@@ -87,8 +88,8 @@ class Table {
   bool colour_;
 };
 
-/// Per limit group: one column per budget.
-std::string group_table(const metrics::GroupSummary& g) {
+/// Per limit group: one column per budget, and what a use above 100% means.
+std::string group_table(const metrics::GroupSummary& g, const metrics::Summary& s) {
   std::vector<std::pair<std::string, std::vector<std::string>>> rows{
       {"limit per minute", {}}, {"mean use", {}}, {"peak use", {}}, {"429s", {}}, {"first 429, s", {}}};
   for (const auto& b : g.budgets) {
@@ -117,6 +118,31 @@ std::string group_table(const metrics::GroupSummary& g) {
     for (std::size_t i = 0; i < r.second.size(); ++i) out += fmt::format("  {:>{}}", r.second[i], widths[i]);
     out += '\n';
   }
+  // A use above 100% is not a contradiction: the bucket holds an allowance (the burst) on top
+  // of its refill, so the numbers say where it came from rather than leave a reader to doubt them.
+  std::string full_start, peaks;
+  double share = 0;
+  for (const auto& b : g.budgets) {
+    if (b.start_share >= 0.0005 && b.start_share > share) {
+      share = b.start_share;
+      full_start = b.name;
+    }
+    if (b.peak_util > 1) peaks += (peaks.empty() ? "" : ", ") + b.name;
+  }
+  if (!full_start.empty())
+    out += fmt::format("  mean use above 100%: what the {} bucket held when measuring began (full at a run's start) "
+                       "served {:.1f}% of its use, beyond the refill at the limit; a longer duration or a "
+                       "`warmup:` measures the rate it sustains\n",
+                       full_start, 100 * share);
+  if (!peaks.empty())
+    out += fmt::format("  peak use above 100% ({}): the busiest interval drew on what the bucket held, which "
+                       "refills at the limit per minute; use above the rate is not by itself a 429\n",
+                       peaks);
+  const double window = s.measured_to_s - s.measured_from_s;
+  if (!g.budgets.empty() && window > 0 && std::abs(window - s.duration_s) > 0.01 * s.duration_s)
+    out += fmt::format("  mean use is over the {} s the work ran ({} s to {} s), not the {} s horizon\n",
+                       with_separators(window, 0), with_separators(s.measured_from_s, 0),
+                       with_separators(s.measured_to_s, 0), with_separators(s.duration_s, 0));
   if (g.r429_acceleration > 0)
     out += fmt::format("  429 acceleration (an assumed model, not a published budget): {}\n",
                        with_separators(g.r429_acceleration));
@@ -207,6 +233,12 @@ std::string assumptions_line(const metrics::Summary& s) {
 }  // namespace
 
 std::string summary_table(const metrics::Summary& s, bool colour) {
+  std::string warmup;
+  if (s.warmup_s > 0)
+    warmup = fmt::format("warm-up: the {} requests that arrived in the first {} s are left out of every figure; "
+                         "budget use is measured from {} s\n\n",
+                         with_separators(s.requests_left_out), with_separators(s.warmup_s, 0),
+                         with_separators(s.warmup_s, 0));
   Table t(s, colour);
   auto req = [](RequestOutcome o) { return [o](const WorkloadSummary& w) { return w.requests(o); }; };
   t.heading("requests");
@@ -250,10 +282,10 @@ std::string summary_table(const metrics::Summary& s, bool colour) {
   t.number("output", [](const WorkloadSummary& w) { return w.cost_output; }, 2);
   t.number("total", [](const WorkloadSummary& w) { return w.cost_total(); }, 2);
   t.number("per ok request", [](const WorkloadSummary& w) { return w.cost_per_ok(); }, 4);
-  std::string out = t.render();
+  std::string out = warmup + t.render();
   if (s.spend_limit_reached_s >= 0)
     out += fmt::format("spend limit reached at {} s\n", with_separators(s.spend_limit_reached_s, 1));
-  for (const auto& g : s.groups) out += group_table(g);
+  for (const auto& g : s.groups) out += group_table(g, s);
   if (s.without_acceleration) out += counterfactual_table(*s.without_acceleration, colour);
   const std::string diagnosis = diagnosis_text(metrics::diagnose(s));
   out += colour ? "\n\033[1mdiagnosis\033[0m" + diagnosis.substr(std::string("\ndiagnosis").size()) : diagnosis;

@@ -109,8 +109,20 @@ void scale_latency(Scenario& s, const std::string& model, double f) {
 
 void set_profile(Scenario& s, const std::string& name) {
   const double initial = s.world.provider.acceleration.initial_load;
+  const bool steady = s.world.provider.acceleration.initial_load_steady;
+  auto measured = s.world.provider.acceleration.steady_load;
   s.world.provider.acceleration = *models::provider::acceleration_profile(name);
   s.world.provider.acceleration.initial_load = initial;
+  s.world.provider.acceleration.initial_load_steady = steady;
+  s.world.provider.acceleration.steady_load = std::move(measured);
+}
+
+/// `steady`, and the largest measured share of a limit when it has been measured.
+std::string steady_value(const models::provider::Acceleration& a) {
+  double most = 0;
+  for (const auto& group : a.steady_load)
+    for (const double v : group) most = std::max(most, v);
+  return a.steady_load.empty() ? "steady" : fmt::format("steady ({:.2f})", most);
 }
 
 constexpr const char* kAccelerationSource =
@@ -196,13 +208,20 @@ std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
     if (a.enabled) {
       const double high = a.initial_load > 0.5 ? 1.0 : 0.5;
       auto set_initial = [](double v) {
-        return [v](Scenario& x) { x.world.provider.acceleration.initial_load = v; };
+        return [v](Scenario& x) {
+          x.world.provider.acceleration.initial_load = v;
+          x.world.provider.acceleration.initial_load_steady = false;
+        };
       };
       out.push_back({.path = "provider.acceleration.initial_load",
-                     .value = number(a.initial_load),
+                     .value = a.initial_load_steady ? steady_value(a) : number(a.initial_load),
                      .documented = false,
-                     .source = "the organization's steady usage before the run, as a share of the "
-                               "limits (0: a new pattern of usage from a standstill)",
+                     .source = a.initial_load_steady
+                                   ? "steady: the scenario's own mean use of each budget over its first 10 "
+                                     "minutes, measured by a run without acceleration limits (a running "
+                                     "service, not a launch)"
+                                   : "the organization's steady usage before the run, as a share of the "
+                                     "limits (0: a new pattern of usage from a standstill)",
                      .range = std::array<LedgerLevel, 2>{LedgerLevel{"0", set_initial(0)},
                                                          LedgerLevel{number(high), set_initial(high)}}});
     }
@@ -376,7 +395,7 @@ std::vector<std::string> ineffective_settings(const Scenario& s) {
           "times out before its request does",
           w.name, format_duration(*w.attempt_timeout), format_duration(*w.deadline)));
   }
-  if (!p.acceleration.enabled && p.acceleration.initial_load > 0)
+  if (!p.acceleration.enabled && (p.acceleration.initial_load > 0 || p.acceleration.initial_load_steady))
     out.push_back("provider.acceleration.initial_load has no effect: acceleration limits are off");
   if (p.spend_limit && p.spend_limit->spent_usd >= p.spend_limit->monthly_usd)
     out.push_back(fmt::format(

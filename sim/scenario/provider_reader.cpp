@@ -163,12 +163,23 @@ models::provider::Acceleration read_acceleration(const Source& src, const YAML::
                             quote(v)));
   duration("short_window", a.short_window);
   duration("baseline_window", a.baseline_window);
-  if (auto v = m.get("initial_load"); v.IsDefined()) a.initial_load = read_number(src, v, "initial_load", 0);
+  if (auto v = m.get("initial_load"); v.IsDefined()) {
+    // `steady`: the scenario's own mean load over its first ten minutes (measured before the run).
+    a.initial_load_steady = v.IsScalar() && v.Scalar() == "steady";
+    if (a.initial_load_steady) a.initial_load = 0;
+    else if (v.IsScalar() && !parse_number(v.Scalar()))
+      src.fail(v, fmt::format("invalid value {} for 'initial_load': expected a share of the limits (a number "
+                              ">= 0, e.g. 0.4) or 'steady' (the scenario's own mean load over its first 10 "
+                              "minutes)",
+                              quote(v)));
+    else a.initial_load = read_number(src, v, "initial_load", 0);
+  }
   m.finish();
   // Custom values on an `off` profile switch the model on: they can only mean that.
   if (overridden && !a.enabled) a = models::provider::Acceleration{
       .enabled = true, .profile = "custom", .floor = a.floor, .max_ratio = a.max_ratio,
-      .short_window = a.short_window, .baseline_window = a.baseline_window, .initial_load = a.initial_load};
+      .short_window = a.short_window, .baseline_window = a.baseline_window, .initial_load = a.initial_load,
+      .initial_load_steady = a.initial_load_steady};
   return a;
 }
 

@@ -35,6 +35,9 @@ struct Scenario {
   std::string file;        ///< where it was read from, for messages
   std::string preset;      ///< the provider preset it is laid over; "" for none
   models::WorldConfig world;
+  /// `warmup:`: requests that arrive before it are left out of every metric, and budget use is
+  /// measured from it; zero measures from the start.
+  kernel::Duration warmup{};
   std::vector<std::string> variants;  ///< names under `variants:`, in file order
   std::string variant;                ///< which variant this is; "" for the base
   std::vector<Expectation> expectations;  ///< `expect:`, in file order

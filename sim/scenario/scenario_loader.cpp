@@ -40,6 +40,13 @@ Scenario read_scenario(const Source& src, const YAML::Node& root) {
   if (auto v = m.get("seed"); v.IsDefined())
     s.world.seed = static_cast<std::uint64_t>(read_integer(src, v, "seed", 0));
   s.world.duration = read_duration(src, m.require("duration"), "duration", 1us);
+  if (auto v = m.get("warmup"); v.IsDefined()) {
+    s.warmup = read_duration(src, v, "warmup", 0us);
+    if (s.warmup >= s.world.duration)
+      src.fail(v, fmt::format("invalid value {} for 'warmup': expected a duration shorter than the "
+                              "scenario's duration ({}), so that something is measured",
+                              quote(v), format_duration(s.world.duration)));
+  }
   const YAML::Node provider = m.require("provider");
   s.world.provider = read_provider(src, provider);
   read_rate_limits_key(src, provider, s.world.provider, s.warnings);

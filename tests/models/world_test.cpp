@@ -44,7 +44,13 @@ TEST_CASE("a saturated rpm budget: admissions, 429s, the group summary and the d
     CHECK(rpm.limit == 60);
     CHECK(rpm.first_429_s == 15.0);
     CHECK(rpm.r429 == 181);
-    CHECK(rpm.mean_util == Approx(119.0 / 60));  // 119 requests in one minute of a 60/min budget
+    // Mean use is over the time the work ran: from the first arrival, 0.2 s, to the last
+    // completion, the 429 of the arrival at 60 s: 119 requests in 59.8 s of a 60/min budget.
+    CHECK(s.measured_from_s == Approx(0.2));
+    CHECK(s.measured_to_s == Approx(60.0));
+    CHECK(rpm.mean_util == Approx(119.0 / 59.8));
+    // Refill at the limit gives 59.8 in that time; the other 59.2 came from the full bucket.
+    CHECK(rpm.start_share == Approx(1 - 59.8 / 119.0));
     // The first 10 s admit 49: 49 / (60 per minute × 1/6 minute).
     CHECK(rpm.peak_util == Approx(4.9));
   }

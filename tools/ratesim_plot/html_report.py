@@ -172,11 +172,20 @@ def run_body(folder, charts):
     if os.path.exists(sens):
         srows = read_csv(sens)
         body.append("<h2>Sensitivity</h2><p>Each assumption at the low and high end of its plausible range, "
-                    "one at a time, same seed (all workloads).</p>")
+                    "one at a time, same seed (all workloads). A <em>structural break</em> (highlighted) is a value "
+                    "at which some requests are larger than a whole bucket and can never be admitted: the run "
+                    "measures a different system there, so its swing is not a risk to rank.</p>")
+
+        def value(r):
+            if r.get("structural") == "true":
+                return f"{r['value']} (structural break: {fmt(number(r['never_fits']))} never fit)"
+            return r["value"]
+
         body.append(table(["assumption", "level", "value", "ok", "gave up", "429s", "p99, s", "cost, USD", "makespan, s"],
-                          [[r["assumption"], r["level"], r["value"]] + [fmt(number(r[c])) for c in
+                          [[r["assumption"], r["level"], value(r)] + [fmt(number(r[c])) for c in
                            ("ok", "gave_up", "r429", "latency_p99_s", "cost_usd", "makespan_s")] for r in srows],
-                          numeric=range(3, 9)))
+                          numeric=range(3, 9),
+                          row_class=lambda i: "assumed" if srows[i].get("structural") == "true" else ""))
     body.append("<h2>Charts</h2>" + figures(charts))
     meta = f"seed {s['seed']} · {fmt(s['duration_s'])} s simulated · ratesim {s['version']}"
     return page(f"ratesim run: {s['scenario']}", meta, "\n".join(body))

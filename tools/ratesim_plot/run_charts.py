@@ -280,7 +280,9 @@ def concurrency(plt, ts, folder):
 
 def sensitivity(plt, path):
     """A tornado chart: for each assumption, how far its low and high ends move each metric away
-    from the scenario as written; the widest swing in completed requests on top."""
+    from the scenario as written; the widest swing in completed requests on top. Assumptions with
+    a structural break at one end (requests that can never fit a budget there) are drawn apart,
+    below a line and hatched: their swing measures a different system, not a risk."""
     rows = read_csv(path)
     base = next(r for r in rows if r["level"] == "base")
     names = list(dict.fromkeys(r["assumption"] for r in rows if r["level"] != "base"))
@@ -292,27 +294,50 @@ def sensitivity(plt, path):
     def swing(name):
         return abs(number(level(name, "high")["ok"]) - number(level(name, "low")["ok"]))
 
-    names.sort(key=swing)  # barh draws the first at the bottom: widest on top
+    def structural(name):
+        return any(level(name, w).get("structural") == "true" for w in ("low", "high"))
+
+    breaks = sorted((n for n in names if structural(n)), key=swing)
+    ranked = sorted((n for n in names if not structural(n)), key=swing)
+    names = breaks + ranked  # barh draws the first at the bottom: breaks below, widest risk on top
     fig, axes = plt.subplots(1, len(panels), figsize=(4.0 * len(panels) + 2.5, 0.55 * len(names) + 1.8),
                              sharey=True, squeeze=False)
     y = list(range(len(names)))
     for ax, (column, title) in zip(axes.flat, panels):
         b = number(base[column])
-        ax.barh([v + 0.2 for v in y], [number(level(n, "high")[column]) - b for n in names], height=0.4,
-                color="#C44E52", label="high end")
-        ax.barh([v - 0.2 for v in y], [number(level(n, "low")[column]) - b for n in names], height=0.4,
-                color="#4C72B0", label="low end")
+        for which, offset, colour, label in (("high", 0.2, "#C44E52", "high end"), ("low", -0.2, "#4C72B0", "low end")):
+            bars = ax.barh([v + offset for v in y], [number(level(n, which)[column]) - b for n in names], height=0.4,
+                           color=colour, label=label)
+            for bar, n in zip(bars, names):
+                if n in breaks:
+                    bar.set_alpha(0.45)
+                    bar.set_hatch("//")
+        if breaks:
+            ax.axhline(len(breaks) - 0.5, color="grey", linestyle="--", linewidth=0.8)
         ax.axvline(0, color="black", linewidth=0.8)
         shown = f"{b:,.0f}" if abs(b) >= 100 else f"{b:.3g}"
         ax.set_title(f"{title}\n(as written: {shown})", fontsize=9)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(axis="x", labelsize=8)
-    labels = [f"{n.replace('provider.', '')}\n{level(n, 'low')['value']} .. {level(n, 'high')['value']}" for n in names]
+
+    def label(n):
+        text = f"{n.replace('provider.', '')}\n{level(n, 'low')['value']} .. {level(n, 'high')['value']}"
+        if n in breaks:
+            worst = max(number(level(n, w).get("never_fits", "0")) for w in ("low", "high"))
+            text += f"\nstructural break: {worst:,.0f} never fit"
+        return text
+
     axes.flat[0].set_yticks(y)
-    axes.flat[0].set_yticklabels(labels, fontsize=8)
-    axes.flat[-1].legend(fontsize=8, loc="lower right")
-    fig.suptitle("How much each assumption matters: change against the scenario as written, one at a time",
-                 fontsize=10)
+    axes.flat[0].set_yticklabels([label(n) for n in names], fontsize=8)
+    # In the figure's corner, above the panels: inside one it would cover a bar.
+    # Plain patches: the bars' own handles take the first bar's look, hatched when it is a break.
+    from matplotlib.patches import Patch
+    fig.legend(handles=[Patch(color="#C44E52", label="high end"), Patch(color="#4C72B0", label="low end")],
+               fontsize=8, loc="upper right", ncol=2, frameon=False)
+    title = "How much each assumption matters: change against the scenario as written, one at a time"
+    if breaks:
+        title += "\n(below the dashed line, hatched: structural breaks, where requests can never fit a budget; not ranked)"
+    fig.suptitle(title, fontsize=10)
     return save(plt, fig, os.path.join(os.path.dirname(os.path.abspath(path)), "sensitivity.png"))
 
 

@@ -326,10 +326,12 @@ std::string two_models(const std::string& workload) {
          "    small: {limits: {rpm: 600000}, price: {input: 1, output: 1}, latency: {ttft: 1s, output_tps: 1000000}}\n"
          "workloads:\n" + workload;
 }
-/// Requests admitted by a group over the run: its net rpm use.
+/// Requests admitted by a group over the run: its net rpm use (mean use is per minute of the time
+/// the work ran).
 double admitted(const metrics::Summary& s, const std::string& group) {
   for (const auto& g : s.groups)
-    if (g.name == group) return g.budgets[0].mean_util * g.budgets[0].limit * (60.0 / 60);
+    if (g.name == group)
+      return g.budgets[0].mean_util * g.budgets[0].limit * (s.measured_to_s - s.measured_from_s) / 60;
   return -1;
 }
 }  // namespace

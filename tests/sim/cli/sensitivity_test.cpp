@@ -48,7 +48,8 @@ TEST_CASE("sensitivity moves each assumption to the ends of its range and reruns
   cli::write_sensitivity_csv(a, rows);
   cli::write_sensitivity_csv(b, one);
   CHECK(a.str() == b.str());
-  CHECK(a.str().rfind("assumption,level,value,ok,gave_up,r429,latency_p99_s,cost_usd,makespan_s\nbase,base,,30,", 0) == 0);
+  CHECK(a.str().rfind("assumption,level,value,ok,gave_up,r429,latency_p99_s,cost_usd,makespan_s,never_fits,structural\n"
+                      "base,base,,30,", 0) == 0);
 }
 
 TEST_CASE("the sensitivity table puts the widest swing first", "[cli]") {
@@ -60,4 +61,35 @@ TEST_CASE("the sensitivity table puts the widest swing first", "[cli]") {
   REQUIRE(accel != std::string::npos);
   CHECK(burst < accel);
   CHECK(table.find("-29") != std::string::npos);
+}
+
+TEST_CASE("a bucket too small for a request is a structural break, shown apart from the ranked risks", "[cli]") {
+  // itpm 60,000 and four prompts of 7,500 tokens at t = 0. As written (burst 60s) the bucket
+  // holds 60,000: all four pass. With burst 1s it holds 60,000 / 60 = 1,000 tokens, less than one
+  // prompt: no request can ever be admitted. That swing (4 requests) is the widest, but it is a
+  // different system, not a risk of degree: it goes apart, after acceleration (swing of 3: strict
+  // lets the first into an empty window and refuses the rest, 7,500 > 0.1 × 60,000).
+  const std::string scenario =
+      "name: s\nduration: 5m\nprovider:\n  models:\n    m:\n      limits: {itpm: 60000}\n"
+      "      price: {input: 1, output: 1}\n      latency: {ttft: 1s, output_tps: 1000}\n"
+      "workloads:\n  - {name: w, model: m, backlog: {count: 4}, input_tokens: 7500, output_tokens: 1, max_tokens: 1}\n";
+  const auto rows = cli::run_sensitivity(testing::scenario_from(scenario), 1);
+  CHECK(rows[0].metrics.ok == 4);
+  CHECK(rows[0].metrics.never_fits == 0);
+  const auto& low = row(rows, "provider.burst", "low");
+  CHECK(low.metrics.ok == 0);
+  CHECK(low.metrics.never_fits == 4);
+  CHECK(low.structural);
+  CHECK_FALSE(row(rows, "provider.burst", "high").structural);
+  CHECK_FALSE(row(rows, "provider.acceleration", "high").structural);
+  CHECK(row(rows, "provider.acceleration", "high").metrics.ok == 1);
+  const std::string table = cli::sensitivity_table(rows);
+  const auto heading = table.find("structural breaks, not ranked with the risks above");
+  REQUIRE(heading != std::string::npos);
+  CHECK(table.find("provider.acceleration ") < heading);
+  CHECK(table.find("provider.burst") > heading);
+  CHECK(table.find("1s (4 never fit)") != std::string::npos);
+  std::ostringstream csv;
+  cli::write_sensitivity_csv(csv, rows);
+  CHECK(csv.str().find("provider.burst,low,1s,0,4,4,0,0,0,4,true\n") != std::string::npos);
 }
