@@ -51,7 +51,7 @@ class Evaluator {
           const metrics::Summary summary = run_scenario(s, RunOptions{.counterfactual = counterfactual_}).summary;
           for (const auto& g : summary.groups)
             for (const auto& b : g.budgets)
-              if (b.start_share > start[i].first) start[i] = {b.start_share, g.name + " " + b.name};
+              if (b.start_share > start[i].first) start[i] = {b.start_share, g.name + "'s " + b.name};
           const auto json = report::summary_to_json(summary);
           for (const auto& m : spec_.shown) samples[i].push_back(report::summary_metric(json, m).value_or(kNaN));
         },

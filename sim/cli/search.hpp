@@ -56,7 +56,7 @@ struct Evaluation {
   std::vector<metrics::Estimate> metrics;  ///< by SearchSpec::shown; NaN where the run had none
   /// The largest share of a budget's use that its bucket's content at the start of measuring
   /// served, beyond refill (metrics::BudgetSummary::start_share), averaged over replications,
-  /// and that budget as "group budget". A share of note means the answer leans on the full
+  /// and that budget as "group's budget". A share of note means the answer leans on the full
   /// starting bucket and would be lower over a longer horizon.
   double start_share = 0;
   std::string start_budget;

@@ -82,6 +82,9 @@ nlohmann::ordered_json number_or_null(double v) {
 /// about what a one-minute bucket adds to a three-hour run at the limit.
 constexpr double kStartShareOfNote = 0.005;
 
+/// Four significant digits: an estimate, not a searched value.
+double tidy_value(double v) { return std::stod(fmt::format("{:.4g}", v)); }
+
 nlohmann::ordered_json to_json(const SearchSpec& spec, const SearchResult& r) {
   using nlohmann::ordered_json;
   // Whole numbers as integers when the search is over whole numbers.
@@ -177,11 +180,18 @@ std::string table(const std::string& name, const SearchSpec& spec, const SearchR
                          format_value(a.value, spec.integer));
     // Every bucket starts full. Where that stored allowance served a measurable share of the
     // work, the answer holds for this horizon, not for good: over a longer one it is lower.
-    if (a.start_share >= kStartShareOfNote)
-      out += fmt::format("\nnote: at the answer, {}'s bucket, full at the start, served {:.1f}% of that budget's use "
-                         "beyond its refill; a rate that holds for good is about that much lower. For a steady "
-                         "answer, set `warmup:` (e.g. {}) or a longer duration\n",
-                         a.start_budget, 100 * a.start_share, "10m");
+    if (a.start_share >= kStartShareOfNote) {
+      // For an arrival rate the steady figure follows: the use beyond refill scales with it.
+      const bool rate = spec.path.find("rate") != std::string::npos;
+      out += fmt::format("\nnote: at the answer, {} bucket, full at the start, served {:.1f}% of that budget's use "
+                         "beyond its refill.\nThe answer holds for this horizon; over a longer one it is lower{}. A "
+                         "longer duration measures it (a warm-up does not: a load above the limit draws on the "
+                         "bucket whenever it comes)\n",
+                         a.start_budget, 100 * a.start_share,
+                         rate ? ", about " + format_value(tidy_value(a.value * (1 - a.start_share)), false) +
+                                    " for a rate that holds for good"
+                              : "");
+    }
   }
   for (const auto& n : r.non_monotone)
     out += "\nwarning: feasibility is not monotone in " + spec.path + ": " + n +

@@ -1,6 +1,8 @@
 // End-to-end cases worked by hand: whole scenarios whose results follow from arithmetic.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "sim/metrics/diagnosis.hpp"
 #include "test_support.hpp"
 
@@ -74,6 +76,55 @@ TEST_CASE("a short burst window enforces the limit per second", "[world]") {
   const auto s = run_yaml("name: t\nduration: 60s\n" + provider_yaml("{rpm: 60}", "  burst: 1s\n") +
                           open_workload("[{for: 60s, rate: 5/s}]"));
   CHECK(s.total.attempts_ok == 60);
+}
+
+TEST_CASE("a warm-up leaves out the requests that arrive in it and measures budget use from its end", "[world]") {
+  // rpm 60 with a 1 s burst: one request a second passes, at 0.2, 1.2, ..., 59.2 s (the case
+  // above). Arrivals every 0.2 s from 0.2 s to 60 s; warm-up 30 s: the 149 arrivals before 30 s
+  // are left out, the 151 from 30.0 s on are measured. Of these, those at 30.2, 31.2, ..., 59.2 s
+  // are admitted: 30, of which the last (1 s of service) is still out at the horizon; the other
+  // 121 get a 429 and give up.
+  const auto s = run_yaml("name: t\nduration: 60s\nwarmup: 30s\n" + provider_yaml("{rpm: 60}", "  burst: 1s\n") +
+                          open_workload("[{for: 60s, rate: 5/s}]"));
+  CHECK(s.warmup_s == 30.0);
+  CHECK(s.requests_left_out == 149);
+  CHECK(s.total.arrived == 151);
+  CHECK(s.total.requests(RequestOutcome::kOk) == 29);
+  CHECK(s.total.requests(RequestOutcome::kUnfinished) == 1);
+  CHECK(s.total.requests(RequestOutcome::kGaveUp) == 121);
+  CHECK(s.total.r429_total() == 121);
+  REQUIRE(s.groups.size() == 1);
+  CHECK(s.groups[0].budgets[0].r429 == 121);
+  // Budget use from 30 s: the 30 admissions, over the 30 s from the first measured arrival
+  // (30.0 s) to the horizon (work was left unfinished): exactly the limit, nothing from a full
+  // bucket.
+  CHECK(s.measured_from_s == Approx(30.0));
+  CHECK(s.measured_to_s == Approx(60.0));
+  CHECK(s.groups[0].budgets[0].mean_util == Approx(1.0));
+  CHECK(s.groups[0].budgets[0].start_share == 0);
+}
+
+TEST_CASE("initial_load: steady starts the acceleration baseline at the scenario's own load", "[world]") {
+  // rpm 600, requests at an even 5/s: half the limit, steady for 30 minutes, never retried.
+  // Acceleration moderate: a short-term load above max(floor 0.25, 2 × baseline) is refused.
+  // From a standstill (initial_load 0) the first minute's load, 0.5, is above both: refusals.
+  // With `steady` the baseline starts at the load of the first 10 minutes, 0.5 (2,999 of the
+  // 3,000 arrivals admitted by 600 s, over 600 s of a 600/min limit), so 2 × 0.5 = 1 allows the
+  // same load throughout: no refusal.
+  const auto yaml = [](const std::string& initial) {
+    return "name: t\nduration: 30m\n" +
+           provider_yaml("{rpm: 600}", "  acceleration: {profile: moderate, initial_load: " + initial + "}\n") +
+           open_workload("[{for: 30m, rate: 5/s}]");
+  };
+  const auto cold = run_yaml(yaml("0"));
+  CHECK(cold.total.r429_of(models::LimitCause::kAcceleration) > 0);
+  const auto steady = run_yaml(yaml("steady"));
+  CHECK(steady.total.r429_total() == 0);
+  CHECK(steady.total.requests(RequestOutcome::kOk) == steady.total.arrived - steady.total.requests(RequestOutcome::kUnfinished));
+  const auto entry = std::find_if(steady.assumptions.begin(), steady.assumptions.end(),
+                                  [](const auto& a) { return a.path == "provider.acceleration.initial_load"; });
+  REQUIRE(entry != steady.assumptions.end());
+  CHECK(entry->value == "steady (0.50)");
 }
 
 TEST_CASE("network delay and service time add up to the latency", "[world]") {

@@ -1,7 +1,11 @@
 // ratesim search against answers known by hand.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "sim/cli/search.hpp"
 #include "sim/cli/usage.hpp"
@@ -123,4 +127,43 @@ TEST_CASE("requirements read METRIC OP VALUE and hold by their whole interval", 
   const Requirement ge{.metric = "m", .op = Requirement::Op::kGe, .value = 10};
   CHECK(holds(ge, metrics::Estimate{.mean = 11, .low = 10, .high = 12}));
   CHECK_FALSE(holds(ge, metrics::Estimate{.mean = std::nan(""), .low = std::nan(""), .high = std::nan("")}));
+}
+
+TEST_CASE("search notes when its answer leans on the bucket being full at the start", "[search]") {
+  // The knee with a one-minute bucket (600 requests): over the hour evenly spaced arrivals at λ
+  // find a token every time while 3,600 λ <= 600 + 10 × 3,600, so the answer is 10 + 1/6. At it,
+  // 600 of the 36,600 admitted came from the starting bucket: 1.64%, and the rate that holds for
+  // good is (10 + 1/6) × (1 − 600/36,600) = 10.
+  auto s = spec("workloads.w.traffic.0.rate", 1, 100, false, true, "total.attempts.r429.total == 0");
+  s.precision = 0.00001;  // of the range: within 0.001 of the knee
+  const auto r = run_search(s, maker(with(with(kKnee, "RATE", "1"), "burst: 1s", "burst: 60s"), s.path, false), 2, false);
+  REQUIRE(r.answer);
+  const auto& a = r.evaluations[*r.answer];
+  CHECK(a.value <= 10 + 1.0 / 6);
+  CHECK(a.value >= 10 + 1.0 / 6 - 0.0015);  // the bisection's step, then six significant digits
+  CHECK(a.start_budget == "m's rpm");
+  // Mean use is over the time the work ran, from the first arrival at 1/λ to the horizon (the
+  // last request is still in service): ⌊3,600 λ⌋ admitted against 10 a second for 3,600 − 1/λ s.
+  const double lambda = a.value;
+  const double mean = std::floor(3600 * lambda) / (10 * (3600 - 1 / lambda));
+  CHECK(a.start_share == Approx(1 - 1 / mean).epsilon(1e-6));
+  CHECK(a.start_share == Approx(600.0 / 36600).epsilon(0.01));
+  // With the one-second bucket the starting content, 10, is 0.03% of the hour's use: no note.
+  const auto knee = run_search(s, maker(with(kKnee, "RATE", "1"), s.path, false), 2, false);
+  REQUIRE(knee.answer);
+  CHECK(knee.evaluations[*knee.answer].start_share < 0.0005);
+}
+
+TEST_CASE("the search table prints the full-bucket note with the rate that holds for good", "[search][cli]") {
+  // The case above through the command: 1.6% from the starting bucket, about 10 for good.
+  const auto file = std::filesystem::temp_directory_path() / ("ratesim-knee-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(file) << with(with(kKnee, "RATE", "5"), "burst: 1s", "burst: 60s");
+  const auto r = testing::run_ratesim("search " + file.string() +
+                                      " --vary workloads.w.traffic.0.rate=1..100 --maximize --precision 0.0001"
+                                      " --require 'total.attempts.r429.total == 0'");
+  std::filesystem::remove(file);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("note: at the answer, m's rpm bucket, full at the start, served 1.6% of that budget's use beyond "
+                   "its refill.\nThe answer holds for this horizon; over a longer one it is lower, about 10 for a "
+                   "rate that holds for good.") != std::string::npos);
 }

@@ -91,6 +91,12 @@ TEST_CASE("a complete scenario loads into configuration structs", "[scenario]") 
 }
 
 TEST_CASE("scenario errors name the place, the value and what was expected", "[scenario]") {
+  CHECK(load_error(with("duration: 1h", "duration: 1h\nwarmup: 1h")) ==
+        "test.yaml:4:9: invalid value '1h' for 'warmup': expected a duration shorter than the scenario's "
+        "duration (1h), so that something is measured");
+  CHECK(load_error(with("  burst: 30s", "  burst: 30s\n  acceleration: {initial_load: stedy}")) ==
+        "test.yaml:6:32: invalid value 'stedy' for 'initial_load': expected a share of the limits (a number >= "
+        "0, e.g. 0.4) or 'steady' (the scenario's own mean load over its first 10 minutes)");
   CHECK(load_error(with("ramp_to: 1200/min", "ramp_too: 1200/min")) ==
         "test.yaml:23:20: unknown key 'ramp_too' in traffic phase (did you mean 'ramp_to'?)");
   CHECK(load_error(with("duration: 1h", "duration: 1hour")) ==
