@@ -34,4 +34,7 @@ TEST_CASE("the preset limits calibrate matches are each model's group's, as the 
   REQUIRE(tier2);
   CHECK(tier2->superseded);
   CHECK(tier2->limits == std::array<std::int64_t, models::kBudgetCount>{1000, 450'000, 90'000, 0});
+  // The ledger's sources are not a preset.
+  CHECK(std::none_of(calibrate::preset_limits().begin(), calibrate::preset_limits().end(),
+                     [](const auto& p) { return p.preset == "ledger"; }));
 }
