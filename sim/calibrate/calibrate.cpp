@@ -1,7 +1,6 @@
 #include "sim/calibrate/calibrate.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <map>
@@ -9,6 +8,8 @@
 
 #include "sim/report/number_format.hpp"
 #include "sim/scenario/presets.hpp"
+#include "sim/scenario/retry_presets.hpp"
+#include "sim/scenario/scenario_loader.hpp"
 
 namespace ratesim::calibrate {
 namespace {
@@ -230,20 +231,29 @@ AccelerationEvidence acceleration_evidence(const AttemptsLog& log, const std::ve
   return e;
 }
 
-struct RetryPreset {
-  const char* name;
+/// A retry preset as a log can show it.
+struct RetryShape {
+  std::string_view name;
   std::uint32_t max_retries;
-  double base, cap;
-  const char* jitter;
-  bool obeys;
+  double base;         ///< seconds
+  std::string_view jitter;
+  bool obeys;          ///< waits for retry-after (when it has one)
 };
 
-// The official clients' defaults (docs/strategies.md gives their sources).
-constexpr RetryPreset kRetryPresets[] = {
-    {"anthropic-python", 2, 0.5, 8, "sdk", true},
-    {"aws-standard", 2, 1, 20, "full", false},
-    {"aws-legacy", 4, 1, 3600, "full", false},
-};
+/// The retry presets calibrate proposes, in the order of their table.
+std::vector<RetryShape> fitted_retry_presets() {
+  std::vector<RetryShape> out;
+  for (const scenario::RetryPreset& p : scenario::retry_presets()) {
+    if (!p.fitted) continue;
+    const models::client::RetryConfig c = p.settings();
+    std::string_view jitter;
+    for (const auto& j : models::client::kJitters)
+      if (j.value == c.jitter) jitter = j.name;
+    out.push_back({.name = p.name, .max_retries = c.max_retries, .base = kernel::to_seconds(c.base), .jitter = jitter,
+                   .obeys = c.retry_after != models::client::RetryAfterPolicy::kIgnore});
+  }
+  return out;
+}
 
 RetryFit fit_retry(const AttemptsLog& log, const std::vector<LoggedRequest>& all, const StreamFit& stream) {
   RetryFit f;
@@ -309,7 +319,7 @@ RetryFit fit_retry(const AttemptsLog& log, const std::vector<LoggedRequest>& all
   }
   const std::uint32_t retries = f.max_attempts - 1;
   const bool ignores = f.after_retry_after >= 5 && f.early * 2 > f.after_retry_after;
-  for (const RetryPreset& p : kRetryPresets) {
+  for (const RetryShape& p : fitted_retry_presets()) {
     if (retries > p.max_retries) continue;
     if ((p.obeys && ignores) || (!p.obeys && f.after_retry_after >= 5 && !ignores)) continue;
     if (f.base > 0 && std::abs(f.base - p.base) > 0.3 * p.base) continue;
@@ -461,23 +471,15 @@ const std::vector<PresetLimits>& preset_limits() {
   static const std::vector<PresetLimits> all = [] {
     std::vector<PresetLimits> out;
     for (const scenario::Preset& p : scenario::presets()) {
-      const YAML::Node root = YAML::Load(std::string(p.text));
-      const YAML::Node provider = root["provider"];
-      // (const nodes: looking up a missing key must not add it)
-      if (!provider || !provider["models"]) continue;
-      for (const auto& m : provider["models"]) {
-        const std::string model = m.first.as<std::string>();
-        const std::string group = m.second["group"] ? m.second["group"].as<std::string>() : model;
-        const YAML::Node groups = provider["groups"];
-        const YAML::Node limits = m.second["limits"] ? YAML::Node(m.second["limits"])
-                                  : groups && groups[group]    ? YAML::Node(groups[group]["limits"])
-                                                               : YAML::Node();
-        if (!limits || !limits.IsMap()) continue;
-        PresetLimits pl{.preset = std::string(p.name), .model = model, .group = group, .superseded = bool(root["superseded"])};
-        for (std::size_t b = 0; b < models::kBudgetCount; ++b)
-          if (const std::string key(models::kCauses[b].name); limits[key]) pl.limits[b] = limits[key].as<std::int64_t>();
-        out.push_back(pl);
-      }
+      const auto preset = scenario::preset_provider(std::string(p.name));
+      for (const auto& m : preset->config.models)
+        for (const auto& g : preset->config.groups) {
+          if (g.name != m.group) continue;
+          PresetLimits pl{.preset = std::string(p.name), .model = m.name, .group = g.name,
+                          .superseded = preset->superseded.has_value()};
+          for (std::size_t b = 0; b < models::kBudgetCount; ++b) pl.limits[b] = g.limits.at(b).value_or(0);
+          out.push_back(pl);
+        }
     }
     return out;
   }();

@@ -9,6 +9,7 @@
 #include "sim/calibrate/attempts_reader.hpp"
 #include "sim/cli/backtest.hpp"
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/number_format.hpp"
 #include "sim/report/output_set.hpp"
@@ -36,8 +37,7 @@ Options)";
 
 int backtest_command(const std::vector<std::string>& args) {
   po::options_description visible(kBacktestUsage);
-  std::string tolerance_text = "20%", out_dir, variant, seed_text;
-  std::vector<std::string> sets;
+  std::string tolerance_text = "20%", out_dir;
   visible.add_options()
       ("help,h", "show this help")
       ("tolerance", po::value(&tolerance_text)->default_value("20%"),
@@ -47,10 +47,10 @@ int backtest_command(const std::vector<std::string>& args) {
                                    "into this folder (tools/plot.py DIR charts it)")
       ("json", "print the comparison as JSON (schema ratesim.backtest/2), per minute included")
       ("per-minute", "print each minute's attempts, ok, 429s and 529s, observed / simulated, before the comparison")
-      ("skip-bad", "count and skip malformed log lines instead of stopping at the first")
-      ("variant", po::value(&variant), "use the scenario's variant NAME")
-      ("set", po::value(&sets)->composing(), "override one value of the scenario: PATH=VALUE (repeatable)")
-      ("seed", po::value(&seed_text), "override the scenario's seed");
+      ("skip-bad", "count and skip malformed log lines instead of stopping at the first");
+  const VariantOption variant_option(visible, "use the scenario's variant NAME");
+  const SetOption sets(visible, "override one value of the scenario: PATH=VALUE (repeatable)");
+  const SeedOption seed(visible);
   std::vector<std::string> files;
   po::variables_map vm;
   if (!parse_command_line_files("backtest", args, visible, vm, files, 2, 2, "an attempts LOG and a SCENARIO",
@@ -58,11 +58,10 @@ int backtest_command(const std::vector<std::string>& args) {
                                 "2 bad input or usage, 3 internal error.\n"))
     return kExitOk;
   const double tolerance = parse_percent(tolerance_text, "--tolerance");
-  if (vm.count("variant") && variant.empty())
-    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
-  scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(files[1], sets)
-                                         : scenario::load_scenario_variant(files[1], variant, sets);
-  if (vm.count("seed")) s.world.seed = parse_seed(seed_text);
+  const std::string& variant = variant_option.value();
+  scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(files[1], sets.value())
+                                         : scenario::load_scenario_variant(files[1], variant, sets.value());
+  if (seed.value()) s.world.seed = *seed.value();
   const calibrate::AttemptsLog log = read_logs({files[0]}, vm.count("skip-bad") > 0);
   const BacktestResult r = backtest(log, std::move(s), tolerance);
   const nlohmann::ordered_json json = backtest_json(r);

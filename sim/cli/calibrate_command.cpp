@@ -11,6 +11,7 @@
 #include "sim/calibrate/calibrate_output.hpp"
 #include "sim/cli/backtest.hpp"
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/parallel.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/report/number_format.hpp"
@@ -107,7 +108,7 @@ std::string acceleration_line(const std::vector<AccelerationTrial>& trials, cons
 
 int calibrate_command(const std::vector<std::string>& args) {
   po::options_description visible(kCalibrateUsage);
-  std::string out, report_dir, arrivals = "trace", phase_text = "5m", name = "fitted", jobs_text;
+  std::string out, report_dir, arrivals = "trace", phase_text = "5m", name = "fitted";
   visible.add_options()
       ("help,h", "show this help")
       ("out", po::value(&out), "write the fitted scenario to this file (and, for a trace, FILE's name with .trace.csv beside it)")
@@ -123,8 +124,8 @@ int calibrate_command(const std::vector<std::string>& args) {
       ("fit-acceleration", "replay to choose the acceleration setting even when the log's acceleration-style 429s "
                            "are fewer than 1% of its 429s (by default the replays run only when they are at least 1%); "
                            "off, without replays, when no 429 needs acceleration to explain it")
-      ("no-fit-acceleration", "do not replay: with acceleration-style 429s in the log, assume the moderate profile")
-      ("jobs", po::value(&jobs_text), "threads for --fit-acceleration (default: all cores)");
+      ("no-fit-acceleration", "do not replay: with acceleration-style 429s in the log, assume the moderate profile");
+  const JobsOption jobs_option(visible, "threads for --fit-acceleration (default: all cores)");
   std::vector<std::string> logs;
   po::variables_map vm;
   if (!parse_command_line_files("calibrate", args, visible, vm, logs, 1, 60000, "at least one attempts LOG",
@@ -143,7 +144,7 @@ int calibrate_command(const std::vector<std::string>& args) {
   const calibrate::AttemptsLog log = read_logs(logs, vm.count("skip-bad") > 0);
   const calibrate::Calibration c = calibrate::calibrate(log, arrivals == "phases");
 
-  const int jobs = parse_jobs(jobs_text);
+  const int jobs = jobs_option.value();
   std::vector<AccelerationTrial> trials;
   const calibrate::LogTotals observed = calibrate::log_totals(log, c.logical, c.inference.cause);
   // No 429 that needs acceleration to explain it: nothing to fit, and off is the answer.

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/parallel.hpp"
 #include "sim/cli/metric_paths.hpp"
 #include "sim/cli/runner.hpp"
@@ -44,18 +45,18 @@ code 1 if any fails. With --replications N, values are means over N seeds with 9
 and a baseline check fails only when the whole interval is worse than allowed.
 
 Options)");
-  std::string baseline_path, junit_path, markdown_path, seed_text, jobs_text;
-  std::vector<std::string> tolerances, sets;
-  int replications = 1;
+  std::string baseline_path, junit_path, markdown_path;
+  std::vector<std::string> tolerances;
   visible.add_options()("help,h", "show this help")(
       "baseline", po::value(&baseline_path), "a summary.json to compare with (from ratesim run --out)")(
       "tolerance", po::value(&tolerances)->composing(),
       "how much worse a metric may be than the baseline: 5% (every metric, the default) or "
-      "METRIC=10% (a path such as total.latency_s.p99, or its tail such as latency_s.p99); repeatable")(
-      "replications", po::value(&replications), "runs with seeds seed, seed+1, ... (default 1)")(
-      "seed", po::value(&seed_text), "override the scenario's seed")(
-      "jobs", po::value(&jobs_text), "threads for the replications (default: all cores); the result is the same whatever the number")(
-      "set", po::value(&sets)->composing(), "override one value: PATH=VALUE (repeatable)")(
+      "METRIC=10% (a path such as total.latency_s.p99, or its tail such as latency_s.p99); repeatable");
+  const ReplicationsOption replication_option(visible, "runs with seeds seed, seed+1, ... (default 1)");
+  const SeedOption seed_option(visible);
+  const JobsOption jobs(visible, "threads for the replications (default: all cores); the result is the same whatever the number");
+  const SetOption sets(visible, "override one value: PATH=VALUE (repeatable)");
+  visible.add_options()(
       "junit", po::value(&junit_path), "write a JUnit XML report (one test case per check)")(
       "markdown", po::value(&markdown_path), "write a Markdown table of the checks (for a pull-request comment)");
   std::string file;
@@ -63,8 +64,7 @@ Options)");
   if (!parse_command_line("check", args, visible, vm, file,
                           "\nExit codes: 0 all checks pass, 1 a check failed, 2 bad input or usage.\n"))
     return kExitOk;
-  if (replications < 1 || replications > 10'000)
-    throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
+  const int replications = replication_option.value();
 
   double default_tolerance = 0.05;
   std::vector<std::pair<std::string, double>> metric_tolerance;
@@ -74,8 +74,8 @@ Options)");
     else metric_tolerance.emplace_back(t.substr(0, eq), parse_percent(t.substr(eq + 1), "--tolerance"));
   }
 
-  scenario::Scenario s = scenario::load_scenario_file(file, sets);
-  const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : s.world.seed;
+  scenario::Scenario s = scenario::load_scenario_file(file, sets.value());
+  const std::uint64_t seed = seed_option.value().value_or(s.world.seed);
   print_spend_warnings({{"", &s}});
   std::optional<nlohmann::ordered_json> baseline;
   if (!baseline_path.empty()) {
@@ -141,7 +141,7 @@ Options)");
   // Replications run on a pool of threads, each into its own slot: the same checks whatever --jobs.
   std::vector<nlohmann::ordered_json> runs(static_cast<std::size_t>(replications));
   report::RunProgress progress("check", runs.size());
-  parallel_for(runs.size(), parse_jobs(jobs_text), [&](std::size_t rep) {
+  parallel_for(runs.size(), jobs.value(), [&](std::size_t rep) {
     scenario::Scenario r = s;
     r.world.seed = seed + rep;
     RunOptions options;

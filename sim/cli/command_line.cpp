@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
-#include <thread>
 #include <iostream>
 
 #include "sim/cli/usage.hpp"
@@ -49,13 +47,6 @@ bool parse_command_line_files(const std::string& command, const std::vector<std:
   return true;
 }
 
-std::uint64_t parse_seed(const std::string& text) {
-  const auto v = scenario::parse_number(text);
-  if (!v || *v < 0 || *v != std::floor(*v) || *v > 9.0e15)
-    throw UsageError(fmt::format("invalid value '{}' for --seed: expected a whole number >= 0", text));
-  return static_cast<std::uint64_t>(*v);
-}
-
 double parse_percent(const std::string& text, const std::string& option) {
   std::string t = text;
   const bool percent = !t.empty() && t.back() == '%';
@@ -64,14 +55,6 @@ double parse_percent(const std::string& text, const std::string& option) {
   if (!v || *v < 0 || !std::isfinite(*v))
     throw UsageError(fmt::format("invalid value '{}' for {}: expected a share such as 5% or 0.05", text, option));
   return percent ? *v / 100 : *v;
-}
-
-int parse_jobs(const std::string& text) {
-  if (text.empty()) return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u));
-  const auto v = scenario::parse_number(text);
-  if (!v || *v < 1 || *v > 256 || *v != std::floor(*v))
-    throw UsageError(fmt::format("invalid value '{}' for --jobs: expected 1 to 256", text));
-  return static_cast<int>(*v);
 }
 
 }  // namespace ratesim::cli

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/program_options.hpp>
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,11 +24,7 @@ bool parse_command_line_files(const std::string& command, const std::vector<std:
                               std::size_t min_files, std::size_t max_files, const char* what,
                               const char* help_footer = "");
 
-/// A --seed value: a whole number >= 0. Throws UsageError otherwise.
-std::uint64_t parse_seed(const std::string& text);
 /// A share written as 5% or 0.05 (>= 0), for `option`. Throws UsageError otherwise.
 double parse_percent(const std::string& text, const std::string& option);
-/// A --jobs value: 1 to 256; empty text means every core.
-int parse_jobs(const std::string& text);
 
 }  // namespace ratesim::cli

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/parallel.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
@@ -93,30 +94,29 @@ When acceleration limits refused anything, rows "... without acceleration limits
 columns run with only the documented budgets.
 
 Options)");
-  std::vector<std::string> variants, sets;
-  std::string out_dir, seed_text, jobs_text;
-  int replications = 1;
-  visible.add_options()("help,h", "show this help")(
-      "variant", po::value(&variants)->composing(), "compare only these variants (repeatable; default: all)")(
-      "replications", po::value(&replications), "runs per column, with seeds seed, seed+1, ... (default 1)")(
-      "seed", po::value(&seed_text), "override the scenario's seed")(
-      "set", po::value(&sets)->composing(), "override one value of every column: PATH=VALUE")(
-      "out", po::value(&out_dir), "write compare.csv and each column's run files (first seed) into this folder")(
-      "jobs", po::value(&jobs_text), "threads to run the columns and replications on (default: all cores); the "
-                                     "output is the same whatever the number");
+  std::string out_dir;
+  visible.add_options()("help,h", "show this help");
+  const VariantsOption variant_option(visible, "compare only these variants (repeatable; default: all)");
+  const ReplicationsOption replication_option(visible, "runs per column, with seeds seed, seed+1, ... (default 1)");
+  const SeedOption seed_option(visible);
+  const SetOption sets(visible, "override one value of every column: PATH=VALUE");
+  visible.add_options()("out", po::value(&out_dir),
+                        "write compare.csv and each column's run files (first seed) into this folder");
+  const JobsOption jobs_option(visible, "threads to run the columns and replications on (default: all cores); the "
+                                        "output is the same whatever the number");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("compare", args, visible, vm, file)) return kExitOk;
-  if (replications < 1 || replications > 10'000)
-    throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
-  const int jobs = parse_jobs(jobs_text);
+  const int replications = replication_option.value();
+  const int jobs = jobs_option.value();
 
   std::vector<Column> columns;
-  columns.push_back(Column{.name = "base", .scenario = scenario::load_scenario_file(file, sets)});
+  columns.push_back(Column{.name = "base", .scenario = scenario::load_scenario_file(file, sets.value())});
+  std::vector<std::string> variants = variant_option.value();
   if (variants.empty()) variants = columns[0].scenario.variants;
   for (const std::string& v : variants)
-    columns.push_back(Column{.name = v, .scenario = scenario::load_scenario_variant(file, v, sets)});
-  const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : columns[0].scenario.world.seed;
+    columns.push_back(Column{.name = v, .scenario = scenario::load_scenario_variant(file, v, sets.value())});
+  const std::uint64_t seed = seed_option.value().value_or(columns[0].scenario.world.seed);
   std::vector<std::pair<std::string, const scenario::Scenario*>> labelled;
   for (const Column& c : columns) labelled.emplace_back(columns.size() > 1 ? c.name : "", &c.scenario);
   print_spend_warnings(labelled);

@@ -6,19 +6,10 @@
 #include <vector>
 
 #include "models/request_slab.hpp"
-#include "sim/cli/backtest_command.hpp"
-#include "sim/cli/calibrate_command.hpp"
-#include "sim/cli/check_command.hpp"
+#include "sim/cli/commands.hpp"
 #include "sim/cli/interrupt.hpp"
-#include "sim/cli/merge_command.hpp"
-#include "sim/cli/compare_command.hpp"
-#include "sim/cli/presets_command.hpp"
-#include "sim/cli/run_command.hpp"
-#include "sim/cli/search_command.hpp"
-#include "sim/cli/sweep_command.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/usage.hpp"
-#include "sim/cli/validate_command.hpp"
 #include "sim/report/atomic_file.hpp"
 #include "sim/scenario/input_error.hpp"
 
@@ -41,16 +32,7 @@ int main(int argc, char** argv) {
       std::cout << "ratesim " << version() << "\n";
       return kExitOk;
     }
-    if (command == "run") return run_command(args);
-    if (command == "validate") return validate_command(args);
-    if (command == "presets") return presets_command(args);
-    if (command == "compare") return compare_command(args);
-    if (command == "check") return check_command(args);
-    if (command == "sweep") return sweep_command(args);
-    if (command == "search") return search_command(args);
-    if (command == "calibrate") return calibrate_command(args);
-    if (command == "backtest") return backtest_command(args);
-    if (command == "merge") return merge_command(args);
+    if (const Command* c = find_command(command)) return c->run(args);
     throw UsageError("unknown command '" + command + "' (see 'ratesim --help')");
   } catch (const Interrupted& e) {
     std::cerr << "\nratesim: " << e.what() << "\n";

@@ -5,11 +5,11 @@
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 
 #include "sim/cli/command_line.hpp"
 #include "sim/cli/runner.hpp"
 #include "sim/cli/sensitivity.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/metrics/diagnosis.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/cli/warning.hpp"
@@ -88,22 +88,21 @@ int run_command(const std::vector<std::string>& given_args) {
   std::vector<std::string> args = given_args;
   const std::string requests_name = take_requests_name(args);
   po::options_description visible(kRunUsage);
-  std::string seed_text, interval_text, out_dir, variant, jobs_text, attempts_log_path;
-  std::vector<std::string> sets;
+  std::string interval_text, out_dir, attempts_log_path;
+  visible.add_options()("help,h", "show this help");
+  const SeedOption seed(visible);
+  const VariantOption variant(visible, "run the scenario's variant NAME (from its variants:) instead of the base");
+  const SetOption sets(visible, "override one value: PATH=VALUE, e.g. --set workloads.chat.deadline=30s (repeatable)");
   visible.add_options()
-      ("help,h", "show this help")
-      ("seed", po::value(&seed_text), "override the scenario's seed (a whole number)")
-      ("variant", po::value(&variant), "run the scenario's variant NAME (from its variants:) instead of the base")
-      ("set", po::value(&sets)->composing(),
-       "override one value: PATH=VALUE, e.g. --set workloads.chat.deadline=30s (repeatable)")
       ("out", po::value(&out_dir), "write summary.json, timeseries.csv and limits.csv into this folder")
       ("interval", po::value(&interval_text)->default_value("10s"),
        "time-series interval (and the window of peak throughput)")
       ("json", "print the summary as JSON instead of a table")
       ("sensitivity", "also rerun the scenario with each assumed value (burst, acceleration profile, "
                       "initial_load, latency, ...) at the low and high end of its plausible range, one "
-                      "at a time, and print how the results move; with --out, write sensitivity.csv")
-      ("jobs", po::value(&jobs_text), "threads for --sensitivity (default: all cores)")
+                      "at a time, and print how the results move; with --out, write sensitivity.csv");
+  const JobsOption jobs(visible, "threads for --sensitivity (default: all cores)");
+  visible.add_options()
       ("requests", "with --out, also write requests.csv: one row per request (memory grows with the requests "
                    "in flight); --requests=NAME names the file, e.g. --requests=requests.csv.gz to write it "
                    "gzip-compressed")
@@ -121,14 +120,9 @@ int run_command(const std::vector<std::string>& given_args) {
     throw UsageError(fmt::format("invalid value '{}' for --interval: expected a duration above "
                                  "zero, e.g. 10s, 1m",
                                  interval_text));
-  std::optional<std::uint64_t> seed;
-  if (vm.count("seed")) seed = parse_seed(seed_text);
-
-  if (vm.count("variant") && variant.empty())
-    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
-  scenario::Scenario s = variant.empty() ? scenario::load_scenario_file(file, sets)
-                                         : scenario::load_scenario_variant(file, variant, sets);
-  if (seed) s.world.seed = *seed;
+  scenario::Scenario s = variant.value().empty() ? scenario::load_scenario_file(file, sets.value())
+                                                 : scenario::load_scenario_variant(file, variant.value(), sets.value());
+  if (seed.value()) s.world.seed = *seed.value();
   // The time series has a row per interval per workload (and "all"), limits.csv one per budget:
   // an interval too short for the horizon would write without bound.
   if (*interval > s.world.duration)
@@ -164,7 +158,7 @@ int run_command(const std::vector<std::string>& given_args) {
   print_spend_warnings({{"", &s}});
   const RunResult result = run_scenario(s, options);
   std::vector<SensitivityRow> sensitivity;
-  if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, parse_jobs(jobs_text));
+  if (vm.count("sensitivity")) sensitivity = run_sensitivity(s, jobs.value());
   if (summary_file) {
     summary_file->stream() << report::summary_json_text(result.summary);
     if (!sensitivity.empty())

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/metric_paths.hpp"
 #include "sim/cli/search.hpp"
 #include "sim/cli/usage.hpp"
@@ -231,22 +232,23 @@ Prints the answer, the metrics there and at the first value beyond it (the knee)
 evaluation; the same output whatever --jobs.
 
 Options)");
-  std::vector<std::string> requires_text, sets;
-  std::string vary_text, out_dir, seed_text, variant, jobs_text;
-  int replications = 1;
+  std::vector<std::string> requires_text;
+  std::string vary_text, out_dir;
   double precision = 0.005;
   visible.add_options()("help,h", "show this help")(
       "vary", po::value(&vary_text), "PATH=LO..HI: the path to vary and its range (required)")(
       "integer", "whole values only (counts: workers, limits, retries)")(
       "maximize", "find the largest value that meets the requirements")(
       "minimize", "find the smallest value that meets the requirements")(
-      "require", po::value(&requires_text)->composing(), "'METRIC OP VALUE', e.g. 'total.requests.gave_up <= 0' (repeatable; at least one)")(
-      "replications", po::value(&replications), "runs per value, seeds seed, seed+1, ... (default 1)")(
-      "precision", po::value(&precision), "for non-integers: stop when the bracket is this share of the range (default 0.005)")(
-      "jobs", po::value(&jobs_text), "threads to run on (default: all cores)")(
-      "seed", po::value(&seed_text), "override the scenario's seed")(
-      "set", po::value(&sets)->composing(), "override one value at every evaluation: PATH=VALUE")(
-      "variant", po::value(&variant), "search the scenario's variant NAME instead of the base")(
+      "require", po::value(&requires_text)->composing(), "'METRIC OP VALUE', e.g. 'total.requests.gave_up <= 0' (repeatable; at least one)");
+  const ReplicationsOption replication_option(visible, "runs per value, seeds seed, seed+1, ... (default 1)");
+  visible.add_options()(
+      "precision", po::value(&precision), "for non-integers: stop when the bracket is this share of the range (default 0.005)");
+  const JobsOption jobs_option(visible);
+  const SeedOption seed_option(visible);
+  const SetOption set_option(visible, "override one value at every evaluation: PATH=VALUE");
+  const VariantOption variant_option(visible, "search the scenario's variant NAME instead of the base");
+  visible.add_options()(
       "out", po::value(&out_dir), "write search.json and search.csv into this folder")(
       "json", "print search.json instead of the table");
   std::string file;
@@ -255,14 +257,13 @@ Options)");
                           "\nExit codes: 0 an answer was found, 1 no value in the range meets the requirements, "
                           "2 bad input or usage.\n"))
     return kExitOk;
-  if (vm.count("variant") && variant.empty())
-    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
+  const std::vector<std::string>& sets = set_option.value();
+  const std::string& variant = variant_option.value();
+  const int replications = replication_option.value();
   if (vary_text.empty()) throw UsageError("search needs --vary PATH=LO..HI (see 'ratesim search --help')");
   if (vm.count("maximize") == vm.count("minimize"))
     throw UsageError("search needs exactly one of --maximize and --minimize");
   if (requires_text.empty()) throw UsageError("search needs at least one --require 'METRIC OP VALUE'");
-  if (replications < 1 || replications > 10'000)
-    throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
   if (!(precision > 0 && precision < 1))
     throw UsageError(fmt::format("invalid value '{}' for --precision: expected a share above 0 and below 1", precision));
 
@@ -300,11 +301,11 @@ Options)");
     throw UsageError("give each metric at most one --require (two bounds on one metric: search twice)");
   for (const auto& m : kContext)
     if (std::find(spec.shown.begin(), spec.shown.end(), m) == spec.shown.end()) spec.shown.push_back(m);
-  spec.seed = vm.count("seed") ? parse_seed(seed_text) : first.world.seed;
+  spec.seed = seed_option.value().value_or(first.world.seed);
   print_spend_warnings({{spec.path + "=" + format_value(spec.low, spec.integer), &first},
                         {spec.path + "=" + format_value(spec.high, spec.integer), &last}});
 
-  const SearchResult result = run_search(spec, make, parse_jobs(jobs_text), true);
+  const SearchResult result = run_search(spec, make, jobs_option.value(), true);
 
   const auto json = to_json(spec, result);
   if (!out_dir.empty()) {

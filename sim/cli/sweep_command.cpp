@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/parallel.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/runner.hpp"
@@ -97,17 +98,16 @@ slice of the runs, for machines that share a sweep: 'ratesim merge' joins the N 
 very bytes the whole sweep writes (docs/scale-out.md).
 
 Options)");
-  std::vector<std::string> grids, sets;
-  std::string out, seed_text, variant;
-  int replications = 1;
-  std::string jobs_text, shard_text;
+  std::vector<std::string> grids;
+  std::string out, shard_text;
   visible.add_options()("help,h", "show this help")(
-      "grid", po::value(&grids)->composing(), "PATH=V1,V2,...: values of one override (repeatable)")(
-      "replications", po::value(&replications), "runs per point, seeds seed, seed+1, ... (default 1)")(
-      "jobs", po::value(&jobs_text), "threads to run on (default: all cores)")(
-      "seed", po::value(&seed_text), "override the scenario's seed")(
-      "set", po::value(&sets)->composing(), "override one value at every point: PATH=VALUE")(
-      "variant", po::value(&variant), "sweep the scenario's variant NAME instead of the base")(
+      "grid", po::value(&grids)->composing(), "PATH=V1,V2,...: values of one override (repeatable)");
+  const ReplicationsOption replication_option(visible, "runs per point, seeds seed, seed+1, ... (default 1)");
+  const JobsOption jobs_option(visible);
+  const SeedOption seed_option(visible);
+  const SetOption set_option(visible, "override one value at every point: PATH=VALUE");
+  const VariantOption variant_option(visible, "sweep the scenario's variant NAME instead of the base");
+  visible.add_options()(
       "out", po::value(&out), "the CSV file to write (required)")(
       "shard", po::value(&shard_text),
       "K/N: run only the K-th of N slices of the runs (K from 1) and write them as a part file for "
@@ -115,13 +115,12 @@ Options)");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("sweep", args, visible, vm, file)) return kExitOk;
-  if (vm.count("variant") && variant.empty())
-    throw UsageError("invalid value '' for --variant: expected the name of one of the scenario's variants");
+  const std::vector<std::string>& sets = set_option.value();
+  const std::string& variant = variant_option.value();
+  const int replications = replication_option.value();
   if (grids.empty()) throw UsageError("sweep needs at least one --grid PATH=V1,V2,... (see 'ratesim sweep --help')");
   if (out.empty()) throw UsageError("sweep needs --out F.csv (see 'ratesim sweep --help')");
-  if (replications < 1 || replications > 10'000)
-    throw UsageError(fmt::format("invalid value '{}' for --replications: expected 1 to 10000", replications));
-  const int jobs = parse_jobs(jobs_text);
+  const int jobs = jobs_option.value();
 
   std::vector<Axis> axes;
   for (const std::string& g : grids) axes.push_back(parse_grid(g));
@@ -149,7 +148,7 @@ Options)");
     scenarios.push_back(variant.empty() ? scenario::load_scenario_file(file, point_sets)
                                         : scenario::load_scenario_variant(file, variant, point_sets));
   }
-  const std::uint64_t seed = vm.count("seed") ? parse_seed(seed_text) : scenarios[0].world.seed;
+  const std::uint64_t seed = seed_option.value().value_or(scenarios[0].world.seed);
   std::vector<std::pair<std::string, const scenario::Scenario*>> labelled;
   for (std::size_t p = 0; p < points.size(); ++p) {
     std::string label;

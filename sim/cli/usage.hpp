@@ -2,7 +2,6 @@
 #pragma once
 
 #include <stdexcept>
-#include <string>
 
 namespace ratesim::cli {
 
@@ -16,8 +15,5 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-/// The top-level help text.
-std::string main_help();
 
 }  // namespace ratesim::cli

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "sim/cli/command_line.hpp"
+#include "sim/cli/shared_options.hpp"
 #include "sim/cli/metric_paths.hpp"
 #include "sim/cli/usage.hpp"
 #include "sim/cli/warning.hpp"
@@ -43,13 +44,14 @@ the scenario as it will run: its provider preset expanded, the limits of its pro
 file written in, and the --set overrides applied.
 
 Options)");
-  std::vector<std::string> sets;
-  visible.add_options()("help,h", "show this help")(
-      "set", po::value(&sets)->composing(), "override one value first: PATH=VALUE (repeatable)")(
+  visible.add_options()("help,h", "show this help");
+  const SetOption set_option(visible, "override one value first: PATH=VALUE (repeatable)");
+  visible.add_options()(
       "resolved", "print the scenario with its preset expanded and overrides applied");
   std::string file;
   po::variables_map vm;
   if (!parse_command_line("validate", args, visible, vm, file)) return kExitOk;
+  const std::vector<std::string>& sets = set_option.value();
   if (vm.count("resolved")) {
     std::cout << scenario::resolved_scenario_yaml(file, sets);
     return kExitOk;

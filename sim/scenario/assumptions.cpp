@@ -4,9 +4,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
 
 #include "models/provider/acceleration_model.hpp"
+#include "sim/scenario/presets.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/units.hpp"
 
@@ -125,254 +130,306 @@ std::string steady_value(const models::provider::Acceleration& a) {
   return a.steady_load.empty() ? "steady" : fmt::format("steady ({:.2f})", most);
 }
 
-constexpr const char* kAccelerationSource =
-    "Anthropic documents that a sharp rise in usage can draw 429s below the limits (rate-limits "
-    "page, 2026) and publishes no threshold, window or recovery time; profiles: docs/provider.md";
+/// The source presets/ledger.yaml gives for `path`, or for its setting `which` when the source
+/// depends on it. A path or setting the file lacks is a bug the tests catch.
+const std::string& public_source(const std::string& path, const std::string& which = "") {
+  static const std::map<std::string, std::string> sources = [] {
+    std::map<std::string, std::string> out;
+    const YAML::Node root = YAML::Load(std::string(ledger_text()));
+    for (const auto& kv : root["sources"]) {
+      const std::string key = kv.first.as<std::string>();
+      if (kv.second.IsMap())
+        for (const auto& c : kv.second) out[key + "/" + c.first.as<std::string>()] = c.second.as<std::string>();
+      else
+        out[key] = kv.second.as<std::string>();
+    }
+    return out;
+  }();
+  const auto it = sources.find(which.empty() ? path : path + "/" + which);
+  if (it == sources.end()) throw std::logic_error("presets/ledger.yaml gives no source for " + path + " " + which);
+  return it->second;
+}
 
-}  // namespace
+/// An assumption's plausible range, from its low end to its high end.
+std::optional<std::array<LedgerLevel, 2>> range(LedgerLevel low, LedgerLevel high) {
+  return std::array<LedgerLevel, 2>{std::move(low), std::move(high)};
+}
 
-std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
-  const ProviderConfig& p = s.world.provider;
+/// What every entry reads: the scenario, its preset as the preset alone gives it, and the
+/// models its workloads send to.
+struct Context {
+  const Scenario& s;
+  const ProviderConfig& p;
   std::optional<PresetProvider> preset;
-  if (!s.preset.empty()) preset = preset_provider(s.preset);
-  const std::string preset_source =
-      preset ? fmt::format("preset {} ({}; {})", s.preset, preset->source, preset->date) : "";
-  const std::string scenario_value = "set in the scenario, not a published figure";
-  std::vector<LedgerEntry> out;
+  std::string preset_source;  ///< "preset NAME (SOURCE; DATE)", or empty without a preset
+  std::set<std::string> models_used;
+};
 
-  // Budgets of the groups the workloads' models draw on.
-  const std::set<std::string> models_used = used_models(s);
+const std::string kScenarioValue = "set in the scenario, not a published figure";
+
+/// The budgets of the groups the workloads' models draw on.
+void group_limits(const Context& c, std::vector<LedgerEntry>& out) {
   std::set<std::string> groups_used;
-  for (const auto& m : p.models)
-    if (models_used.count(m.name)) groups_used.insert(m.group);
-  for (const auto& g : p.groups) {
+  for (const auto& m : c.p.models)
+    if (c.models_used.count(m.name)) groups_used.insert(m.group);
+  for (const auto& g : c.p.groups) {
     if (!groups_used.count(g.name)) continue;
-    const auto* pg = preset ? find_group(preset->config, g.name) : nullptr;
+    const auto* pg = c.preset ? find_group(c.preset->config, g.name) : nullptr;
     const bool published = pg && pg->limits.in_order() == g.limits.in_order();
     const bool organization = !g.limits_source.empty();
     out.push_back({.path = "provider.groups." + g.name + ".limits",
                    .value = describe(g.limits),
                    .documented = published || organization,
-                   .source = organization ? fmt::format("the organization's configured limits (Admin API GET "
-                                                        "/v1/organizations/rate_limits), saved in {}",
+                   .source = organization ? fmt::format("{}, saved in {}",
+                                                        public_source("provider.groups.limits", "organization"),
                                                         g.limits_source)
-                             : published ? preset_source
-                                         : scenario_value,
+                             : published ? c.preset_source
+                                         : kScenarioValue,
                    .range = std::nullopt});
   }
-  const bool any_bucket = std::any_of(p.groups.begin(), p.groups.end(), [](const auto& g) {
+}
+
+/// The limiter and its bucket size, where a group uses a token bucket.
+void token_bucket(const Context& c, std::vector<LedgerEntry>& out) {
+  const bool any_bucket = std::any_of(c.p.groups.begin(), c.p.groups.end(), [](const auto& g) {
     return g.limiter == models::provider::LimiterKind::kTokenBucket;
   });
-  if (any_bucket) {
-    out.push_back({.path = "provider.limiter",
-                   .value = "token-bucket",
-                   .documented = true,
-                   .source = "Anthropic rate-limits page (2026): a token bucket, replenished "
-                             "continuously",
-                   .range = std::nullopt});
-    const Duration burst = p.groups.front().burst;
-    auto set_burst = [](Duration b) {
-      return [b](Scenario& x) {
-        for (auto& g : x.world.provider.groups) g.burst = b;
-      };
+  if (!any_bucket) return;
+  out.push_back({.path = "provider.limiter",
+                 .value = "token-bucket",
+                 .documented = true,
+                 .source = public_source("provider.limiter", "token-bucket"),
+                 .range = std::nullopt});
+  auto set_burst = [](Duration b) {
+    return [b](Scenario& x) {
+      for (auto& g : x.world.provider.groups) g.burst = b;
     };
-    out.push_back({.path = "provider.burst",
-                   .value = format_duration(burst),
-                   .documented = false,
-                   .source = "the bucket size is not published; the rate-limits page says limits may "
-                             "be enforced over shorter intervals (60 RPM as 1 per second): 1s to 60s",
-                   .range = std::array<LedgerLevel, 2>{LedgerLevel{"1s", set_burst(std::chrono::seconds(1))},
-                                                       LedgerLevel{"60s", set_burst(std::chrono::seconds(60))}}});
-  }
-  const bool any_otpm = std::any_of(p.groups.begin(), p.groups.end(), [](const auto& g) { return g.limits.otpm.has_value(); });
-  if (any_otpm) {
-    const bool actual = p.otpm_accounting == models::provider::OtpmAccounting::kActual;
-    out.push_back({.path = "provider.otpm_accounting",
-                   .value = actual ? "actual" : "reserve",
-                   .documented = true,
-                   .source = actual ? "Anthropic rate-limits page since about February 2026: only "
-                                      "output tokens produced count"
-                                    : "Anthropic rate-limits page before about February 2026: "
-                                      "max_tokens estimated at the start, corrected at the end",
-                   .range = std::nullopt});
-  }
-  {
-    const Acceleration& a = p.acceleration;
-    out.push_back({.path = "provider.acceleration",
-                   .value = describe(a),
-                   .documented = false,
-                   .source = kAccelerationSource,
-                   .range = std::array<LedgerLevel, 2>{
-                       LedgerLevel{"lenient", [](Scenario& x) { set_profile(x, "lenient"); }},
-                       LedgerLevel{"strict", [](Scenario& x) { set_profile(x, "strict"); }}}});
-    if (a.enabled) {
-      const double high = a.initial_load > 0.5 ? 1.0 : 0.5;
-      auto set_initial = [](double v) {
-        return [v](Scenario& x) {
-          x.world.provider.acceleration.initial_load = v;
-          x.world.provider.acceleration.initial_load_steady = false;
-        };
-      };
-      out.push_back({.path = "provider.acceleration.initial_load",
-                     .value = a.initial_load_steady ? steady_value(a) : number(a.initial_load),
-                     .documented = false,
-                     .source = a.initial_load_steady
-                                   ? "steady: the scenario's own mean use of each budget over its first 10 "
-                                     "minutes, measured by a run without acceleration limits (a running "
-                                     "service, not a launch)"
-                                   : "the organization's steady usage before the run, as a share of the "
-                                     "limits (0: a new pattern of usage from a standstill)",
-                     .range = std::array<LedgerLevel, 2>{LedgerLevel{"0", set_initial(0)},
-                                                         LedgerLevel{number(high), set_initial(high)}}});
-    }
-  }
-  {
-    const auto& o = p.overload;
-    const std::string value = o.rate == 0 && o.incidents.empty()
-                                  ? "off"
-                                  : fmt::format("rate {}, {} incident(s)", number(o.rate), o.incidents.size());
-    const double high = std::max(0.01, 2 * o.rate);
-    out.push_back({.path = "provider.overload",
-                   .value = value,
-                   .documented = false,
-                   .source = "Anthropic publishes no 529 rate; 0 to 1% of attempts (or twice the "
-                             "rate given) as the range",
-                   .range = std::array<LedgerLevel, 2>{
-                       LedgerLevel{"rate 0", [](Scenario& x) { x.world.provider.overload.rate = 0; }},
-                       LedgerLevel{"rate " + number(high), [high](Scenario& x) { x.world.provider.overload.rate = high; }}}});
-  }
-  {
-    const bool openai = std::any_of(p.groups.begin(), p.groups.end(), [](const auto& g) { return g.limits.tpm.has_value(); });
-    auto set = [](bool v) { return [v](Scenario& x) { x.world.provider.rejected_consume = v; }; };
-    out.push_back({.path = "provider.rejected_consume",
-                   .value = p.rejected_consume ? "true" : "false",
-                   .documented = openai,
-                   .source = openai ? "OpenAI rate-limits guide: failed requests count against the "
-                                      "per-minute limits"
-                                    : "not documented for Anthropic whether a refused request uses "
-                                      "budget",
-                   .range = openai ? std::nullopt
-                                   : std::optional<std::array<LedgerLevel, 2>>(std::array<LedgerLevel, 2>{
-                                         LedgerLevel{"false", set(false)}, LedgerLevel{"true", set(true)}})});
-  }
-  const bool reads_should_retry = std::any_of(s.world.workloads.begin(), s.world.workloads.end(), [](const auto& w) {
+  };
+  out.push_back({.path = "provider.burst",
+                 .value = format_duration(c.p.groups.front().burst),
+                 .documented = false,
+                 .source = public_source("provider.burst") + ": 1s to 60s",
+                 .range = range(LedgerLevel{"1s", set_burst(std::chrono::seconds(1))},
+                                LedgerLevel{"60s", set_burst(std::chrono::seconds(60))})});
+}
+
+/// How output tokens are counted, where a group has an output budget.
+void otpm_accounting(const Context& c, std::vector<LedgerEntry>& out) {
+  if (std::none_of(c.p.groups.begin(), c.p.groups.end(), [](const auto& g) { return g.limits.otpm.has_value(); }))
+    return;
+  const std::string value = c.p.otpm_accounting == models::provider::OtpmAccounting::kActual ? "actual" : "reserve";
+  out.push_back({.path = "provider.otpm_accounting",
+                 .value = value,
+                 .documented = true,
+                 .source = public_source("provider.otpm_accounting", value),
+                 .range = std::nullopt});
+}
+
+/// The acceleration-limit model, and the usage before the run when it is on.
+void acceleration(const Context& c, std::vector<LedgerEntry>& out) {
+  const Acceleration& a = c.p.acceleration;
+  out.push_back({.path = "provider.acceleration",
+                 .value = describe(a),
+                 .documented = false,
+                 .source = public_source("provider.acceleration") + "; profiles: docs/provider.md",
+                 .range = range(LedgerLevel{"lenient", [](Scenario& x) { set_profile(x, "lenient"); }},
+                                LedgerLevel{"strict", [](Scenario& x) { set_profile(x, "strict"); }})});
+  if (!a.enabled) return;
+  const double high = a.initial_load > 0.5 ? 1.0 : 0.5;
+  auto set_initial = [](double v) {
+    return [v](Scenario& x) {
+      x.world.provider.acceleration.initial_load = v;
+      x.world.provider.acceleration.initial_load_steady = false;
+    };
+  };
+  out.push_back({.path = "provider.acceleration.initial_load",
+                 .value = a.initial_load_steady ? steady_value(a) : number(a.initial_load),
+                 .documented = false,
+                 .source = a.initial_load_steady
+                               ? "steady: the scenario's own mean use of each budget over its first 10 minutes, "
+                                 "measured by a run without acceleration limits (a running service, not a launch)"
+                               : "the organization's steady usage before the run, as a share of the "
+                                 "limits (0: a new pattern of usage from a standstill)",
+                 .range = range(LedgerLevel{"0", set_initial(0)}, LedgerLevel{number(high), set_initial(high)})});
+}
+
+/// 529s: the platform's overload.
+void overload(const Context& c, std::vector<LedgerEntry>& out) {
+  const auto& o = c.p.overload;
+  const std::string value =
+      o.rate == 0 && o.incidents.empty() ? "off" : fmt::format("rate {}, {} incident(s)", number(o.rate), o.incidents.size());
+  const double high = std::max(0.01, 2 * o.rate);
+  out.push_back({.path = "provider.overload",
+                 .value = value,
+                 .documented = false,
+                 .source = public_source("provider.overload") + "; 0 to 1% of attempts (or twice the rate given) as the range",
+                 .range = range(LedgerLevel{"rate 0", [](Scenario& x) { x.world.provider.overload.rate = 0; }},
+                                LedgerLevel{"rate " + number(high),
+                                            [high](Scenario& x) { x.world.provider.overload.rate = high; }})});
+}
+
+/// Whether a refused request uses budget: documented for budgets counted OpenAI's way (tpm).
+void rejected_consume(const Context& c, std::vector<LedgerEntry>& out) {
+  const bool tpm = std::any_of(c.p.groups.begin(), c.p.groups.end(), [](const auto& g) { return g.limits.tpm.has_value(); });
+  auto set = [](bool v) { return [v](Scenario& x) { x.world.provider.rejected_consume = v; }; };
+  out.push_back({.path = "provider.rejected_consume",
+                 .value = c.p.rejected_consume ? "true" : "false",
+                 .documented = tpm,
+                 .source = public_source("provider.rejected_consume", tpm ? "tpm" : "rpm"),
+                 .range = tpm ? std::nullopt : range(LedgerLevel{"false", set(false)}, LedgerLevel{"true", set(true)})});
+}
+
+/// Which refusals carry x-should-retry, where a retry layer reads it.
+void should_retry(const Context& c, std::vector<LedgerEntry>& out) {
+  const auto& workloads = c.s.world.workloads;
+  const bool read = std::any_of(workloads.begin(), workloads.end(), [](const auto& w) {
     return std::any_of(w.client.begin(), w.client.end(), [](const auto& l) {
       const auto* r = std::get_if<models::client::RetryConfig>(&l);
       return r && r->honor_should_retry;
     });
   });
-  if (reads_should_retry) {
-    auto v = [](models::ShouldRetry h) {
-      return h == models::ShouldRetry::kTrue ? "true" : h == models::ShouldRetry::kFalse ? "false" : "absent";
-    };
-    const auto& h = p.should_retry;
-    out.push_back({.path = "provider.x_should_retry",
-                   .value = fmt::format("rate_limit {}, acceleration {}, spend {}, overload {}", v(h.rate_limit),
-                                        v(h.acceleration), v(h.spend), v(h.overload)),
-                   .documented = false,
-                   .source = "Anthropic 429s are seen carrying x-should-retry: true; which refusals "
-                             "carry which value is not documented",
-                   .range = std::nullopt});
-  }
-  if (p.spend_limit) {
-    const bool published = preset && preset->config.spend_limit &&
-                           preset->config.spend_limit->monthly_usd == p.spend_limit->monthly_usd;
-    out.push_back({.path = "provider.spend_limit.monthly_usd",
-                   .value = number(p.spend_limit->monthly_usd),
-                   .documented = published,
-                   // The superseded tiers' caps differ between 2024-26 sources; today's come from
-                   // the rate-limits page itself.
-                   .source = !published          ? scenario_value
-                             : preset->superseded ? preset_source + "; 2026 third-party summaries give other "
-                                                                    "figures (docs/provider.md)"
-                                                  : preset_source,
-                   .range = std::nullopt});
-    out.push_back({.path = "provider.spend_limit.spent_usd",
-                   .value = number(p.spend_limit->spent_usd),
-                   .documented = false,
-                   .source = "this month's spend before the run, as the scenario states it",
-                   .range = std::nullopt});
-  }
+  if (!read) return;
+  auto v = [](models::ShouldRetry h) {
+    return h == models::ShouldRetry::kTrue ? "true" : h == models::ShouldRetry::kFalse ? "false" : "absent";
+  };
+  const auto& h = c.p.should_retry;
+  out.push_back({.path = "provider.x_should_retry",
+                 .value = fmt::format("rate_limit {}, acceleration {}, spend {}, overload {}", v(h.rate_limit),
+                                      v(h.acceleration), v(h.spend), v(h.overload)),
+                 .documented = false,
+                 .source = public_source("provider.x_should_retry"),
+                 .range = std::nullopt});
+}
+
+/// The monthly spend limit and the spend before the run.
+void spend_limit(const Context& c, std::vector<LedgerEntry>& out) {
+  if (!c.p.spend_limit) return;
+  const auto& preset = c.preset;
+  const bool published =
+      preset && preset->config.spend_limit && preset->config.spend_limit->monthly_usd == c.p.spend_limit->monthly_usd;
+  out.push_back({.path = "provider.spend_limit.monthly_usd",
+                 .value = number(c.p.spend_limit->monthly_usd),
+                 .documented = published,
+                 .source = !published          ? kScenarioValue
+                           : preset->superseded ? c.preset_source + "; " +
+                                                      public_source("provider.spend_limit.monthly_usd", "superseded")
+                                                : c.preset_source,
+                 .range = std::nullopt});
+  out.push_back({.path = "provider.spend_limit.spent_usd",
+                 .value = number(c.p.spend_limit->spent_usd),
+                 .documented = false,
+                 .source = "this month's spend before the run, as the scenario states it",
+                 .range = std::nullopt});
+}
+
+void network_delay(const Context& c, std::vector<LedgerEntry>& out) {
   out.push_back({.path = "provider.network_delay",
-                 .value = format_duration(p.network_delay),
+                 .value = format_duration(c.p.network_delay),
                  .documented = false,
                  .source = "one way, client to provider; depends on where the client runs",
                  .range = std::nullopt});
-  const bool any_batch = std::any_of(s.world.workloads.begin(), s.world.workloads.end(),
-                                     [](const auto& w) { return w.batch.has_value(); });
-  if (any_batch) {
-    auto scale = [](double f) {
-      return [f](Scenario& x) { x.world.provider.batch_processing = x.world.provider.batch_processing.scaled(f); };
-    };
-    out.push_back({.path = "provider.batch.processing_time",
-                   .value = describe(p.batch_processing, true),
-                   .documented = false,
-                   .source = "Anthropic: most batches finish within an hour; the time of one request "
-                             "is not published (range: half to twice)",
-                   .range = std::array<LedgerLevel, 2>{LedgerLevel{"x0.5", scale(0.5)}, LedgerLevel{"x2", scale(2)}}});
-  }
+}
 
-  // Models the workloads use.
+/// How long a batch request takes, where a workload uses the Batch API.
+void batch_processing(const Context& c, std::vector<LedgerEntry>& out) {
+  const auto& workloads = c.s.world.workloads;
+  if (std::none_of(workloads.begin(), workloads.end(), [](const auto& w) { return w.batch.has_value(); })) return;
+  auto scale = [](double f) {
+    return [f](Scenario& x) { x.world.provider.batch_processing = x.world.provider.batch_processing.scaled(f); };
+  };
+  out.push_back({.path = "provider.batch.processing_time",
+                 .value = describe(c.p.batch_processing, true),
+                 .documented = false,
+                 .source = public_source("provider.batch.processing_time") + " (range: half to twice)",
+                 .range = range(LedgerLevel{"x0.5", scale(0.5)}, LedgerLevel{"x2", scale(2)})});
+}
+
+/// A model's price: documented when it is the preset's.
+LedgerEntry model_price(const Context& c, const models::provider::Model& m, const models::provider::Model* pm) {
+  const bool published = pm && pm->price == m.price;
+  return {.path = "provider.models." + m.name + ".price",
+          .value = describe(m.price),
+          .documented = published,
+          .source = published ? c.preset_source : kScenarioValue,
+          .range = std::nullopt};
+}
+
+LedgerEntry model_latency(const models::provider::Model& m) {
+  std::string value =
+      fmt::format("ttft {}, output {} tokens/s", describe(m.latency.ttft, true), describe(m.latency.output_tps, false));
+  if (m.latency.prefill_tps) value += ", prefill " + describe(*m.latency.prefill_tps, false) + " tokens/s";
+  auto scale = [name = m.name](double f) { return [name, f](Scenario& x) { scale_latency(x, name, f); }; };
+  return {.path = "provider.models." + m.name + ".latency",
+          .value = value,
+          .documented = false,
+          .source = public_source("provider.models.latency") + "; range: service time half to twice",
+          .range = range(LedgerLevel{"x0.5", scale(0.5)}, LedgerLevel{"x2", scale(2)})};
+}
+
+/// The shortest prefix the model caches: documented when it is the preset's.
+LedgerEntry model_cache_minimum(const Context& c, const models::provider::Model& m, const models::provider::Model* pm) {
+  const bool published = pm && pm->cache.min_tokens == m.cache.min_tokens;
+  return {.path = "provider.models." + m.name + ".cache.min_tokens",
+          .value = number(m.cache.min_tokens),
+          .documented = published,
+          .source = published ? c.preset_source : kScenarioValue,
+          .range = std::nullopt};
+}
+
+/// The models the workloads use: price, latency, and the cache minimum where a workload caches.
+void models_used(const Context& c, std::vector<LedgerEntry>& out) {
   std::set<std::string> cached;
-  for (const auto& w : s.world.workloads)
+  for (const auto& w : c.s.world.workloads)
     if (w.cache) cached.insert(w.model);
-  for (const std::string& name : models_used) {
-    const auto* m = find_model(p, name);
+  for (const std::string& name : c.models_used) {
+    const auto* m = find_model(c.p, name);
     if (!m) continue;
-    const auto* pm = preset ? find_model(preset->config, name) : nullptr;
-    const bool price_published = pm && pm->price == m->price;
-    out.push_back({.path = "provider.models." + name + ".price",
-                   .value = describe(m->price),
-                   .documented = price_published,
-                   .source = price_published ? preset_source : scenario_value,
-                   .range = std::nullopt});
-    std::string latency = fmt::format("ttft {}, output {} tokens/s", describe(m->latency.ttft, true),
-                                      describe(m->latency.output_tps, false));
-    if (m->latency.prefill_tps) latency += ", prefill " + describe(*m->latency.prefill_tps, false) + " tokens/s";
-    auto scale = [name](double f) { return [name, f](Scenario& x) { scale_latency(x, name, f); }; };
-    out.push_back({.path = "provider.models." + name + ".latency",
-                   .value = latency,
-                   .documented = false,
-                   .source = "no provider publishes latency; range: service time half to twice",
-                   .range = std::array<LedgerLevel, 2>{LedgerLevel{"x0.5", scale(0.5)}, LedgerLevel{"x2", scale(2)}}});
-    if (cached.count(name)) {
-      const bool min_published = pm && pm->cache.min_tokens == m->cache.min_tokens && name != "claude-sonnet-4-6";
-      out.push_back({.path = "provider.models." + name + ".cache.min_tokens",
-                     .value = number(m->cache.min_tokens),
-                     .documented = min_published,
-                     .source = min_published ? preset_source
-                               : name == "claude-sonnet-4-6"
-                                   ? "the docs table lists 1,024; users report caching only from about "
-                                     "2,048 (anthropic-sdk-python issue #1194)"
-                                   : scenario_value,
-                     .range = std::nullopt});
-    }
+    const auto* pm = c.preset ? find_model(c.preset->config, name) : nullptr;
+    out.push_back(model_price(c, *m, pm));
+    out.push_back(model_latency(*m));
+    if (cached.count(name)) out.push_back(model_cache_minimum(c, *m, pm));
   }
+}
 
-  // Workloads.
-  for (const auto& w : s.world.workloads) {
+/// Per workload: the billing of abandoned attempts, and cooldown layers.
+void workload_entries(const Context& c, std::vector<LedgerEntry>& out) {
+  for (const auto& w : c.s.world.workloads) {
     if (w.attempt_timeout)
       out.push_back({.path = "workloads." + w.name + ".attempt_timeout",
                      .value = format_duration(*w.attempt_timeout) + "; the abandoned attempt is still served and billed",
                      .documented = false,
-                     .source = "the API does not say whether work a client stopped waiting for is "
-                               "billed; ratesim bills it and counts it against the budgets",
+                     .source = public_source("workloads.attempt_timeout") +
+                               "; ratesim bills it and counts it against the budgets",
                      .range = std::nullopt});
     for (const auto& layer : w.client)
-      if (const auto* c = std::get_if<models::client::CooldownConfig>(&layer))
+      if (const auto* cooldown = std::get_if<models::client::CooldownConfig>(&layer))
         out.push_back({.path = "workloads." + w.name + ".client.cooldown",
-                       .value = "pause " + format_duration(c->pause) + " after any 429",
+                       .value = "pause " + format_duration(cooldown->pause) + " after any 429",
                        .documented = false,
-                       .source = "the OpenAI cookbook pauses after an error whose message mentions a "
-                                 "rate limit; ratesim pauses after every 429",
+                       .source = public_source("workloads.client.cooldown") + "; ratesim pauses after every 429",
                        .range = std::nullopt});
   }
+}
+
+/// The ledger's entries in the order it lists them: provider, models, workloads.
+constexpr void (*kEntries[])(const Context&, std::vector<LedgerEntry>&) = {
+    group_limits, token_bucket, otpm_accounting, acceleration,     overload,    rejected_consume, should_retry,
+    spend_limit,  network_delay, batch_processing, models_used, workload_entries};
+
+}  // namespace
+
+std::vector<LedgerEntry> assumption_ledger(const Scenario& s) {
+  Context c{.s = s, .p = s.world.provider, .preset = std::nullopt, .preset_source = "", .models_used = used_models(s)};
+  if (!s.preset.empty()) c.preset = preset_provider(s.preset);
+  if (c.preset) c.preset_source = fmt::format("preset {} ({}; {})", s.preset, c.preset->source, c.preset->date);
+  std::vector<LedgerEntry> out;
+  for (const auto entry : kEntries) entry(c, out);
   // A preset's own figures that no public page gives (its `assumed:`), kept as the preset has them.
-  if (preset)
+  if (c.preset)
     for (LedgerEntry& e : out)
-      if (const auto why = preset->assumed.find(e.path); e.documented && why != preset->assumed.end()) {
+      if (const auto why = c.preset->assumed.find(e.path); e.documented && why != c.preset->assumed.end()) {
         e.documented = false;
-        e.source = fmt::format("{} (preset {}, {})", why->second, s.preset, preset->date);
+        e.source = fmt::format("{} (preset {}, {})", why->second, s.preset, c.preset->date);
       }
   return out;
 }

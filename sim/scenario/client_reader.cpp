@@ -13,6 +13,7 @@
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/node_reader.hpp"
 #include "sim/scenario/provider_reader.hpp"
+#include "sim/scenario/retry_presets.hpp"
 #include "sim/scenario/units.hpp"
 
 namespace ratesim::scenario {
@@ -25,111 +26,9 @@ namespace {
 
 using models::client::LayerConfig;
 
-/// The layers a retry preset brings besides its retry layer.
-enum class Expansion {
-  kNone,
-  kCookbook,     ///< the OpenAI cookbook's cooldown and pace after the retry
-  kAwsAdaptive,  ///< AWS adaptive mode's client rate limiter after the retry
-};
-
-/// A retry preset: the official clients' default retry behaviour, from their sources
-/// (docs/strategies.md). A preset's settings are the defaults of its retry layer; the layer's
-/// other keys override them.
-struct RetryPreset {
-  std::string_view name;
-  models::client::RetryConfig (*settings)();
-  Expansion expands = Expansion::kNone;
-};
-
-/// The Anthropic and OpenAI SDKs share this backoff: 2 retries, 0.5 s doubling to 8 s, shortened
-/// by up to a quarter; retry-after obeyed when 0 < value <= 60 s; x-should-retry read first.
-models::client::RetryConfig sdk_retry() {
-  using namespace models::client;
-  RetryConfig sdk;
-  sdk.max_retries = 2;
-  sdk.backoff = Backoff::kExponential;
-  sdk.base = 500ms;
-  sdk.cap = 8s;
-  sdk.jitter = Jitter::kSdk;
-  sdk.retry_after = RetryAfterPolicy::kObeyUpTo;
-  sdk.retry_after_max = 60s;
-  sdk.honor_should_retry = true;
-  return sdk;
-}
-
-/// AWS SDKs' standard mode: 3 attempts, U · min(2^(attempt-1), 20) s, a retry quota; botocore
-/// retries throttles (a 429) and 500/502/503/504, timeouts too; not a bare 529.
-models::client::RetryConfig aws_standard_retry() {
-  using namespace models::client;
-  RetryConfig aws;
-  aws.max_retries = 2;
-  aws.backoff = Backoff::kExponential;
-  aws.base = 1s;
-  aws.cap = 20s;
-  aws.jitter = Jitter::kFull;
-  aws.retry_after = RetryAfterPolicy::kIgnore;
-  aws.quota = RetryQuota{};
-  aws.on_529 = false;
-  return aws;
-}
-
-const RetryPreset kRetryPresets[] = {
-    {"anthropic-python", sdk_retry},
-    // since v0.79 any retry-after is obeyed
-    {"anthropic-typescript",
-     [] {
-       auto c = sdk_retry();
-       c.retry_after = models::client::RetryAfterPolicy::kObey;
-       return c;
-     }},
-    // since v2.52: obeyed up to 120 s; longer: no retry at all
-    {"openai-python",
-     [] {
-       auto c = sdk_retry();
-       c.retry_after = models::client::RetryAfterPolicy::kObeyOrGiveUp;
-       c.retry_after_max = 120s;
-       return c;
-     }},
-    // before v2.52: like Anthropic's, up to 60 s
-    {"openai-python-legacy", sdk_retry},
-    {"aws-standard", aws_standard_retry},
-    // The OpenAI cookbook's parallel processor: failed requests go to a retry queue served
-    // first, up to 5 attempts, no backoff; every dispatch pauses until 15 s after the latest
-    // rate-limit error; request and token buckets of 1,500 RPM and 125,000 TPM.
-    {"cookbook",
-     [] {
-       models::client::RetryConfig c;
-       c.max_retries = 4;
-       c.backoff = models::client::Backoff::kConstant;
-       c.base = 0s;
-       c.jitter = models::client::Jitter::kNone;
-       c.retry_after = models::client::RetryAfterPolicy::kIgnore;
-       return c;
-     },
-     Expansion::kCookbook},
-    {"none",
-     [] {
-       models::client::RetryConfig c;
-       c.max_retries = 0;
-       return c;
-     }},
-    // AWS adaptive mode: standard mode's retries around the CUBIC client rate limiter.
-    {"aws-adaptive", aws_standard_retry, Expansion::kAwsAdaptive},
-    // botocore's default (legacy) mode: 5 attempts, U · 2^(attempt-1) s, no quota, no cap (four
-    // retries reach 8 s at most)
-    {"aws-legacy",
-     [] {
-       auto c = aws_standard_retry();
-       c.max_retries = 4;
-       c.cap = 1h;
-       c.quota.reset();
-       return c;
-     }},
-};
-
 struct RetryLayer {
   models::client::RetryConfig config;
-  Expansion expands = Expansion::kNone;
+  RetryExpansion expands = RetryExpansion::kNone;
 };
 
 RetryLayer read_retry(const Source& src, const YAML::Node& n) {
@@ -139,8 +38,8 @@ RetryLayer read_retry(const Source& src, const YAML::Node& n) {
   RetryConfig& c = layer.config;
   if (auto v = m.get("preset"); v.IsDefined()) {
     std::vector<std::string> names;
-    for (const RetryPreset& p : kRetryPresets) names.emplace_back(p.name);
-    const RetryPreset& p = kRetryPresets[read_choice(src, v, "preset", names)];
+    for (const RetryPreset& p : retry_presets()) names.emplace_back(p.name);
+    const RetryPreset& p = retry_presets()[read_choice(src, v, "preset", names)];
     c = p.settings();
     layer.expands = p.expands;
   }
@@ -414,14 +313,14 @@ void read_retry_layer(Reading& in, const YAML::Node&, const YAML::Node& body) {
   const RetryLayer retry = read_retry(in.src, body);
   in.layers.emplace_back(retry.config);
   switch (retry.expands) {
-    case Expansion::kCookbook:
+    case RetryExpansion::kCookbook:
       in.layers.emplace_back(models::client::CooldownConfig{.pause = 15s});
       in.layers.emplace_back(models::client::PaceConfig{.limits = {.rpm = 1500, .tpm = 125000}, .retries_first = true});
       break;
-    case Expansion::kAwsAdaptive:
+    case RetryExpansion::kAwsAdaptive:
       in.layers.emplace_back(models::client::AwsRateConfig{});
       break;
-    case Expansion::kNone:
+    case RetryExpansion::kNone:
       break;
   }
 }

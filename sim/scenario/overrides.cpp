@@ -93,11 +93,16 @@ std::string apply_path(YAML::Node root, const std::string& path, const YAML::Nod
   return "";
 }
 
-void apply_set(YAML::Node root, const std::string& assignment, Source& src) {
-  const std::string label = "--set " + assignment;
+void check_set_argument(const std::string& assignment) {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw InputError(label, 0, 0, "expected PATH=VALUE, e.g. --set workloads.chat.deadline=30s");
+    throw InputError("--set " + assignment, 0, 0, "expected PATH=VALUE, e.g. --set workloads.chat.deadline=30s");
+}
+
+void apply_set(YAML::Node root, const std::string& assignment, Source& src) {
+  check_set_argument(assignment);
+  const std::string label = "--set " + assignment;
+  const std::size_t eq = assignment.find('=');
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   const int value_column = static_cast<int>(std::string("--set ").size() + eq + 1);

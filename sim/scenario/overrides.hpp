@@ -15,6 +15,10 @@
 
 namespace ratesim::scenario {
 
+/// Throws InputError (labelled "--set") unless `assignment` has the shape PATH=VALUE: an `=`
+/// after a non-empty path. A command checks every --set with it before it reads any file.
+void check_set_argument(const std::string& assignment);
+
 /// Applies one `PATH=VALUE` to `root` and registers the value's nodes with `src`, so errors in
 /// them point into the argument. Throws InputError (labelled "--set") on a bad path or value.
 void apply_set(YAML::Node root, const std::string& assignment, Source& src);

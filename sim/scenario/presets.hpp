@@ -19,6 +19,9 @@ struct Preset {
 const std::vector<Preset>& presets();
 /// The preset named `name`, or nullopt.
 std::optional<Preset> find_preset(std::string_view name);
+/// presets/ledger.yaml as written: the public sources of values every scenario rests on,
+/// whichever preset it names (read by the assumption ledger).
+std::string_view ledger_text();
 /// The first comment line of a preset, without "# ".
 std::string preset_title(const Preset& p);
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/cli/commands.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -28,16 +29,57 @@ TEST_CASE("ratesim --help and ratesim run --help explain themselves", "[cli]") {
   const Result top = run_binary("--help");
   CHECK(top.code == 0);
   CHECK(top.out.find("run FILE") != std::string::npos);
-  // Every command ratesim dispatches is listed, and has a --help of its own.
-  for (const char* command : {"run", "compare", "sweep", "search", "check", "validate", "presets", "calibrate",
-                              "backtest", "merge"}) {
-    CHECK(top.out.find(std::string("\n  ") + command + " ") != std::string::npos);
-    CHECK(run_binary(std::string(command) + " --help").code == 0);
+  // Every command of the table that main dispatches through is listed, reaches its own
+  // function (whose help names it), and no other word is taken for a command.
+  REQUIRE_FALSE(ratesim::cli::commands().empty());
+  for (const ratesim::cli::Command& c : ratesim::cli::commands()) {
+    const std::string name(c.name);
+    CAPTURE(name);
+    CHECK(top.out.find("\n  " + name + " " + std::string(c.arguments)) != std::string::npos);
+    const Result help = run_binary(name + " --help");
+    CHECK(help.code == 0);
+    CHECK(help.out.rfind("Usage: ratesim " + name + " ", 0) == 0);
   }
+  CHECK(ratesim::cli::find_command("help") == nullptr);
   const Result run = run_binary("run --help");
   CHECK(run.code == 0);
   CHECK(run.out.find("--out") != std::string::npos);
   CHECK(run.out.find("--set") != std::string::npos);
+}
+
+TEST_CASE("a shared option refuses a bad value with the same message in every command that takes it", "[cli]") {
+  struct Bad {
+    std::string option, value, message;
+    int takers;  ///< the commands whose help lists the option
+  };
+  const std::vector<Bad> cases{
+      {"--seed", "1.5", "ratesim: invalid value '1.5' for --seed: expected a whole number >= 0\n", 6},
+      {"--jobs", "257", "ratesim: invalid value '257' for --jobs: expected a whole number from 1 to 256\n", 6},
+      {"--replications", "0",
+       "ratesim: invalid value '0' for --replications: expected a whole number from 1 to 10000\n", 4},
+      {"--variant", "''", "ratesim: invalid value '' for --variant: expected the name of one of the scenario's variants\n", 5},
+      // An InputError: the argument is its place, as it is for every other --set problem.
+      {"--set", "duration", "--set duration: expected PATH=VALUE, e.g. --set workloads.chat.deadline=30s\n", 7},
+  };
+  // The value is checked as the command line is read, before any file: the same FILE (or LOG)
+  // argument serves every command, whatever else it would need.
+  for (const Bad& bad : cases) {
+    CAPTURE(bad.option);
+    int takers = 0;
+    for (const ratesim::cli::Command& c : ratesim::cli::commands()) {
+      const std::string name(c.name);
+      if (run_binary(name + " --help").out.find("\n  " + bad.option + " ") == std::string::npos) continue;
+      CAPTURE(name);
+      ++takers;
+      const Result r = run_binary(name + " " + quickstart() + " " + bad.option + " " + bad.value);
+      CHECK(r.code == 2);
+      CHECK(r.err == bad.message);
+    }
+    // seed: run, compare, sweep, search, check, backtest; jobs: those but backtest, and
+    // calibrate; replications: compare, sweep, search, check; variant: run, compare, sweep,
+    // search, backtest; set: seed's six and validate.
+    CHECK(takers == bad.takers);
+  }
 }
 
 TEST_CASE("ratesim run prints a summary and writes its files with --out", "[cli]") {

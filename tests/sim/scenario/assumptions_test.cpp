@@ -87,6 +87,50 @@ TEST_CASE("the billing of timed-out attempts is listed as an assumption where it
   CHECK(e->value.find("billed") != std::string::npos);
 }
 
+TEST_CASE("a cache minimum the preset lists as assumed is assumed, with the preset's reason", "[scenario]") {
+  // anthropic/start gives claude-sonnet-4-6 2,048 under `assumed:`: the docs table says 1,024.
+  const std::string workload = "workloads:\n  - {name: w, model: claude-sonnet-4-6, traffic: [{for: 10m, rate: 1/s}],"
+                               " input_tokens: 3000, output_tokens: 100, max_tokens: 200,"
+                               " cache: {prefix_tokens: 2500, ttl: 5m, keys: 1}}\n";
+  const auto on_preset = scenario::assumption_ledger(
+      scenario_from("name: l\nduration: 10m\nprovider:\n  preset: anthropic/start\n" + workload));
+  const auto* e = find(on_preset, "provider.models.claude-sonnet-4-6.cache.min_tokens");
+  REQUIRE(e);
+  CHECK(e->value == "2048");
+  CHECK_FALSE(e->documented);
+  CHECK(e->source == "the docs table lists 1,024; users report caching only from about 2,048 "
+                     "(anthropic-sdk-python issue #1194) (preset anthropic/start, 2026-10)");
+  // The same model defined by the scenario itself is the scenario's figure, whatever its name.
+  const auto own = scenario::assumption_ledger(scenario_from(
+      "name: l\nduration: 10m\nprovider:\n  groups: {g: {limits: {rpm: 100, itpm: 100000, otpm: 10000}}}\n"
+      "  models:\n    claude-sonnet-4-6: {group: g, price: {input: 3, output: 15}, cache: {min_tokens: 2048},"
+      " latency: {ttft: 1s, output_tps: 80}}\n" + workload));
+  const auto* mine = find(own, "provider.models.claude-sonnet-4-6.cache.min_tokens");
+  REQUIRE(mine);
+  CHECK_FALSE(mine->documented);
+  CHECK(mine->source == "set in the scenario, not a published figure");
+}
+
+TEST_CASE("the ledger's public sources depend on the setting they document", "[scenario]") {
+  // otpm_accounting: the rate-limits page before and after it changed; the setting picks one.
+  const auto actual = scenario::assumption_ledger(scenario_from(tier2("")));
+  CHECK(find(actual, "provider.otpm_accounting")->source ==
+        "Anthropic rate-limits page since about February 2026: only output tokens produced count");
+  const auto reserve = scenario::assumption_ledger(scenario_from(tier2("  otpm_accounting: reserve\n")));
+  CHECK(find(reserve, "provider.otpm_accounting")->source ==
+        "Anthropic rate-limits page before about February 2026: max_tokens estimated at the start, corrected at "
+        "the end");
+  // A superseded tier's spend cap: its preset's source, then what other summaries say.
+  CHECK(find(actual, "provider.spend_limit.monthly_usd")->source ==
+        "preset anthropic/tier-2 (platform.claude.com/docs/en/api/rate-limits; "
+        "platform.claude.com/docs/en/about-claude/pricing; 2026-04); 2026 third-party summaries give other figures "
+        "(docs/provider.md)");
+  // The bucket size: the public fact, then the range ratesim varies.
+  CHECK(find(actual, "provider.burst")->source ==
+        "the bucket size is not published; the rate-limits page says limits may be enforced over shorter "
+        "intervals (60 RPM as 1 per second): 1s to 60s");
+}
+
 TEST_CASE("settings without effect are warned about", "[scenario]") {
   // Haiku 4.5 caches prefixes of 4,096 tokens or more: 2,000 is silently not cached.
   const auto w = scenario::ineffective_settings(
