@@ -139,6 +139,22 @@ def run_body(folder, charts):
                   fmt(v["first_429_s"])] for b, v in budgets.items()]
         body.append(f"<h2>{esc(title)}</h2>")
         body.append(table(["budget", "limit per minute", "mean use", "peak use", "429s", "first 429, s"], grows))
+        # The same explanations as the text table: a use above 100% is the bucket's stored allowance.
+        full = max(budgets.items(), key=lambda kv: kv[1].get("start_share", 0), default=None)
+        if full and full[1].get("start_share", 0) >= 0.0005:
+            body.append(f"<p>Mean use above 100%: what the {esc(full[0])} bucket held when measuring began (full at a "
+                        f"run's start) served {100 * full[1]['start_share']:.1f}% of its use, beyond the refill at the "
+                        "limit; a longer duration or a <code>warmup:</code> measures the rate it sustains.</p>")
+        peaks = [b for b, v in budgets.items() if v["peak_util"] > 1]
+        if peaks:
+            body.append(f"<p>Peak use above 100% ({esc(', '.join(peaks))}): the busiest interval drew on what the "
+                        "bucket held, which refills at the limit per minute; use above the rate is not by itself "
+                        "a 429.</p>")
+        window = s.get("measured_s")
+        if window and budgets and abs((window["to"] - window["from"]) - s["duration_s"]) > 0.01 * s["duration_s"]:
+            body.append(f"<p>Mean use is over the {fmt(window['to'] - window['from'])} s the work ran "
+                        f"({fmt(window['from'])} s to {fmt(window['to'])} s), not the {fmt(s['duration_s'])} s "
+                        "horizon.</p>")
         if g.get("r429_acceleration"):
             body.append(f"<p>429 acceleration (an assumed model, not a published budget): "
                         f"{fmt(g['r429_acceleration'])}</p>")
