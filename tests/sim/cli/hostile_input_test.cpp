@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -189,4 +191,27 @@ TEST_CASE("outputs write through links and into pipes, never replacing them", "[
   const auto f = run_ratesim("check " + q(s) + " --markdown " + q(fifo) + " & cat " + q(fifo) + " >" + q(scratch() / "fifo.out") + "; wait");
   CHECK(fs::is_fifo(fifo));
   CHECK(slurp((scratch() / "fifo.out").string()).rfind("### ratesim check: h", 0) == 0);
+}
+
+TEST_CASE("a result that cannot be written to stdout is an error, not exit 0", "[cli][hostile]") {
+  // /dev/full takes every write and fails it at the flush (ENOSPC), as a full disk does.
+  const fs::path scenario = write("stdout.yaml", kScenario);
+  for (const std::string& args : std::vector<std::string>{"run " + q(scenario) + " --json", "run " + q(scenario), "--help",
+                                  "validate " + q(scenario)}) {
+    INFO(args);
+    // run_ratesim redirects stdout to a file of its own: this one runs the binary itself.
+    const fs::path err = scratch() / "stdout.err";
+    const int status = std::system((std::string(RATESIM_BINARY) + " " + args + " >/dev/full 2>" + q(err)).c_str());
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 2);
+    const std::string message = slurp(err.string());
+    CHECK(message.find("ratesim: cannot write to standard output") != std::string::npos);
+    CHECK(message.find(": what was printed is incomplete\n") != std::string::npos);
+  }
+  // A command that failed keeps its own exit code and message.
+  const fs::path err = scratch() / "bad.err";
+  const int status = std::system((std::string(RATESIM_BINARY) + " run " + q(scenario) + " --seed x >/dev/full 2>" + q(err)).c_str());
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(slurp(err.string()).find("--seed") != std::string::npos);
+  CHECK(slurp(err.string()).find("cannot write to standard output") == std::string::npos);
 }
