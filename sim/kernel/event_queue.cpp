@@ -1,5 +1,6 @@
 #include "sim/kernel/event_queue.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -9,13 +10,25 @@ void EventQueue::push(Event e) {
   e.seq = next_seq_++;
   ++pushed_;
   ++size_;
-  push_heap(e);
+  place(e);
 }
 
 void EventQueue::push_out_of_order(const Event& e, std::uint64_t seq) {
   Event numbered = e;
   numbered.seq = seq;
-  push_heap(numbered);
+  place(numbered);
+}
+
+void EventQueue::place(const Event& e) {
+  const std::int64_t t = e.time.time_since_epoch().count();
+  if (t >= heap_until_ && t - heap_until_ < static_cast<std::int64_t>(kSlots - 1) * kSlotWidth) {
+    wheel_[static_cast<std::size_t>(t >> kSlotBits) & (kSlots - 1)].push_back(e);
+    ++in_wheel_;
+    ++wheel_pushes_;
+    return;
+  }
+  ++heap_pushes_;
+  push_heap(e);
 }
 
 // A hand-written sift keeps the hot path free of comparator objects and moves one hole instead
@@ -33,6 +46,16 @@ void EventQueue::push_heap(const Event& e) {
     i = parent;
   }
   heap_[i] = e;
+}
+
+void EventQueue::fill_heap() {
+  while (in_wheel_ > 0 && (heap_.empty() || heap_.front().time.time_since_epoch().count() >= heap_until_)) {
+    std::vector<Event>& slot = wheel_[static_cast<std::size_t>(heap_until_ >> kSlotBits) & (kSlots - 1)];
+    for (const Event& e : slot) push_heap(e);
+    in_wheel_ -= slot.size();
+    slot.clear();  // keeps its capacity: steady state allocates nothing
+    heap_until_ += kSlotWidth;
+  }
 }
 
 std::size_t EventQueue::add_lane() {
@@ -63,6 +86,7 @@ Event EventQueue::pop() {
 
 bool EventQueue::pop_due(Time end, Event& out) {
   if (empty()) return false;
+  fill_heap();
   const std::size_t lane = earliest_lane();
   if (lane == lanes_.size()) {
     if (heap_.front().time > end) return false;
@@ -73,6 +97,9 @@ bool EventQueue::pop_due(Time end, Event& out) {
     lanes_[lane].pop_front();
     --size_;
   }
+  // `out` is the earliest event, so every event left is at or after its slot: with the wheel
+  // empty, the wheel's clock may jump there.
+  if (in_wheel_ == 0) heap_until_ = std::max(heap_until_, (out.time.time_since_epoch().count() >> kSlotBits) << kSlotBits);
   return true;
 }
 

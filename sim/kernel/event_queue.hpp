@@ -1,14 +1,10 @@
-// The pending-event set: plain-data events ordered by (time, sequence), in a binary heap and
-// beside it any number of lanes — first-in-first-out queues for events that come due in the
-// order they are pushed (each scheduled a fixed delay after the time it is pushed, such as a
-// constant network delay; a push that would break a lane's order goes to the heap instead). A
-// lane push and pop cost a few instructions instead of a sift through the heap, and keep the
-// heap small.
-//
-// There is no timing wheel in front of the heap any more: measured on three traffic shapes (a
-// steady stream, the same after a quiet stretch, a backlog with many requests in service and in
-// backoff), a 16.8 s wheel of 16 ms slots made no difference to wall time beyond the noise
-// (docs/performance.md), so the simpler queue stays.
+// The pending-event set: plain-data events ordered by (time, sequence), in a binary heap fed by
+// a timing wheel (events a little way ahead wait unsorted in a slot until the clock reaches it),
+// and beside them any number of lanes — first-in-first-out queues for events that come due in
+// the order they are pushed (each scheduled a fixed delay after the time it is pushed, such as a
+// constant network delay; a push that would break a lane's order goes to the wheel or heap
+// instead). A lane push and pop, and a wheel push, cost a few instructions instead of a sift
+// through the heap, and keep the heap small.
 //
 // Invariants: events pop in non-decreasing time; events with equal times pop in the order of
 // their sequence numbers, which is the order they were pushed (each push takes the next number)
@@ -66,7 +62,7 @@ class EventQueue {
     ++size_;
     // A lane is in (time, sequence) order because each push is checked, not because callers
     // promise it: an event that would run before the lane's last (an earlier time, or the same
-    // time with a number reserved before the last's) goes to the heap with its number.
+    // time with a number reserved before the last's) goes to the wheel or heap with its number.
     if (!q.empty()) {
       const Event& last = q.at(q.size() - 1);
       if (e.time < last.time || (e.time == last.time && seq < last.seq)) {
@@ -94,20 +90,46 @@ class EventQueue {
   void reserve(std::size_t n) { heap_.reserve(n); }
   /// Number of events ever pushed.
   std::uint64_t pushed() const { return pushed_; }
+  /// Of those, how many push(Event) put in the timing wheel, and how many went straight to the
+  /// heap (the rest went to lanes): what the wheel is worth, for tests and benchmarks.
+  std::uint64_t wheel_pushes() const { return wheel_pushes_; }
+  std::uint64_t heap_pushes() const { return heap_pushes_; }
 
  private:
-  /// A lane push that would break the lane's order: numbered `seq`, into the heap.
+  // Events a little way ahead (up to kSlots slots of kSlotWidth) wait unsorted in the slot of a
+  // timing wheel, and enter the heap when the clock reaches their slot: the heap holds only the
+  // next slot's events and those too far ahead for the wheel, so it stays small and each sift
+  // is short. Invariant: every event in the wheel is at or after heap_until_, and the heap holds
+  // every event before it. The wheel's clock, heap_until_, moves on as slots are emptied and,
+  // whenever the wheel is empty, jumps to the slot of the event just popped: a quiet stretch
+  // longer than the wheel would otherwise leave every later event beyond its reach.
+  static constexpr int kSlotBits = 14;  ///< a slot is 2^14 µs, about 16 ms
+  static constexpr std::int64_t kSlotWidth = std::int64_t{1} << kSlotBits;
+  static constexpr std::size_t kSlots = 1024;  ///< the wheel reaches about 16.8 s ahead
+
+  /// Puts an event already numbered into the wheel or the heap.
+  void place(const Event& e);
+  /// A lane push that would break the lane's order: numbered `seq`, into the wheel or heap.
   void push_out_of_order(const Event& e, std::uint64_t seq);
+  /// Moves wheel slots into the heap until the heap's top is before heap_until_ (so it is the
+  /// earliest of heap and wheel) or the wheel is empty.
+  void fill_heap();
   void push_heap(const Event& e);
   /// The lane whose front is earliest and earlier than the heap's top, or lanes_.size().
+  /// REQUIRES: fill_heap() since the last change.
   std::size_t earliest_lane() const;
   Event pop_heap();
 
   std::vector<Event> heap_;
+  std::vector<std::vector<Event>> wheel_ = std::vector<std::vector<Event>>(kSlots);
+  std::size_t in_wheel_ = 0;
+  std::int64_t heap_until_ = 0;  ///< µs, a slot boundary: events before it are in the heap
   std::vector<RingQueue<Event>> lanes_;
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t pushed_ = 0;
+  std::uint64_t wheel_pushes_ = 0;
+  std::uint64_t heap_pushes_ = 0;
 };
 
 }  // namespace ratesim::kernel

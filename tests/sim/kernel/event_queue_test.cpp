@@ -98,9 +98,11 @@ TEST_CASE("an event in a reserved place runs as if pushed when the place was tak
   REQUIRE(q.pushed() == 5);
 }
 
-TEST_CASE("events near and far pop in (time, push order) as a plain sort says", "[kernel]") {
-  // Against an independent reference (every event, stably sorted by time), with delays from 0
-  // to a minute drawn so that many tie, and the clock jumps ahead.
+TEST_CASE("events near, far and beyond the wheel pop in (time, push order) as a plain sort says", "[kernel]") {
+  // Events a little way ahead wait in a timing wheel and enter the heap when the clock reaches
+  // their slot; events beyond the wheel (about 16.8 s) go to the heap directly. Against an
+  // independent reference (every event, stably sorted by time), with delays from 0 to a minute
+  // drawn so that many tie, many land on slot edges, and the clock jumps over empty slots.
   EventQueue q;
   RandomStream rng(11);
   std::vector<std::pair<std::int64_t, std::uint32_t>> pending;  // (time, push order), reference
@@ -116,10 +118,10 @@ TEST_CASE("events near and far pop in (time, push order) as a plain sort says", 
     std::int64_t delay = 0;
     switch (r % 6) {
       case 0: delay = 0; break;                                                      // now: a tie
-      case 1: delay = static_cast<std::int64_t>(rng.next_u64() % 50'000); break;      // soon
-      case 2: delay = static_cast<std::int64_t>(rng.next_u64() % 17'000'000); break;  // within 17 s
-      case 3: delay = static_cast<std::int64_t>(rng.next_u64() % 60'000'000); break;  // within a minute
-      case 4: delay = static_cast<std::int64_t>((rng.next_u64() % 1100) << 14); break;  // multiples of 2^14 µs
+      case 1: delay = static_cast<std::int64_t>(rng.next_u64() % 50'000); break;      // this slot or the next
+      case 2: delay = static_cast<std::int64_t>(rng.next_u64() % 17'000'000); break;  // across the wheel
+      case 3: delay = static_cast<std::int64_t>(rng.next_u64() % 60'000'000); break;  // beyond it, often
+      case 4: delay = static_cast<std::int64_t>((rng.next_u64() % 1100) << 14); break;  // slot edges
       default: delay = (std::int64_t{1023} << 14) - 1 + static_cast<std::int64_t>(rng.next_u64() % 3); break;
     }
     push(now + delay);
@@ -143,6 +145,31 @@ TEST_CASE("events near and far pop in (time, push order) as a plain sort says", 
   }
   CHECK(got == want);
   CHECK(pending.empty());
+}
+
+TEST_CASE("after a quiet stretch longer than the wheel, events a little way ahead go to the wheel again", "[kernel]") {
+  // The wheel reaches 1,023 slots of 2^14 µs (16,760,832 µs) past its clock. An event at 1 s
+  // goes to the wheel; popping it moves the clock to the slot after it (62 × 16,384 =
+  // 1,015,808 µs). An event at 60 s is beyond the wheel and goes to the heap. Once it has run,
+  // the wheel's clock follows it to its slot (3,662 × 16,384 = 59,998,208 µs), so events
+  // 100 ms and 10 s later (101,792 and 10,001,792 µs past that) belong in the wheel again.
+  EventQueue q;
+  const Time t0 = kTimeZero + std::chrono::seconds(1);
+  const Time t1 = kTimeZero + std::chrono::seconds(60);
+  q.push(Event{.time = t0, .a = 1});
+  CHECK(q.wheel_pushes() == 1);
+  REQUIRE(q.pop().a == 1);
+  q.push(Event{.time = t1, .a = 2});
+  CHECK(q.wheel_pushes() == 1);
+  CHECK(q.heap_pushes() == 1);
+  REQUIRE(q.pop().a == 2);
+  q.push(Event{.time = t1 + std::chrono::seconds(10), .a = 4});
+  q.push(Event{.time = t1 + std::chrono::milliseconds(100), .a = 3});
+  CHECK(q.wheel_pushes() == 3);
+  CHECK(q.heap_pushes() == 1);
+  REQUIRE(q.pop().a == 3);
+  REQUIRE(q.pop().a == 4);
+  REQUIRE(q.empty());
 }
 
 TEST_CASE("a lane push earlier than the lane's last still pops in (time, sequence) order", "[kernel]") {
