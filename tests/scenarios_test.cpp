@@ -1,7 +1,6 @@
-// Every file in scenarios/ runs, and its summary matches the committed golden file.
-// Refresh the golden files after a deliberate behaviour change with:
-//   RATESIM_UPDATE_GOLDEN=1 build/tests/ratesim_tests "[golden]"
-// and review the diff before committing it.
+// Every file in scenarios/ runs, and its summary matches its committed baseline
+// (tests/baselines/<name>.summary.json). Refresh the baselines after a deliberate behaviour
+// change with tools/refresh-baselines.sh, and review the diff before committing it.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -24,8 +23,8 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-/// The summary without the version, so a release alone does not churn the golden files.
-std::string golden_text(metrics::Summary s) {
+/// The summary without the version, so a release alone does not churn the baselines.
+std::string baseline_text(metrics::Summary s) {
   s.version = "";
   auto j = report::summary_to_json(s);
   j.erase("version");
@@ -42,21 +41,21 @@ std::vector<fs::path> scenario_files() {
 
 }  // namespace
 
-TEST_CASE("every example scenario matches its golden summary", "[scenarios][golden]") {
-  const bool update = std::getenv("RATESIM_UPDATE_GOLDEN") != nullptr;
+TEST_CASE("every example scenario matches its baseline summary", "[scenarios][baselines]") {
+  const bool update = std::getenv("RATESIM_UPDATE_BASELINES") != nullptr;
   const auto files = scenario_files();
   REQUIRE_FALSE(files.empty());
   for (const fs::path& file : files) {
     INFO("scenario " << file.filename().string());
     const auto s = scenario::load_scenario_file(file.string());
-    const std::string actual = golden_text(cli::run_scenario(s).summary);
-    const fs::path golden = source_path("tests/baselines") + "/" + file.stem().string() + ".summary.json";
+    const std::string actual = baseline_text(cli::run_scenario(s).summary);
+    const fs::path baseline = source_path("tests/baselines") + "/" + file.stem().string() + ".summary.json";
     if (update) {
-      std::ofstream(golden) << actual;
+      std::ofstream(baseline) << actual;
       continue;
     }
-    REQUIRE(fs::exists(golden));
-    CHECK(actual == slurp(golden));
+    REQUIRE(fs::exists(baseline));
+    CHECK(actual == slurp(baseline));
   }
 }
 

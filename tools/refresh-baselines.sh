@@ -4,5 +4,5 @@
 # number is a behaviour change someone should be able to explain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RATESIM_UPDATE_GOLDEN=1 build/tests/ratesim_tests "[golden]" >/dev/null
+RATESIM_UPDATE_BASELINES=1 build/tests/ratesim_tests "[baselines]" >/dev/null
 git status --short tests/baselines/

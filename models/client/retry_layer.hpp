@@ -37,10 +37,6 @@ class RetryLayer final : public ClientLayer {
   kernel::RandomStream rng_;
   std::vector<State> state_;  ///< by slot; reset when a request enters
   std::uint32_t quota_ = 0;   ///< what is left of the retry quota, when there is one
-
- public:
-  /// What is left of the retry quota (tests).
-  std::uint32_t quota_left() const { return quota_; }
 };
 
 }  // namespace ratesim::models::client

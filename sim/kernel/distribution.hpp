@@ -46,7 +46,6 @@ struct Distribution {
   double mean() const;
   /// The largest value it can produce, or infinity.
   double max() const;
-  bool is_constant() const { return kind == Kind::kConstant; }
   /// "uniform[80, 400]" and the like, for messages.
   std::string describe() const;
 };

@@ -1,5 +1,6 @@
 #include "sim/kernel/event_queue.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -9,12 +10,24 @@ void EventQueue::push(Event e) {
   e.seq = next_seq_++;
   ++pushed_;
   ++size_;
+  place(e);
+}
+
+void EventQueue::push_out_of_order(const Event& e, std::uint64_t seq) {
+  Event numbered = e;
+  numbered.seq = seq;
+  place(numbered);
+}
+
+void EventQueue::place(const Event& e) {
   const std::int64_t t = e.time.time_since_epoch().count();
   if (t >= heap_until_ && t - heap_until_ < static_cast<std::int64_t>(kSlots - 1) * kSlotWidth) {
     wheel_[static_cast<std::size_t>(t >> kSlotBits) & (kSlots - 1)].push_back(e);
     ++in_wheel_;
+    ++wheel_pushes_;
     return;
   }
+  ++heap_pushes_;
   push_heap(e);
 }
 
@@ -78,12 +91,15 @@ bool EventQueue::pop_due(Time end, Event& out) {
   if (lane == lanes_.size()) {
     if (heap_.front().time > end) return false;
     out = pop_heap();
-    return true;
+  } else {
+    if (lanes_[lane].front().time > end) return false;
+    out = lanes_[lane].front();
+    lanes_[lane].pop_front();
+    --size_;
   }
-  if (lanes_[lane].front().time > end) return false;
-  out = lanes_[lane].front();
-  lanes_[lane].pop_front();
-  --size_;
+  // `out` is the earliest event, so every event left is at or after its slot: with the wheel
+  // empty, the wheel's clock may jump there.
+  if (in_wheel_ == 0) heap_until_ = std::max(heap_until_, (out.time.time_since_epoch().count() >> kSlotBits) << kSlotBits);
   return true;
 }
 

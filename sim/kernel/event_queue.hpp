@@ -2,8 +2,9 @@
 // a timing wheel (events a little way ahead wait unsorted in a slot until the clock reaches it),
 // and beside them any number of lanes — first-in-first-out queues for events that come due in
 // the order they are pushed (each scheduled a fixed delay after the time it is pushed, such as a
-// constant network delay). A lane push and pop, and a wheel push, cost a few instructions
-// instead of a sift through the heap, and keep the heap small.
+// constant network delay; a push that would break a lane's order goes to the wheel or heap
+// instead). A lane push and pop, and a wheel push, cost a few instructions instead of a sift
+// through the heap, and keep the heap small.
 //
 // Invariants: events pop in non-decreasing time; events with equal times pop in the order of
 // their sequence numbers, which is the order they were pushed (each push takes the next number)
@@ -16,7 +17,6 @@
 #include <cassert>
 #include <cstdint>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "sim/kernel/ring_queue.hpp"
@@ -47,19 +47,29 @@ class EventQueue {
   void push(Event e);
   /// Adds a lane and returns its number.
   std::size_t add_lane();
-  /// Adds an event to lane `lane`, stamping it with the next sequence number.
-  /// REQUIRES: `e.time` is not before the time of any event already in the lane.
+  /// Adds an event to lane `lane`, stamping it with the next sequence number. Cheapest when
+  /// `e.time` is not before the time of any event already in the lane; an event that would run
+  /// before the lane's last waits in the heap instead, in the same order.
   void push(std::size_t lane, const Event& e) { push_reserved(lane, e, next_seq_++); }
   /// Takes the next sequence number now, for an event pushed later with push_reserved.
   std::uint64_t reserve_seq() { return next_seq_++; }
-  /// Adds an event to lane `lane` with the sequence number `seq` took from reserve_seq().
-  /// REQUIRES: as push(lane, e).
+  /// Adds an event to lane `lane` with the sequence number `seq` took from reserve_seq(), as
+  /// push(lane, e) does.
   void push_reserved(std::size_t lane, const Event& e, std::uint64_t seq) {
     assert(lane < lanes_.size() && seq < next_seq_);
     RingQueue<Event>& q = lanes_[lane];
-    assert(q.empty() || e.time >= q.at(q.size() - 1).time);
     ++pushed_;
     ++size_;
+    // A lane is in (time, sequence) order because each push is checked, not because callers
+    // promise it: an event that would run before the lane's last (an earlier time, or the same
+    // time with a number reserved before the last's) goes to the wheel or heap with its number.
+    if (!q.empty()) {
+      const Event& last = q.at(q.size() - 1);
+      if (e.time < last.time || (e.time == last.time && seq < last.seq)) {
+        push_out_of_order(e, seq);
+        return;
+      }
+    }
     // Written field by field into its place: a copy of the whole event after storing `seq` into
     // it would read back a half-written 16 bytes, which stalls store forwarding.
     Event& placed = q.emplace_back();
@@ -69,9 +79,6 @@ class EventQueue {
     placed.kind = e.kind;
     placed.a = e.a;
     placed.b = e.b;
-    // A reserved number may be older than those of events already at the back with the same
-    // time: it moves in front of them, so the lane stays in (time, sequence) order.
-    for (std::size_t i = q.size() - 1; i > 0 && runs_before(q.at(i), q.at(i - 1)); --i) std::swap(q.at(i), q.at(i - 1));
   }
   /// REQUIRES: !empty(). Removes and returns the earliest event.
   Event pop();
@@ -83,17 +90,27 @@ class EventQueue {
   void reserve(std::size_t n) { heap_.reserve(n); }
   /// Number of events ever pushed.
   std::uint64_t pushed() const { return pushed_; }
+  /// Of those, how many push(Event) put in the timing wheel, and how many went straight to the
+  /// heap (the rest went to lanes): what the wheel is worth, for tests and benchmarks.
+  std::uint64_t wheel_pushes() const { return wheel_pushes_; }
+  std::uint64_t heap_pushes() const { return heap_pushes_; }
 
  private:
   // Events a little way ahead (up to kSlots slots of kSlotWidth) wait unsorted in the slot of a
   // timing wheel, and enter the heap when the clock reaches their slot: the heap holds only the
   // next slot's events and those too far ahead for the wheel, so it stays small and each sift
   // is short. Invariant: every event in the wheel is at or after heap_until_, and the heap holds
-  // every event before it.
+  // every event before it. The wheel's clock, heap_until_, moves on as slots are emptied and,
+  // whenever the wheel is empty, jumps to the slot of the event just popped: a quiet stretch
+  // longer than the wheel would otherwise leave every later event beyond its reach.
   static constexpr int kSlotBits = 14;  ///< a slot is 2^14 µs, about 16 ms
   static constexpr std::int64_t kSlotWidth = std::int64_t{1} << kSlotBits;
   static constexpr std::size_t kSlots = 1024;  ///< the wheel reaches about 16.8 s ahead
 
+  /// Puts an event already numbered into the wheel or the heap.
+  void place(const Event& e);
+  /// A lane push that would break the lane's order: numbered `seq`, into the wheel or heap.
+  void push_out_of_order(const Event& e, std::uint64_t seq);
   /// Moves wheel slots into the heap until the heap's top is before heap_until_ (so it is the
   /// earliest of heap and wheel) or the wheel is empty.
   void fill_heap();
@@ -111,6 +128,8 @@ class EventQueue {
   std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t pushed_ = 0;
+  std::uint64_t wheel_pushes_ = 0;
+  std::uint64_t heap_pushes_ = 0;
 };
 
 }  // namespace ratesim::kernel

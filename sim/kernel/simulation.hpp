@@ -35,8 +35,8 @@ class Simulation {
   /// Adds a lane: a queue beside the heap for events that come due in the order they are
   /// scheduled, such as those a fixed delay after now. Returns its number.
   std::size_t add_lane() { return queue_.add_lane(); }
-  /// As schedule(), through lane `lane`. REQUIRES: `at` is not before any event already
-  /// scheduled in the lane.
+  /// As schedule(), through lane `lane`. Cheapest when `at` is not before any event already
+  /// scheduled in the lane; an event that is waits in the heap instead, in the same order.
   void schedule_in_lane(std::size_t lane, Time at, std::uint16_t handler, std::uint16_t kind,
                         std::uint32_t a = 0, std::uint64_t b = 0);
   /// Takes a place in the order of equal-time events now, for an event scheduled later with

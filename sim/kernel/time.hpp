@@ -45,6 +45,4 @@ inline Duration from_seconds(double s) {
   return Duration{whole + (fraction >= 0.5) - (fraction <= -0.5)};
 }
 
-inline Time at_seconds(double s) { return kTimeZero + from_seconds(s); }
-
 }  // namespace ratesim::kernel

@@ -18,7 +18,7 @@ std::string readable(double v);
 std::string readable(double mean, double high, int replications);
 
 /// Rounds to `digits` significant digits, so machine outputs do not carry floating-point noise
-/// (and golden files stay stable across compilers).
+/// (and the baselines stay stable across compilers).
 double round_significant(double x, int digits = 9);
 
 }  // namespace ratesim::report

@@ -45,13 +45,12 @@ std::string format_duration(kernel::Duration d) {
     const char* name;
     std::int64_t us;
   };
-  static constexpr Unit kUnits[] = {{"d", 86'400'000'000}, {"h", 3'600'000'000},
-                                    {"m", 60'000'000},     {"s", 1'000'000},
-                                    {"ms", 1'000},         {"us", 1}};
-  for (const Unit& u : kUnits)
-    if (us != 0 && us % u.us == 0) return std::to_string(us / u.us) + u.name;
+  static constexpr Unit kUnits[] = {{"d", 86'400'000'000}, {"h", 3'600'000'000}, {"m", 60'000'000},
+                                    {"s", 1'000'000},        {"ms", 1'000}};
   if (us == 0) return "0s";
-  return std::to_string(us / 1'000'000) + "." + std::to_string(us % 1'000'000) + "s";
+  for (const Unit& u : kUnits)
+    if (us % u.us == 0) return std::to_string(us / u.us) + u.name;
+  return std::to_string(us) + "us";  // every whole number of microseconds is one
 }
 
 std::optional<kernel::Duration> parse_duration(std::string_view text) {

@@ -18,7 +18,8 @@ std::optional<kernel::Duration> parse_duration(std::string_view text);
 /// hr, hour, d, day.
 std::optional<double> parse_rate(std::string_view text);
 
-/// A duration the way a scenario would write it: "365d", "1h", "90s", "1ms", "1.5s".
+/// A duration the way a scenario would write it, in the largest unit that divides it: "365d",
+/// "1h", "90s", "1500ms", "1500001us", "0s".
 std::string format_duration(kernel::Duration d);
 
 /// A finite decimal number that is the whole of `text`, or nullopt.

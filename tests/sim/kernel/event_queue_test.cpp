@@ -146,3 +146,73 @@ TEST_CASE("events near, far and beyond the wheel pop in (time, push order) as a 
   CHECK(got == want);
   CHECK(pending.empty());
 }
+
+TEST_CASE("after a quiet stretch longer than the wheel, events a little way ahead go to the wheel again", "[kernel]") {
+  // The wheel reaches 1,023 slots of 2^14 µs (16,760,832 µs) past its clock. An event at 1 s
+  // goes to the wheel; popping it moves the clock to the slot after it (62 × 16,384 =
+  // 1,015,808 µs). An event at 60 s is beyond the wheel and goes to the heap. Once it has run,
+  // the wheel's clock follows it to its slot (3,662 × 16,384 = 59,998,208 µs), so events
+  // 100 ms and 10 s later (101,792 and 10,001,792 µs past that) belong in the wheel again.
+  EventQueue q;
+  const Time t0 = kTimeZero + std::chrono::seconds(1);
+  const Time t1 = kTimeZero + std::chrono::seconds(60);
+  q.push(Event{.time = t0, .a = 1});
+  CHECK(q.wheel_pushes() == 1);
+  REQUIRE(q.pop().a == 1);
+  q.push(Event{.time = t1, .a = 2});
+  CHECK(q.wheel_pushes() == 1);
+  CHECK(q.heap_pushes() == 1);
+  REQUIRE(q.pop().a == 2);
+  q.push(Event{.time = t1 + std::chrono::seconds(10), .a = 4});
+  q.push(Event{.time = t1 + std::chrono::milliseconds(100), .a = 3});
+  CHECK(q.wheel_pushes() == 3);
+  CHECK(q.heap_pushes() == 1);
+  REQUIRE(q.pop().a == 3);
+  REQUIRE(q.pop().a == 4);
+  REQUIRE(q.empty());
+}
+
+TEST_CASE("a lane push earlier than the lane's last still pops in (time, sequence) order", "[kernel]") {
+  // Pushed in this order (sequence numbers 0 to 5), at times in µs after 100:
+  //   a=1 lane +20, a=2 lane +0 (before 1), a=3 lane +10 (before 1), a=4 lane +20 (ties 1,
+  //   after it), a=5 heap +10, a=6 lane +0 (before 4).
+  // By (time, sequence): 2 (+0, 1), 6 (+0, 5), 3 (+10, 2), 5 (+10, 4), 1 (+20, 0), 4 (+20, 3).
+  EventQueue q;
+  const std::size_t lane = q.add_lane();
+  const Time t = kTimeZero + microseconds(100);
+  q.push(lane, Event{.time = t + microseconds(20), .a = 1});
+  q.push(lane, Event{.time = t, .a = 2});
+  q.push(lane, Event{.time = t + microseconds(10), .a = 3});
+  q.push(lane, Event{.time = t + microseconds(20), .a = 4});
+  q.push(Event{.time = t + microseconds(10), .a = 5});
+  q.push(lane, Event{.time = t, .a = 6});
+  REQUIRE(q.size() == 6);
+  std::vector<std::uint32_t> order;
+  std::vector<std::uint64_t> seqs;
+  while (!q.empty()) {
+    const Event e = q.pop();
+    order.push_back(e.a);
+    seqs.push_back(e.seq);
+  }
+  CHECK(order == std::vector<std::uint32_t>{2, 6, 3, 5, 1, 4});
+  CHECK(seqs == std::vector<std::uint64_t>{1, 5, 2, 4, 0, 3});
+  CHECK(q.pushed() == 6);
+}
+
+TEST_CASE("a reserved place earlier than the lane's last keeps its place", "[kernel]") {
+  // Place 1 is taken between a=1 (0) and a=3 (2). a=2 comes last, at the time of a=3, which is
+  // the lane's last: by sequence it runs before a=3.
+  EventQueue q;
+  const std::size_t lane = q.add_lane();
+  const Time t = kTimeZero + microseconds(100);
+  q.push(lane, Event{.time = t, .a = 1});
+  const std::uint64_t place = q.reserve_seq();
+  q.push(lane, Event{.time = t + microseconds(5), .a = 3});
+  q.push_reserved(lane, Event{.time = t + microseconds(5), .a = 2}, place);
+  q.push_reserved(lane, Event{.time = t + microseconds(5), .a = 4}, q.reserve_seq());
+  REQUIRE(q.pop().a == 1);
+  REQUIRE(q.pop().a == 2);
+  REQUIRE(q.pop().a == 3);
+  REQUIRE(q.pop().a == 4);
+  REQUIRE(q.empty());
+}

@@ -45,4 +45,5 @@ TEST_CASE("durations are written back in the largest exact unit", "[scenario]") 
   CHECK(format_duration(1ms) == "1ms");
   CHECK(format_duration(0s) == "0s");
   CHECK(format_duration(1500000us) == "1500ms");
+  CHECK(format_duration(1500001us) == "1500001us");
 }
